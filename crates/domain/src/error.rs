@@ -1,0 +1,154 @@
+//! The error catalogue: every CBC code the product answers with, its HTTP status and a
+//! message a person understands. One place for each code; handlers never invent codes.
+
+use std::fmt;
+
+/// A documented CBC error code. The variant names say what went wrong; `code()` gives the
+/// wire code from the partner Open API reference, `status()` its HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// CBC.0100 — a parameter is missing, malformed or out of range.
+    InvalidParameter,
+    /// CBC.0151 — the caller's identity may not call this operation.
+    AccessDenied,
+    /// CBC.0154 — credentials are unknown, the signature is wrong or the request is stale.
+    InvalidCredential,
+    /// CBC.0999 — anything unexpected; details are logged, never returned.
+    Internal,
+    /// CBC.99000031 — the customer login name breaks the naming rules.
+    InvalidLoginName,
+    /// CBC.99000038 — the customer login name is already taken.
+    LoginNameTaken,
+    /// CBC.99000039 — the partner platform user (xaccount) already has a customer.
+    XaccountTaken,
+    /// CBC.99000036 — the customer password breaks the password rules.
+    InvalidPassword,
+    /// CBC.5017 — the mobile number is not a valid mainland-China mobile number.
+    InvalidMobile,
+    /// CBC.99000030 — the mobile number already registers the maximum number of customers.
+    MobileLimitReached,
+    /// CBC.99000037 — the named tier-2 reseller is not one of the caller's.
+    NotYourIndirectPartner,
+    /// CBC.50010059 — a tier-1 distributor cannot associate customers with itself.
+    DistributorCannotAssociate,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        ErrorCode::InvalidParameter,
+        ErrorCode::AccessDenied,
+        ErrorCode::InvalidCredential,
+        ErrorCode::Internal,
+        ErrorCode::InvalidLoginName,
+        ErrorCode::LoginNameTaken,
+        ErrorCode::XaccountTaken,
+        ErrorCode::InvalidPassword,
+        ErrorCode::InvalidMobile,
+        ErrorCode::MobileLimitReached,
+        ErrorCode::NotYourIndirectPartner,
+        ErrorCode::DistributorCannotAssociate,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidParameter => "CBC.0100",
+            ErrorCode::AccessDenied => "CBC.0151",
+            ErrorCode::InvalidCredential => "CBC.0154",
+            ErrorCode::Internal => "CBC.0999",
+            ErrorCode::InvalidLoginName => "CBC.99000031",
+            ErrorCode::LoginNameTaken => "CBC.99000038",
+            ErrorCode::XaccountTaken => "CBC.99000039",
+            ErrorCode::InvalidPassword => "CBC.99000036",
+            ErrorCode::InvalidMobile => "CBC.5017",
+            ErrorCode::MobileLimitReached => "CBC.99000030",
+            ErrorCode::NotYourIndirectPartner => "CBC.99000037",
+            ErrorCode::DistributorCannotAssociate => "CBC.50010059",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidCredential => 401,
+            ErrorCode::AccessDenied => 403,
+            ErrorCode::Internal => 500,
+            _ => 400,
+        }
+    }
+
+    /// The generic message, used when the failing rule gives no more specific one.
+    pub fn default_message(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidParameter => "Invalid parameter.",
+            ErrorCode::AccessDenied => "Access denied.",
+            ErrorCode::InvalidCredential => "The credential is invalid or expired.",
+            ErrorCode::Internal => "An internal error occurred. Quote the X-Request-Id when reporting it.",
+            ErrorCode::InvalidLoginName => "The customer login name is invalid.",
+            ErrorCode::LoginNameTaken => "The customer login name already exists.",
+            ErrorCode::XaccountTaken => "The xaccount_id is already bound to a customer.",
+            ErrorCode::InvalidPassword => "The customer password is invalid.",
+            ErrorCode::InvalidMobile => "The customer mobile number is invalid.",
+            ErrorCode::MobileLimitReached => "This mobile number has reached its customer limit.",
+            ErrorCode::NotYourIndirectPartner => "You have no permission on this reseller.",
+            ErrorCode::DistributorCannotAssociate => {
+                "A tier-1 distributor cannot associate customers with itself; name one of your resellers in indirect_partner_id."
+            }
+        }
+    }
+}
+
+/// A rule violation: a catalogue code plus the message for this case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl DomainError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        DomainError { code, message: message.into() }
+    }
+
+    pub fn of(code: ErrorCode) -> Self {
+        DomainError::new(code, code.default_message())
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        DomainError::new(ErrorCode::InvalidParameter, message)
+    }
+
+    pub fn denied() -> Self {
+        DomainError::of(ErrorCode::AccessDenied)
+    }
+}
+
+impl fmt::Display for DomainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.code(), self.message)
+    }
+}
+
+impl std::error::Error for DomainError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_is_unique_and_well_formed() {
+        let codes: HashSet<_> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), ErrorCode::ALL.len());
+        for c in ErrorCode::ALL {
+            assert!(c.code().starts_with("CBC."), "{}", c.code());
+            assert!(matches!(c.status(), 400 | 401 | 403 | 500));
+        }
+    }
+
+    #[test]
+    fn auth_and_permission_statuses() {
+        assert_eq!(ErrorCode::InvalidCredential.status(), 401);
+        assert_eq!(ErrorCode::AccessDenied.status(), 403);
+        assert_eq!(ErrorCode::Internal.status(), 500);
+        assert_eq!(ErrorCode::LoginNameTaken.status(), 400);
+    }
+}

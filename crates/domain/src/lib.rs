@@ -1,0 +1,11 @@
+//! Pure rules of the partner center. No I/O: storage and HTTP call into this crate, never the
+//! reverse.
+
+pub mod customer;
+pub mod error;
+pub mod ids;
+pub mod query;
+pub mod tenancy;
+
+pub use error::{DomainError, ErrorCode};
+pub use ids::{DomainId, DomainName, Xaccount};

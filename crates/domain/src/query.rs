@@ -1,0 +1,99 @@
+//! Shared query vocabulary: paging, UTC time stamps, fuzzy text filters.
+
+use crate::error::DomainError;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+/// offset/limit paging. `limit` defaults to 10 and is at most 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Page {
+    pub const DEFAULT_LIMIT: i64 = 10;
+    pub const MAX_LIMIT: i64 = 100;
+
+    pub fn parse(offset: Option<i64>, limit: Option<i64>) -> Result<Self, DomainError> {
+        let offset = offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(DomainError::invalid("offset must be 0 or greater."));
+        }
+        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(DomainError::invalid(format!("limit must be between 1 and {}.", Self::MAX_LIMIT)));
+        }
+        Ok(Page { offset, limit })
+    }
+}
+
+/// The Open API's UTC time format, `yyyy-MM-ddTHH:mm:ssZ`.
+pub const UTC_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
+
+/// Milliseconds since the Unix epoch: how instants are stored.
+pub type EpochMillis = i64;
+
+pub fn parse_utc(field: &str, s: &str) -> Result<EpochMillis, DomainError> {
+    NaiveDateTime::parse_from_str(s, UTC_FORMAT)
+        .map(|n| Utc.from_utc_datetime(&n).timestamp_millis())
+        .map_err(|_| DomainError::invalid(format!("{field} must be a UTC time like 2019-05-06T08:05:01Z, not '{s}'.")))
+}
+
+pub fn format_utc(millis: EpochMillis) -> String {
+    DateTime::<Utc>::from_timestamp_millis(millis).unwrap_or_default().format(UTC_FORMAT).to_string()
+}
+
+/// An optional time bound that is absent when not sent or null, and an error when empty.
+pub fn parse_utc_bound(field: &str, value: Option<&str>) -> Result<Option<EpochMillis>, DomainError> {
+    match value {
+        None => Ok(None),
+        Some("") => Err(DomainError::invalid(format!("{field} must not be an empty string; omit it instead."))),
+        Some(s) => parse_utc(field, s).map(Some),
+    }
+}
+
+/// A fuzzy (substring) filter; absent, null or empty means "do not filter". Spaces are not
+/// supported in fuzzy queries.
+pub fn parse_fuzzy(field: &str, value: Option<&str>) -> Result<Option<String>, DomainError> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(s) if s.contains(char::is_whitespace) => Err(DomainError::invalid(format!("{field} must not contain spaces."))),
+        Some(s) if s.chars().count() > 64 => Err(DomainError::invalid(format!("{field} must be at most 64 characters."))),
+        Some(s) => Ok(Some(s.to_owned())),
+    }
+}
+
+/// Current time in storage form.
+pub fn now_millis() -> EpochMillis {
+    Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_defaults_and_bounds() {
+        assert_eq!(Page::parse(None, None).unwrap(), Page { offset: 0, limit: 10 });
+        assert!(Page::parse(None, Some(100)).is_ok());
+        assert!(Page::parse(None, Some(101)).is_err());
+        assert!(Page::parse(None, Some(0)).is_err());
+        assert!(Page::parse(Some(-1), None).is_err());
+    }
+
+    #[test]
+    fn utc_round_trip() {
+        let t = parse_utc("t", "2019-05-06T08:05:01Z").unwrap();
+        assert_eq!(format_utc(t), "2019-05-06T08:05:01Z");
+        assert!(parse_utc("t", "2019-05-06 08:05:01").is_err());
+        assert!(parse_utc_bound("t", Some("")).is_err());
+        assert_eq!(parse_utc_bound("t", None).unwrap(), None);
+    }
+
+    #[test]
+    fn fuzzy_filters() {
+        assert_eq!(parse_fuzzy("f", Some("")).unwrap(), None);
+        assert_eq!(parse_fuzzy("f", Some("ab")).unwrap(), Some("ab".into()));
+        assert!(parse_fuzzy("f", Some("a b")).is_err());
+    }
+}

@@ -1,0 +1,282 @@
+"""Shared helpers for the SDK compatibility suite.
+
+Everything here talks to the server exactly as a partner's integration would:
+through the official ``huaweicloudsdkbss`` client, or (for the few transport
+level checks the SDK cannot express) through ``requests`` with a request
+signed by the SDK's own ``Signer``.
+"""
+
+import json
+import os
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlparse
+
+import pytest
+import requests
+from huaweicloudsdkbss.v2 import (
+    BssClient,
+    CheckSubcustomerUserReq,
+    CheckUserIdentityRequest,
+    CreateCustomerV2Req,
+    CreateSubCustomerRequest,
+    ListIndirectPartnersRequest,
+    ListSubCustomersRequest,
+    QueryIndirectPartnersReq,
+    QuerySubCustomerListReq,
+)
+from huaweicloudsdkcore.auth.credentials import GlobalCredentials
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkcore.http.http_handler import HttpHandler
+from huaweicloudsdkcore.sdk_request import SdkRequest
+from huaweicloudsdkcore.signer.signer import Signer
+
+# Error codes of the contract.
+AUTH_FAILED = "CBC.0154"
+FORBIDDEN = "CBC.0151"
+BAD_PARAM = "CBC.0100"
+BAD_MOBILE = "CBC.5017"
+MOBILE_LIMIT = "CBC.99000030"
+BAD_NAME = "CBC.99000031"
+BAD_PASSWORD = "CBC.99000036"
+NOT_OWN_INDIRECT = "CBC.99000037"
+NAME_USED = "CBC.99000038"
+XACCOUNT_USED = "CBC.99000039"
+INDIRECT_REQUIRED = "CBC.50010059"
+
+XACCOUNT_TYPE = "pcenter_sdk_suite"
+
+HEX32 = re.compile(r"^[0-9a-f]{32}$")
+ASSOCIATED_ON = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+CHECK_NAME = re.compile(r"^[a-zA-Z-][a-zA-Z0-9_-]{4,31}$")
+
+ASSOCIATION_TYPE = {"consultative": "1", "resale": "2"}
+
+# Marker for "leave this field out of the request body".
+OMIT = object()
+
+
+def base_url():
+    url = os.environ.get("PCENTER_URL")
+    if not url:
+        pytest.exit("PCENTER_URL is not set; run the suite with scripts/sdk-tests.sh", returncode=2)
+    return url.rstrip("/")
+
+
+def load_demo():
+    path = os.environ.get("PCENTER_DEMO")
+    if not path:
+        pytest.exit("PCENTER_DEMO is not set; run the suite with scripts/sdk-tests.sh", returncode=2)
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+# --------------------------------------------------------------------------
+# unique test data
+
+
+def new_name(prefix="sdk"):
+    """A fresh, valid customer domain_name (letters, digits; 5..32 chars)."""
+    return (prefix + uuid.uuid4().hex)[:28]
+
+
+def new_xaccount_id():
+    return "x" + uuid.uuid4().hex
+
+
+def new_mobile():
+    """A fresh Chinese mobile number ``1\\d{10}`` (139 + 8 random digits)."""
+    return "139" + "%08d" % (uuid.uuid4().int % 10**8)
+
+
+def new_email():
+    return "%s@example.org" % uuid.uuid4().hex
+
+
+# --------------------------------------------------------------------------
+# clients
+
+
+class ResponseRecorder:
+    """Keeps the raw ``requests.Response`` objects an SDK client received."""
+
+    def __init__(self):
+        self.responses = []
+
+    def __call__(self, **kwargs):
+        self.responses.append(kwargs["response"])
+
+    @property
+    def last(self):
+        assert self.responses, "no response was recorded"
+        return self.responses[-1]
+
+
+def make_client(ak, sk, domain_id, recorder=None):
+    config = HttpConfig.get_default_config()
+    config.timeout = (5, 60)
+    handler = HttpHandler()
+    if recorder is not None:
+        handler.add_response_handler(recorder)
+    return (
+        BssClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(GlobalCredentials(ak, sk, domain_id))
+        .with_endpoint(base_url())
+        .with_http_handler(handler)
+        .build()
+    )
+
+
+def client_for(account, recorder=None):
+    return make_client(account["ak"], account["sk"], account["domain_id"], recorder)
+
+
+# --------------------------------------------------------------------------
+# operations
+
+
+def create(client, domain_name=OMIT, xaccount_id=OMIT, xaccount_type=OMIT, **fields):
+    """create_sub_customer with unique defaults for name and xaccount.
+
+    Pass ``OMIT`` to leave a field out of the body; any other keyword is a
+    CreateCustomerV2Req field (mobile_phone, password, cooperation_type,
+    indirect_partner_id, ...).
+    """
+    if domain_name is OMIT:
+        domain_name = new_name()
+    if xaccount_id is OMIT:
+        xaccount_id = new_xaccount_id()
+    if xaccount_type is OMIT:
+        xaccount_type = XACCOUNT_TYPE
+    body = CreateCustomerV2Req(**fields)
+    # Assign after construction so that None really means "absent" and the
+    # SDK model's required-field handling cannot interfere.
+    body.xaccount_id = None
+    body.xaccount_type = None
+    if domain_name is not None and domain_name is not OMIT:
+        body.domain_name = domain_name
+    if xaccount_id is not None and xaccount_id is not OMIT:
+        body.xaccount_id = xaccount_id
+    if xaccount_type is not None and xaccount_type is not OMIT:
+        body.xaccount_type = xaccount_type
+    return client.create_sub_customer(CreateSubCustomerRequest(body=body))
+
+
+def list_customers(client, **filters):
+    return client.list_sub_customers(ListSubCustomersRequest(body=QuerySubCustomerListReq(**filters)))
+
+
+def all_customers(client, **filters):
+    """Every customer matching ``filters``, paging with limit=100."""
+    out = []
+    offset = 0
+    while True:
+        resp = list_customers(client, offset=offset, limit=100, **filters)
+        page = resp.customer_infos or []
+        out.extend(page)
+        offset += len(page)
+        if not page or offset >= resp.count:
+            return out
+
+
+def customer_ids(client, **filters):
+    return {c.customer_id for c in all_customers(client, **filters)}
+
+
+def find_customer(client, domain_name):
+    """The CustomerInformation whose account_name is exactly domain_name, or None."""
+    matches = [c for c in all_customers(client, account_name=domain_name) if c.account_name == domain_name]
+    assert len(matches) <= 1, "account_name %r listed %d times" % (domain_name, len(matches))
+    return matches[0] if matches else None
+
+
+def check_identity(client, search_type, search_value):
+    return client.check_user_identity(
+        CheckUserIdentityRequest(body=CheckSubcustomerUserReq(search_type=search_type, search_value=search_value))
+    )
+
+
+def list_indirect(client, **filters):
+    return client.list_indirect_partners(ListIndirectPartnersRequest(body=QueryIndirectPartnersReq(**filters)))
+
+
+def expect_error(status, error_code, fn, *args, **kwargs):
+    """Call fn and require a ClientRequestException with this status and error_code."""
+    with pytest.raises(ClientRequestException) as info:
+        fn(*args, **kwargs)
+    exc = info.value
+    assert (exc.status_code, exc.error_code) == (status, error_code), "got %s %s: %s" % (
+        exc.status_code,
+        exc.error_code,
+        exc.error_msg,
+    )
+    return exc
+
+
+def assert_name_unused(checker, domain_name, *partners):
+    """Nothing was registered under domain_name.
+
+    ``checker`` is any partner client (name availability is global); every
+    client in ``partners`` must not list a customer with that exact name.
+    """
+    if CHECK_NAME.match(domain_name):
+        assert check_identity(checker, "name", domain_name).check_result == "available"
+    for partner in partners:
+        assert find_customer(partner, domain_name) is None
+
+
+# --------------------------------------------------------------------------
+# raw signed requests (transport level checks)
+
+SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def sdk_date(offset=timedelta(0)):
+    return (datetime.now(timezone.utc) + offset).strftime(SDK_DATE_FORMAT)
+
+
+def signed_request(
+    ak,
+    sk,
+    domain_id,
+    path,
+    body=None,
+    method="POST",
+    date=None,
+    send_body=None,
+    extra_headers=None,
+):
+    """Sign a request with the SDK's Signer and send it with ``requests``.
+
+    ``date`` presets X-Sdk-Date (the signer keeps an existing one);
+    ``send_body`` replaces the body after signing (to tamper with it).
+    """
+    url = urlparse(base_url())
+    headers = {"Content-Type": "application/json"}
+    if domain_id is not None:
+        headers["X-Domain-Id"] = domain_id
+    if date is not None:
+        headers["X-Sdk-Date"] = date
+    if extra_headers:
+        headers.update(extra_headers)
+    payload = json.dumps(body).encode("utf-8") if body is not None else b""
+    request = SdkRequest(
+        method=method,
+        schema=url.scheme,
+        host=url.netloc,
+        resource_path=path,
+        query_params=[],
+        header_params=headers,
+        body=payload,
+    )
+    Signer(GlobalCredentials(ak, sk, domain_id)).sign(request)
+    data = request.body if send_body is None else json.dumps(send_body).encode("utf-8")
+    return requests.request(method, request.url, headers=request.header_params, data=data, timeout=30)
+
+
+def error_of(response):
+    body = response.json()
+    return body.get("error_code"), body.get("error_msg")
