@@ -29,6 +29,8 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   echo "sdk-tests: creating virtualenv $VENV" >&2
   python3 -m venv "$VENV"
 fi
+# Keep the virtualenv out of version control without touching the repo's files.
+[[ -f "$VENV/.gitignore" ]] || echo '*' >"$VENV/.gitignore"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   -r tests/sdk/requirements.txt
 PY="$VENV/bin/python"

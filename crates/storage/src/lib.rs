@@ -1,1 +1,16 @@
+//! Persistence for the partner center over SQLite (embedded, default) and PostgreSQL
+//! (production, several nodes). SQL is written once in the subset both understand;
+//! `dialect` holds the few real differences.
 
+mod access;
+mod accounts;
+mod db;
+pub mod dialect;
+mod error;
+mod sql;
+pub mod testing;
+
+pub use access::{NewMember, StoredKey};
+pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
+pub use db::{redact, Db};
+pub use error::{Result, StorageError};

@@ -1,0 +1,56 @@
+//! The few places where SQLite and PostgreSQL really differ. Everything else is written once.
+
+use sqlx::AnyConnection;
+use sqlx::Executor;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// Connection URL with the options this backend needs: SQLite files are created on
+    /// first use.
+    pub fn connect_url(self, url: &str) -> String {
+        match self {
+            Backend::Sqlite if !url.contains('?') && !url.contains(":memory:") => format!("{url}?mode=rwc"),
+            _ => url.to_owned(),
+        }
+    }
+
+    /// Per-connection settings: SQLite gets WAL, a busy timeout so concurrent writers wait
+    /// instead of failing, and enforced foreign keys.
+    pub async fn prepare_connection(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        if self == Backend::Sqlite {
+            conn.execute("PRAGMA journal_mode = WAL").await?;
+            conn.execute("PRAGMA busy_timeout = 10000").await?;
+            conn.execute("PRAGMA foreign_keys = ON").await?;
+            conn.execute("PRAGMA synchronous = NORMAL").await?;
+        }
+        Ok(())
+    }
+
+    /// Case-sensitive substring test of `column` against placeholder `param`.
+    pub fn contains(self, column: &str, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("instr({column}, {param}) > 0"),
+            Backend::Postgres => format!("strpos({column}, {param}) > 0"),
+        }
+    }
+
+    /// Case-insensitive substring test.
+    pub fn contains_ignore_case(self, column: &str, param: &str) -> String {
+        self.contains(&format!("lower({column})"), &format!("lower({param})"))
+    }
+}

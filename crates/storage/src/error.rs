@@ -1,0 +1,18 @@
+use pc_domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// A business rule that only the stored state can decide (name taken, ...).
+    #[error(transparent)]
+    Rule(#[from] DomainError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StorageError>;
