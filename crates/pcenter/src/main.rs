@@ -1,1 +1,164 @@
-fn main(){}
+//! `pcenter`: the partner center in one binary.
+
+mod admin;
+mod config;
+mod provision;
+mod seed;
+
+use clap::{Parser, Subcommand};
+use config::{FileConfig, Overrides, Settings};
+use pc_api::{AppState, KeyVault};
+use pc_storage::{redact, Db};
+use provision::Provisioner;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "pcenter", version, about = "Self-hostable cloud partner center")]
+struct Cli {
+    /// Database URL: sqlite://PATH (embedded, default sqlite://pcenter.db) or postgres://...
+    #[arg(long, env = "PCENTER_DB", global = true)]
+    db: Option<String>,
+    /// Address the server listens on (default 127.0.0.1:8080).
+    #[arg(long, env = "PCENTER_LISTEN", global = true)]
+    listen: Option<String>,
+    /// File holding the server key that seals access-key secrets (created when missing;
+    /// default pcenter.key). Every node serving one database needs the same file.
+    #[arg(long, env = "PCENTER_KEY_FILE", global = true)]
+    key_file: Option<PathBuf>,
+    /// Optional TOML file with db, listen, key_file, log.
+    #[arg(long, env = "PCENTER_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Log filter, e.g. info or pc_api=debug.
+    #[arg(long, env = "PCENTER_LOG", global = true)]
+    log: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the Open API server (applies migrations first).
+    Serve {
+        /// Seed the demo channel when the database is empty, and print its keys.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database.
+    Seed {
+        #[command(subcommand)]
+        what: SeedWhat,
+    },
+    /// Operator actions.
+    Admin {
+        #[command(subcommand)]
+        action: admin::AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SeedWhat {
+    /// An operator, a tier-1 distributor with one tier-2 reseller, a solution provider and
+    /// four customers, with access keys and console logins.
+    Demo {
+        /// Print exactly one JSON object (the stable contract tests rely on).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = match &cli.config {
+        Some(path) => FileConfig::load(path)?,
+        None => FileConfig::default(),
+    };
+    let settings = Settings::resolve(Overrides { db: cli.db, listen: cli.listen, key_file: cli.key_file, log: cli.log }, file);
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&settings.log).unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+
+    let db = Db::connect(&settings.db).await?;
+    db.migrate().await?;
+    tracing::info!(db = %redact(&settings.db), "database ready");
+    let vault = KeyVault::load_or_create(&settings.key_file)?;
+    let provisioner = Provisioner { db: &db, vault: &vault };
+
+    match cli.command {
+        Command::Migrate => println!("migrations applied to {}", redact(&settings.db)),
+        Command::Seed { what: SeedWhat::Demo { json } } => {
+            let demo = seed::seed_demo(&provisioner).await?;
+            if json {
+                println!("{}", serde_json::to_string(&demo)?);
+            } else {
+                print_demo(&demo, None);
+            }
+        }
+        Command::Admin { action } => admin::run(&provisioner, action).await?,
+        Command::Serve { demo } => {
+            if demo {
+                if db.count_accounts().await? == 0 {
+                    let d = seed::seed_demo(&provisioner).await?;
+                    print_demo(&d, Some(&settings.listen));
+                } else {
+                    println!("The database already holds accounts; demo keys were printed when it was first seeded.");
+                }
+            }
+            serve(db.clone(), vault.clone(), &settings.listen).await?;
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(address = %listener.local_addr()?, "serving the Open API");
+    axum::serve(listener, pc_api::router(AppState { db, vault })).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn print_demo(demo: &seed::Demo, listen: Option<&str>) {
+    if let Some(addr) = listen {
+        println!("partner-center is starting at http://{addr}");
+        println!("  Open API endpoint: http://{addr}   (health: /health, readiness: /ready)");
+    }
+    println!("Demo channel (secrets are shown only now; keep them):");
+    let row = |role: &str, h: &provision::Handover| {
+        println!("  {role:<18} domain_id={} name={}\n  {:<18} AK={} SK={}\n  {:<18} console login={} password={}", h.domain_id, h.domain_name, "", h.ak, h.sk, "", h.login, h.password);
+    };
+    row("operator", &demo.operator);
+    row("distributor", &demo.distributor);
+    row("reseller", &demo.reseller.account);
+    row("solution provider", &demo.solution_provider);
+    for c in &demo.customers {
+        row(&format!("customer ({})", c.association_type), &c.account);
+    }
+}

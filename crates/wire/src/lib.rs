@@ -1,1 +1,9 @@
+//! Open API wire types. Field names, optionality and value types follow the
+//! `huaweicloudsdkbss` v2 models exactly; requests accept unknown fields (the SDK may send
+//! more than an operation uses), responses leave out absent fields.
 
+pub mod customers;
+pub mod error;
+pub mod partners;
+
+pub use error::ErrorBody;

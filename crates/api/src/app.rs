@@ -1,0 +1,48 @@
+//! The router: unsigned probes, then the signed Open API behind one authentication layer,
+//! request ids and tracing around everything.
+
+use crate::auth::require_signature;
+use crate::handlers::{customers, health, partners};
+use crate::state::AppState;
+use axum::http::{HeaderName, Request};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let open_api = Router::new()
+        .route("/v2/partners/sub-customers", post(customers::create_sub_customer))
+        .route("/v2/partners/sub-customers/query", post(customers::list_sub_customers))
+        .route("/v2/partners/sub-customers/users/check-identity", post(customers::check_user_identity))
+        .route("/v2/partners/indirect-partners/query", post(partners::list_indirect_partners))
+        .route_layer(from_fn_with_state(state.clone(), require_signature));
+
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .merge(open_api)
+        .fallback(not_found)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path(), caller = tracing::field::Empty)
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+        )
+}
+
+async fn not_found() -> (axum::http::StatusCode, axum::Json<pc_wire::ErrorBody>) {
+    let body = pc_wire::ErrorBody {
+        error_code: pc_domain::ErrorCode::InvalidParameter.code().to_owned(),
+        error_msg: "No such operation.".to_owned(),
+    };
+    (axum::http::StatusCode::NOT_FOUND, axum::Json(body))
+}

@@ -1,0 +1,25 @@
+//! Request extractors whose rejections speak the API's error format.
+
+use crate::error::ApiError;
+use axum::extract::{FromRequest, Request};
+use axum::Json;
+use pc_domain::DomainError;
+use serde::de::DeserializeOwned;
+
+/// `Json<T>` whose malformed bodies answer CBC.0100 with the parser's explanation.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(DomainError::invalid(format!("The request body is not valid: {}", rejection.body_text())).into()),
+        }
+    }
+}

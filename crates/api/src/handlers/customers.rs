@@ -1,0 +1,105 @@
+//! create_sub_customer, check_user_identity, list_sub_customers.
+
+use super::indirect_partner;
+use crate::error::ApiResult;
+use crate::extract::ApiJson;
+use crate::passwords::hash_password;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::{Extension, Json};
+use pc_domain::customer::{IdentityCheck, IdentityQuery, NewCustomer, NewCustomerInput};
+use pc_domain::query::{format_utc, parse_fuzzy, parse_utc_bound, Page};
+use pc_domain::tenancy::{association_target, listing_owner, AssociationType, Principal};
+use pc_domain::DomainId;
+use pc_storage::{CustomerFilter, CustomerItem};
+use pc_wire::customers::*;
+
+pub async fn create_sub_customer(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiJson(req): ApiJson<CreateCustomerV2Req>,
+) -> ApiResult<CreateSubCustomerResponse> {
+    let ctx = principal.require_partner()?;
+    ctx.require_full_scope()?;
+    let new = NewCustomer::parse(NewCustomerInput {
+        domain_name: req.domain_name.as_deref(),
+        xaccount_type: req.xaccount_type.as_deref(),
+        xaccount_id: req.xaccount_id.as_deref(),
+        mobile_phone: req.mobile_phone.as_deref(),
+        password: req.password.as_deref(),
+        cooperation_type: req.cooperation_type.as_deref(),
+        is_close_market_ms: req.is_close_market_ms.as_deref(),
+    })?;
+    let (reseller, parent) = indirect_partner(&state.db, &ctx, req.indirect_partner_id.as_deref()).await?;
+    let target = association_target(&ctx, reseller.as_ref(), parent.as_ref())?;
+    let hash = match &new.password {
+        Some(p) => Some(hash_password(p.expose().to_owned()).await?),
+        None => None,
+    };
+    let id = state.db.create_customer(&target, &new, hash.as_deref()).await?;
+    tracing::info!(customer = %id, partner = %target, "customer created");
+    Ok(Json(CreateSubCustomerResponse { domain_id: id.to_string(), domain_name: new.domain_name.to_string() }))
+}
+
+pub async fn check_user_identity(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiJson(req): ApiJson<CheckSubcustomerUserReq>,
+) -> ApiResult<CheckUserIdentityResponse> {
+    principal.require_partner()?;
+    let query = IdentityQuery::parse(req.search_type.as_deref(), req.search_value.as_deref())?;
+    let uses = state.db.count_identity_uses(&query).await?;
+    let check = IdentityCheck::evaluate(&query, uses);
+    Ok(Json(CheckUserIdentityResponse {
+        check_result: if check.available { "available" } else { "used_by_user" }.to_owned(),
+        mobile_remain_available_num: check.mobile_remaining,
+    }))
+}
+
+pub async fn list_sub_customers(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiJson(req): ApiJson<QuerySubCustomerListReq>,
+) -> ApiResult<ListSubCustomersResponse> {
+    let ctx = principal.require_partner()?;
+    let page = Page::parse(req.offset, req.limit)?;
+    let filter = CustomerFilter {
+        account_name: parse_fuzzy("account_name", req.account_name.as_deref())?,
+        customer: parse_fuzzy("customer", req.customer.as_deref())?,
+        label: parse_fuzzy("label", req.label.as_deref())?,
+        association_type: match req.association_type.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(AssociationType::parse_filter(s)?),
+        },
+        associated_from: parse_utc_bound("associated_on_begin", req.associated_on_begin.as_deref())?,
+        associated_to: parse_utc_bound("associated_on_end", req.associated_on_end.as_deref())?,
+        customer_id: match req.customer_id.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(DomainId::parse(s)?),
+        },
+    };
+    let (reseller, parent) = indirect_partner(&state.db, &ctx, req.indirect_partner_id.as_deref()).await?;
+    let owner = listing_owner(&ctx, reseller.as_ref(), parent.as_ref())?;
+    let (items, count) = state.db.list_customers(&owner, &ctx.scope, &filter, page).await?;
+    Ok(Json(ListSubCustomersResponse { customer_infos: items.into_iter().map(customer_information).collect(), count }))
+}
+
+fn customer_information(c: CustomerItem) -> CustomerInformation {
+    CustomerInformation {
+        customer: c.display_name,
+        account_name: c.domain_name,
+        customer_id: c.customer_id.to_string(),
+        associated_on: format_utc(c.associated_on),
+        association_type: c.association_type.code().to_string(),
+        label: c.label,
+        country_code: c.mobile.as_ref().map(|_| "0086".to_owned()),
+        telephone: c.mobile,
+        verified_status: c.verified_status.to_string(),
+        customer_type: c.customer_type,
+        is_frozen: 0,
+        account_managers: c.managers.into_iter().map(|account_name| AccountManager { account_name }).collect(),
+        xaccount_id: c.xaccount_id,
+        xaccount_type: c.xaccount_type,
+        email: c.email,
+    }
+}

@@ -1,0 +1,26 @@
+//! Thin handlers: extract, call the domain and storage, shape the wire response.
+
+pub mod customers;
+pub mod health;
+pub mod partners;
+
+use pc_domain::tenancy::PartnerContext;
+use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_storage::Db;
+
+/// Resolves `indirect_partner_id` as sent by a tier-1 caller: empty means absent; an id that
+/// is malformed or not a reseller yields no parent, which the domain rule rejects.
+pub(crate) async fn indirect_partner(db: &Db, ctx: &PartnerContext, raw: Option<&str>) -> Result<(Option<DomainId>, Option<DomainId>), crate::error::ApiError> {
+    use pc_domain::tenancy::PartnerKind;
+    let raw = raw.filter(|s| !s.is_empty());
+    match (ctx.kind, raw) {
+        (PartnerKind::Distributor, Some(raw)) => match DomainId::parse(raw) {
+            Ok(id) => {
+                let parent = db.reseller_parent(&id).await?;
+                Ok((Some(id), parent))
+            }
+            Err(_) => Err(DomainError::new(ErrorCode::NotYourIndirectPartner, format!("'{raw}' is not one of your resellers.")).into()),
+        },
+        _ => Ok((None, None)),
+    }
+}

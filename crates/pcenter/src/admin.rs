@@ -1,0 +1,140 @@
+//! `pcenter admin ...`: operator actions run directly against the database.
+
+use crate::provision::Provisioner;
+use clap::{Subcommand, ValueEnum};
+use pc_domain::tenancy::{AccountKind, PartnerKind, Role};
+use pc_domain::DomainId;
+use pc_storage::NewMember;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PartnerKindArg {
+    Distributor,
+    Reseller,
+    SolutionProvider,
+}
+
+impl From<PartnerKindArg> for PartnerKind {
+    fn from(k: PartnerKindArg) -> Self {
+        match k {
+            PartnerKindArg::Distributor => PartnerKind::Distributor,
+            PartnerKindArg::Reseller => PartnerKind::Reseller,
+            PartnerKindArg::SolutionProvider => PartnerKind::SolutionProvider,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create a partner account with an access key and console login.
+    CreatePartner {
+        #[arg(long, value_enum)]
+        kind: PartnerKindArg,
+        /// Account (login) name.
+        #[arg(long)]
+        name: String,
+        /// Company name.
+        #[arg(long, default_value = "")]
+        display_name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// The tier-1 distributor of a tier-2 reseller.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Create an operator account with an access key and console login.
+    CreateOperator {
+        #[arg(long)]
+        name: String,
+    },
+    /// Issue another access key for an account, or for one of its members.
+    IssueKey {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        member: Option<String>,
+    },
+    /// Add a member to a partner, with roles (admin, customer_manager, finance, sales,
+    /// project_specialist), a console login and an access key.
+    CreateMember {
+        #[arg(long)]
+        partner: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long, value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+    },
+    /// Make a member the customer manager of one of its partner's customers.
+    AssignManager {
+        #[arg(long)]
+        partner: String,
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        member: String,
+    },
+}
+
+fn id(s: &str) -> anyhow::Result<DomainId> {
+    DomainId::parse(s).map_err(|e| anyhow::anyhow!("{}", e.message))
+}
+
+pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
+    match cmd {
+        AdminCommand::CreatePartner { kind, name, display_name, email, parent } => {
+            let kind = PartnerKind::from(kind);
+            let parent = parent.as_deref().map(id).transpose()?;
+            match (kind, &parent) {
+                (PartnerKind::Reseller, None) => anyhow::bail!("a reseller needs --parent (its tier-1 distributor's domain_id)"),
+                (PartnerKind::Reseller, Some(pid)) => {
+                    let found = p.db.find_account(pid).await?;
+                    if !matches!(found.map(|a| a.kind), Some(AccountKind::Partner(PartnerKind::Distributor))) {
+                        anyhow::bail!("--parent must be a tier-1 distributor");
+                    }
+                }
+                (_, Some(_)) => anyhow::bail!("only a reseller has a --parent"),
+                _ => {}
+            }
+            let account = p.create_account(&name, AccountKind::Partner(kind), parent.as_ref(), &display_name, email).await?;
+            println!("{}", serde_json::to_string_pretty(&p.handover(&account).await?)?);
+        }
+        AdminCommand::CreateOperator { name } => {
+            let account = p.create_account(&name, AccountKind::Operator, None, "Operator", None).await?;
+            println!("{}", serde_json::to_string_pretty(&p.handover(&account).await?)?);
+        }
+        AdminCommand::IssueKey { account, member } => {
+            let account = id(&account)?;
+            if p.db.find_account(&account).await?.is_none() {
+                anyhow::bail!("no account {account}");
+            }
+            if let Some(m) = &member {
+                if p.db.member_identity(&account, m).await?.is_none() {
+                    anyhow::bail!("no active member {m} in account {account}");
+                }
+            }
+            let key = p.issue_key(&account, member.as_deref()).await?;
+            println!("{}", serde_json::json!({"ak": key.access_key_id, "sk": key.secret}));
+        }
+        AdminCommand::CreateMember { partner, login, roles } => {
+            let partner = id(&partner)?;
+            if !matches!(p.db.find_account(&partner).await?.map(|a| a.kind), Some(AccountKind::Partner(_))) {
+                anyhow::bail!("{partner} is not a partner account");
+            }
+            let roles = roles
+                .iter()
+                .map(|r| Role::from_db(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}")))
+                .collect::<anyhow::Result<_>>()?;
+            let member_id = p.db.create_member(&partner, &NewMember { login_name: login.clone(), display_name: login.clone(), email: None, roles }).await?;
+            let key = p.issue_key(&partner, Some(&member_id)).await?;
+            let password = p.create_login(&login, &partner, Some(&member_id)).await?;
+            println!(
+                "{}",
+                serde_json::json!({"member_id": member_id, "ak": key.access_key_id, "sk": key.secret, "login": login, "password": password})
+            );
+        }
+        AdminCommand::AssignManager { partner, customer, member } => {
+            p.db.assign_customer_manager(&id(&partner)?, &id(&customer)?, &member).await?;
+            println!("assigned");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! `seed demo`: a small, complete channel in an empty database. The JSON it prints is a
+//! stable contract that tests and tools rely on.
+
+use crate::provision::{Handover, Provisioner};
+use pc_domain::tenancy::{AccountKind, AssociationType, PartnerKind};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct DemoReseller {
+    #[serde(flatten)]
+    pub account: Handover,
+    pub parent: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DemoCustomer {
+    #[serde(flatten)]
+    pub account: Handover,
+    pub partner: String,
+    pub association_type: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Demo {
+    pub operator: Handover,
+    pub distributor: Handover,
+    pub reseller: DemoReseller,
+    pub solution_provider: Handover,
+    pub customers: Vec<DemoCustomer>,
+}
+
+fn email(name: &str) -> Option<String> {
+    Some(format!("{name}@example.com"))
+}
+
+pub async fn seed_demo(p: &Provisioner<'_>) -> anyhow::Result<Demo> {
+    if p.db.count_accounts().await? > 0 {
+        anyhow::bail!("the database is not empty; the demo is seeded only into an empty database");
+    }
+    let partner = |kind| AccountKind::Partner(kind);
+    let operator = p.create_account("demo-operator", AccountKind::Operator, None, "Cloud Operations", email("demo-operator")).await?;
+    let distributor = p.create_account("demo-distributor", partner(PartnerKind::Distributor), None, "Huadong Distribution Co., Ltd.", email("demo-distributor")).await?;
+    let reseller = p.create_account("demo-reseller", partner(PartnerKind::Reseller), Some(&distributor.domain_id), "Xihu Cloud Reseller Ltd.", email("demo-reseller")).await?;
+    let provider = p.create_account("demo-provider", partner(PartnerKind::SolutionProvider), None, "Binjiang Solutions Ltd.", email("demo-provider")).await?;
+
+    let plan = [
+        ("demo-shop-alpha", "Alpha Retail Ltd.", &provider, AssociationType::Resale),
+        ("demo-shop-bravo", "Bravo Logistics Ltd.", &provider, AssociationType::Resale),
+        ("demo-shop-charlie", "Charlie Media Ltd.", &provider, AssociationType::Consultative),
+        ("demo-shop-delta", "Delta Games Ltd.", &reseller, AssociationType::Resale),
+    ];
+    let mut customers = Vec::new();
+    for (name, display, owner, kind) in plan {
+        let c = p.create_account(name, AccountKind::Customer, None, display, email(name)).await?;
+        p.associate(&c.domain_id, &owner.domain_id, kind).await?;
+        customers.push(DemoCustomer { account: p.handover(&c).await?, partner: owner.domain_id.to_string(), association_type: kind.name() });
+    }
+    Ok(Demo {
+        operator: p.handover(&operator).await?,
+        distributor: p.handover(&distributor).await?,
+        reseller: DemoReseller { account: p.handover(&reseller).await?, parent: distributor.domain_id.to_string() },
+        solution_provider: p.handover(&provider).await?,
+        customers,
+    })
+}
