@@ -9,6 +9,7 @@
 # Environment:
 #   PCENTER_BIN   server binary (default: target/debug/pcenter)
 #   SDK_VENV      virtualenv location (default: .venv-sdk at the repo root)
+#   SDK_DB        database URL to seed and serve (default: a temporary SQLite file)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,7 +70,8 @@ export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 export no_proxy="$NO_PROXY"
 
 export PCENTER_KEY_FILE="$tmp/server.key"
-DB="sqlite://$tmp/pc.db"
+# SDK_DB selects another (empty) database, e.g. a fresh PostgreSQL one.
+DB="${SDK_DB:-sqlite://$tmp/pc.db}"
 
 if ! "$BIN" --db "$DB" seed demo --json >"$tmp/demo.json" 2>"$tmp/seed.log"; then
   echo "sdk-tests: 'seed demo --json' failed" >&2
@@ -117,7 +119,7 @@ then
   ready=1
 fi
 if [[ "$ready" != "1" ]]; then
-  echo "sdk-tests: server did not answer 200 on $URL/ready within 30 s" >&2
+  echo "sdk-tests: server not ready on $URL/ready (waited up to 30 s)" >&2
   print_log
   exit 1
 fi
@@ -128,7 +130,7 @@ export PCENTER_BIN="$BIN"
 export PCENTER_DB="$DB"
 
 set +e
-"$PY" -m pytest -q tests/sdk "$@"
+"$PY" -m pytest -q --tb=short tests/sdk "$@"
 status=$?
 set -e
 if [[ "$status" != "0" ]]; then

@@ -9,62 +9,62 @@ import pytest
 import support
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo():
     return support.load_demo()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def url():
     return support.base_url()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sp_customers(demo):
     """Demo customers of the solution provider."""
     sp_id = demo["solution_provider"]["domain_id"]
     return [c for c in demo["customers"] if c["partner"] == sp_id]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def reseller_customers(demo):
     """Demo customers of the tier-2 reseller."""
     reseller_id = demo["reseller"]["domain_id"]
     return [c for c in demo["customers"] if c["partner"] == reseller_id]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sp(demo):
     """Client of the solution provider (a partner with its own customers)."""
     return support.client_for(demo["solution_provider"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dist(demo):
     """Client of the tier-1 distributor."""
     return support.client_for(demo["distributor"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def reseller(demo):
     """Client of the tier-2 reseller (indirect partner of the distributor)."""
     return support.client_for(demo["reseller"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def operator(demo):
     """Client of the platform operator account."""
     return support.client_for(demo["operator"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def customer(sp_customers):
     """Client of a resale customer of the solution provider."""
     resale = [c for c in sp_customers if c["association_type"] == "resale"]
     return support.client_for(resale[0])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def reseller_customer(reseller_customers):
     """Client of the reseller's customer."""
     return support.client_for(reseller_customers[0])

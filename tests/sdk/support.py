@@ -1,4 +1,4 @@
-"""Shared helpers for the SDK compatibility suite.
+"""Shared building blocks of the SDK compatibility suite.
 
 Everything here talks to the server exactly as a partner's integration would:
 through the official ``huaweicloudsdkbss`` client, or (for the few transport
@@ -216,16 +216,29 @@ def expect_error(status, error_code, fn, *args, **kwargs):
     return exc
 
 
+def checkable_name(domain_name):
+    """Whether check_user_identity accepts domain_name as a 'name' search value.
+
+    The SDK documents the rules: ``^[a-zA-Z-][a-zA-Z0-9_-]{4,31}$``, not
+    starting with ``op_``/``shadow_`` (any case), not all digits.
+    """
+    lowered = domain_name.lower()
+    return bool(CHECK_NAME.match(domain_name)) and not lowered.startswith(("op_", "shadow_"))
+
+
 def assert_name_unused(checker, domain_name, *partners):
     """Nothing was registered under domain_name.
 
-    ``checker`` is any partner client (name availability is global); every
-    client in ``partners`` must not list a customer with that exact name.
+    ``checker`` is any partner client (name availability is global) and is
+    asked whenever the name is a valid check_user_identity value; every client
+    in ``partners`` must not list a customer with that exact name (checked on
+    the full, unfiltered listing so that it does not rely on filter rules).
     """
-    if CHECK_NAME.match(domain_name):
+    if checkable_name(domain_name):
         assert check_identity(checker, "name", domain_name).check_result == "available"
     for partner in partners:
-        assert find_customer(partner, domain_name) is None
+        names = [c.account_name for c in all_customers(partner)]
+        assert domain_name not in names
 
 
 # --------------------------------------------------------------------------

@@ -67,6 +67,16 @@ def test_date_five_minutes_old_is_accepted(demo):
     assert resp.status_code == 200, resp.text
 
 
+def test_date_fourteen_minutes_old_is_accepted(demo):
+    resp = _raw(demo, date=support.sdk_date(-timedelta(minutes=14)))
+    assert resp.status_code == 200, resp.text
+
+
+def test_date_fourteen_minutes_ahead_is_accepted(demo):
+    resp = _raw(demo, date=support.sdk_date(timedelta(minutes=14)))
+    assert resp.status_code == 200, resp.text
+
+
 def test_date_sixteen_minutes_old_is_rejected(demo):
     resp = _raw(demo, date=support.sdk_date(-timedelta(minutes=16)))
     assert resp.status_code == 401, resp.text

@@ -38,6 +38,12 @@ def test_malformed_name_is_rejected(sp, name):
     expect_error(400, BAD_PARAM, check_identity, sp, "name", name)
 
 
+@pytest.mark.parametrize("prefix", ["op_", "OP_", "shadow_", "Shadow_"])
+def test_reserved_prefix_name_is_rejected(sp, prefix):
+    # The SDK documents that a login name cannot start with op_ or shadow_.
+    expect_error(400, BAD_PARAM, check_identity, sp, "name", prefix + new_name()[:8])
+
+
 @pytest.mark.parametrize("name", ["abcde", "-abcde", "Ab_c-d9", "a" * 32])
 def test_well_formed_name_is_accepted(sp, name):
     assert check_identity(sp, "name", name).check_result in (AVAILABLE, USED)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs it:
+#   1. Rust unit and integration tests; storage and HTTP suites run on SQLite and on
+#      PostgreSQL (PCENTER_TEST_PG, default postgres://postgres@127.0.0.1:5432/postgres).
+#   2. The SDK compatibility suite (official huaweicloudsdkbss in a venv) against a live
+#      server, once on embedded SQLite and once on a fresh PostgreSQL database.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export PCENTER_TEST_PG="${PCENTER_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+echo "== Rust tests (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+echo "== SDK compatibility suite on SQLite"
+cargo build --locked -p pcenter
+bash scripts/sdk-tests.sh
+
+echo "== SDK compatibility suite on PostgreSQL"
+pg_db="pcenter_sdk_$(date +%s)_$$"
+pg_base="${PCENTER_TEST_PG%/*}"
+psql "$PCENTER_TEST_PG" -qc "CREATE DATABASE $pg_db"
+trap 'psql "$PCENTER_TEST_PG" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true' EXIT
+SDK_DB="$pg_base/$pg_db" bash scripts/sdk-tests.sh
+
+echo "== all tests passed"
