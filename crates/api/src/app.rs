@@ -2,7 +2,7 @@
 //! request ids and tracing around everything.
 
 use crate::auth::require_signature;
-use crate::handlers::{customers, health, partners};
+use crate::handlers::{customers, funds, health, partners};
 use crate::state::AppState;
 use axum::http::{HeaderName, Request};
 use axum::middleware::from_fn_with_state;
@@ -20,6 +20,16 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/partners/sub-customers/query", post(customers::list_sub_customers))
         .route("/v2/partners/sub-customers/users/check-identity", post(customers::check_user_identity))
         .route("/v2/partners/indirect-partners/query", post(partners::list_indirect_partners))
+        .route("/v2/accounts/partner-accounts/adjust-amount", post(funds::update_customer_account_amount))
+        .route("/v2/accounts/partner-accounts/reclaim", post(funds::reclaim_to_partner_account))
+        .route("/v2/accounts/partner-accounts/indirect-partner-adjust", post(funds::update_indirect_partner_account))
+        .route("/v2/accounts/partner-accounts/indirect-partner-reclaim", post(funds::reclaim_indirect_partner_account))
+        .route("/v2/accounts/partner-accounts/balances", get(funds::list_partner_balances))
+        .route("/v2/accounts/partner-accounts/account-change-records", get(funds::list_partner_account_change_records))
+        .route("/v3/accounts/partner-accounts/adjust-records", get(funds::list_partner_adjust_records))
+        .route("/v2/accounts/customer-accounts/balances", get(funds::show_customer_account_balances))
+        .route("/v2/accounts/customer-accounts/account-change-records", get(funds::list_customer_account_change_records))
+        .route("/v2/operator/partner-accounts/top-up", post(funds::operator_top_up))
         .route_layer(from_fn_with_state(state.clone(), require_signature));
 
     Router::new()

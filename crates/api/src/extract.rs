@@ -23,3 +23,21 @@ where
         }
     }
 }
+
+/// `Query<T>` whose malformed query strings answer CBC.0100.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(rejection) => Err(DomainError::invalid(format!("The query string is not valid: {}", rejection.body_text())).into()),
+        }
+    }
+}

@@ -6,6 +6,7 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 pub mod passwords;
+pub mod services;
 pub mod signing;
 pub mod state;
 pub mod vault;

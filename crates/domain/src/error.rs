@@ -31,10 +31,18 @@ pub enum ErrorCode {
     NotYourIndirectPartner,
     /// CBC.50010059 — a tier-1 distributor cannot associate customers with itself.
     DistributorCannotAssociate,
+    /// CBC.99005003 — the paying account's balance is short.
+    InsufficientBalance,
+    /// CBC.99000035 — the customer is not a sub-customer of the acting partner.
+    NotYourCustomer,
+    /// CBC.99007004 — a business check failed (e.g. funds for a consultative customer).
+    BusinessCheckFailed,
+    /// CBC.99007009 — the idempotency key was already used for a different request.
+    IdempotencyKeyReused,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidParameter,
         ErrorCode::AccessDenied,
         ErrorCode::InvalidCredential,
@@ -47,6 +55,10 @@ impl ErrorCode {
         ErrorCode::MobileLimitReached,
         ErrorCode::NotYourIndirectPartner,
         ErrorCode::DistributorCannotAssociate,
+        ErrorCode::InsufficientBalance,
+        ErrorCode::NotYourCustomer,
+        ErrorCode::BusinessCheckFailed,
+        ErrorCode::IdempotencyKeyReused,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +75,10 @@ impl ErrorCode {
             ErrorCode::MobileLimitReached => "CBC.99000030",
             ErrorCode::NotYourIndirectPartner => "CBC.99000037",
             ErrorCode::DistributorCannotAssociate => "CBC.50010059",
+            ErrorCode::InsufficientBalance => "CBC.99005003",
+            ErrorCode::NotYourCustomer => "CBC.99000035",
+            ErrorCode::BusinessCheckFailed => "CBC.99007004",
+            ErrorCode::IdempotencyKeyReused => "CBC.99007009",
         }
     }
 
@@ -92,6 +108,10 @@ impl ErrorCode {
             ErrorCode::DistributorCannotAssociate => {
                 "A tier-1 distributor cannot associate customers with itself; name one of your resellers in indirect_partner_id."
             }
+            ErrorCode::InsufficientBalance => "The balance is insufficient.",
+            ErrorCode::NotYourCustomer => "The customer is not your sub-customer.",
+            ErrorCode::BusinessCheckFailed => "The operation does not pass a business check.",
+            ErrorCode::IdempotencyKeyReused => "This idempotency key was already used for a different request.",
         }
     }
 }

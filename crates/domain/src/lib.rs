@@ -3,6 +3,8 @@
 
 pub mod customer;
 pub mod error;
+pub mod funds;
+pub mod money;
 pub mod ids;
 pub mod query;
 pub mod tenancy;

@@ -97,3 +97,44 @@ mod tests {
         assert!(parse_fuzzy("f", Some("a b")).is_err());
     }
 }
+
+/// The change-record date range: `YYYY-MM-DD` dates in UTC+8 (the API's "East-8" dates),
+/// both inclusive; defaults are one year before today and today. Returns
+/// `[from, to_exclusive)` in epoch milliseconds.
+pub fn parse_cst_date_range(begin: Option<&str>, end: Option<&str>, now: EpochMillis) -> Result<(EpochMillis, EpochMillis), DomainError> {
+    use chrono::{Duration, FixedOffset, NaiveDate};
+    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let today = DateTime::<Utc>::from_timestamp_millis(now).unwrap_or_default().with_timezone(&cst).date_naive();
+    let parse = |field: &str, v: Option<&str>, default: NaiveDate| -> Result<NaiveDate, DomainError> {
+        match v {
+            None | Some("") => Ok(default),
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| DomainError::invalid(format!("{field} must be a date like 2017-10-21, not '{s}'."))),
+        }
+    };
+    let from = parse("trade_time_begin", begin, today - Duration::days(365))?;
+    let to = parse("trade_time_end", end, today)?;
+    if from > to {
+        return Err(DomainError::invalid("trade_time_begin must not be after trade_time_end."));
+    }
+    let millis = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(cst).unwrap().timestamp_millis();
+    Ok((millis(from), millis(to + Duration::days(1))))
+}
+
+#[cfg(test)]
+mod date_range_tests {
+    use super::*;
+
+    #[test]
+    fn east_eight_dates() {
+        let now = parse_utc("t", "2026-11-21T20:00:00Z").unwrap(); // 2026-11-22 04:00 in UTC+8
+        let (from, to) = parse_cst_date_range(Some("2026-11-22"), Some("2026-11-22"), now).unwrap();
+        assert_eq!(format_utc(from), "2026-11-21T16:00:00Z");
+        assert_eq!(format_utc(to), "2026-11-22T16:00:00Z");
+        let (from, to) = parse_cst_date_range(None, None, now).unwrap();
+        assert_eq!(format_utc(to), "2026-11-22T16:00:00Z");
+        assert_eq!(format_utc(from), "2025-11-21T16:00:00Z");
+        assert!(parse_cst_date_range(Some("2026-11-23"), Some("2026-11-22"), now).is_err());
+        assert!(parse_cst_date_range(Some("22/11/2026"), None, now).is_err());
+    }
+}

@@ -220,6 +220,14 @@ impl Principal {
         }
     }
 
+    /// Operator-only operations (top-ups, provisioning).
+    pub fn require_operator(&self) -> Result<&DomainId, DomainError> {
+        match self.kind {
+            AccountKind::Operator => Ok(&self.domain_id),
+            _ => Err(DomainError::denied()),
+        }
+    }
+
     /// Customer-only operations (a customer's own account data).
     pub fn require_customer(&self) -> Result<&DomainId, DomainError> {
         match self.kind {

@@ -63,6 +63,18 @@ pub enum AdminCommand {
         #[arg(long, value_delimiter = ',', required = true)]
         roles: Vec<String>,
     },
+    /// Credit a partner's cash account (an operator top-up, journaled).
+    Topup {
+        /// The partner's domain_id.
+        #[arg(long)]
+        partner: String,
+        /// Yuan, greater than 0, at most 2 decimal places.
+        #[arg(long)]
+        amount: String,
+        /// The operator account recorded as the actor (default: the first operator).
+        #[arg(long)]
+        operator: Option<String>,
+    },
     /// Make a member the customer manager of one of its partner's customers.
     AssignManager {
         #[arg(long)]
@@ -130,6 +142,20 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                 "{}",
                 serde_json::json!({"member_id": member_id, "ak": key.access_key_id, "sk": key.secret, "login": login, "password": password})
             );
+        }
+        AdminCommand::Topup { partner, amount, operator } => {
+            let partner = id(&partner)?;
+            if !matches!(p.db.find_account(&partner).await?.map(|a| a.kind), Some(AccountKind::Partner(_))) {
+                anyhow::bail!("{partner} is not a partner account");
+            }
+            let amount = pc_domain::money::Money::parse_movement("--amount", &amount).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let operator = match operator {
+                Some(o) => id(&o)?,
+                None => p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists; create one with admin create-operator"))?,
+            };
+            let trans_id = p.top_up(&operator, &partner, amount).await?;
+            let balance = p.db.cash_balance(&partner).await?;
+            println!("{}", serde_json::json!({"trans_id": trans_id, "partner": partner.to_string(), "balance": balance.amount.to_string()}));
         }
         AdminCommand::AssignManager { partner, customer, member } => {
             p.db.assign_customer_manager(&id(&partner)?, &id(&customer)?, &member).await?;

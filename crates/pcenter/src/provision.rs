@@ -6,7 +6,9 @@ use pc_api::vault::IssuedKey;
 use pc_api::KeyVault;
 use pc_domain::tenancy::{AccountKind, AssociationType};
 use pc_domain::{DomainId, DomainName};
-use pc_storage::{Account, Db, NewAccount, StoredKey};
+use pc_domain::funds::TransferKind;
+use pc_domain::money::Money;
+use pc_storage::{Account, Db, NewAccount, StoredKey, TransferCommand};
 use rand::Rng;
 
 pub struct Provisioner<'a> {
@@ -66,6 +68,20 @@ impl Provisioner<'_> {
             login: account.domain_name.clone(),
             password,
         })
+    }
+
+    /// Operator top-up of a partner's cash account, journaled like every movement.
+    pub async fn top_up(&self, operator: &DomainId, partner: &DomainId, amount: Money) -> anyhow::Result<String> {
+        let cmd = TransferCommand {
+            kind: TransferKind::TopUp,
+            actor: operator.clone(),
+            counterparty: partner.clone(),
+            from_owner: None,
+            to_owner: partner.clone(),
+            amount,
+            idempotency: None,
+        };
+        Ok(self.db.transfer(&cmd).await?.transfer_id().to_owned())
     }
 
     pub async fn associate(&self, customer: &DomainId, partner: &DomainId, kind: AssociationType) -> anyhow::Result<()> {

@@ -43,6 +43,12 @@ pub async fn seed_demo(p: &Provisioner<'_>) -> anyhow::Result<Demo> {
     let reseller = p.create_account("demo-reseller", partner(PartnerKind::Reseller), Some(&distributor.domain_id), "Xihu Cloud Reseller Ltd.", email("demo-reseller")).await?;
     let provider = p.create_account("demo-provider", partner(PartnerKind::SolutionProvider), None, "Binjiang Solutions Ltd.", email("demo-provider")).await?;
 
+    // Starting balances, credited by the operator like any top-up.
+    for (partner, yuan) in [(&distributor, "100000.00"), (&reseller, "20000.00"), (&provider, "50000.00")] {
+        let amount = pc_domain::money::Money::parse_movement("amount", yuan).map_err(|e| anyhow::anyhow!("{e}"))?;
+        p.top_up(&operator.domain_id, &partner.domain_id, amount).await?;
+    }
+
     let plan = [
         ("demo-shop-alpha", "Alpha Retail Ltd.", &provider, AssociationType::Resale),
         ("demo-shop-bravo", "Bravo Logistics Ltd.", &provider, AssociationType::Resale),

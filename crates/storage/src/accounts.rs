@@ -174,6 +174,14 @@ impl Db {
         row.as_ref().map(account_from_row).transpose()
     }
 
+    /// The oldest operator account, the default actor of CLI top-ups.
+    pub async fn first_operator(&self) -> Result<Option<DomainId>> {
+        let id: Option<String> = sqlx::query_scalar("SELECT domain_id FROM accounts WHERE kind = 'operator' ORDER BY created_at, domain_id LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(id.map(DomainId::from_trusted))
+    }
+
     pub async fn count_accounts(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(&self.pool).await?)
     }

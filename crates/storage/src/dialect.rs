@@ -41,6 +41,16 @@ impl Backend {
         Ok(())
     }
 
+    /// Opens a transaction that will write. SQLite must take the write lock up front:
+    /// upgrading a read transaction fails at once when another writer got there first,
+    /// while waiting for the lock honours the busy timeout.
+    pub fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
     /// Case-sensitive substring test of `column` against placeholder `param`.
     pub fn contains(self, column: &str, param: &str) -> String {
         match self {

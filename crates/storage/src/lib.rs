@@ -7,6 +7,7 @@ mod accounts;
 mod db;
 pub mod dialect;
 mod error;
+mod funds;
 mod sql;
 pub mod testing;
 
@@ -14,3 +15,12 @@ pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
 pub use db::{redact, Db};
 pub use error::{Result, StorageError};
+pub use funds::{
+    cash_account_id, AdjustRecord, AdjustRecordFilter, Balance, Entry, EntryFilter, IdempotencyClaim, LedgerAudit, TransferCommand,
+    TransferOutcome,
+};
+
+/// `account_type` of the cash balance account.
+pub fn funds_cash_type() -> i64 {
+    funds::CASH
+}

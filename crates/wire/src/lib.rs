@@ -4,6 +4,7 @@
 
 pub mod customers;
 pub mod error;
+pub mod funds;
 pub mod partners;
 
 pub use error::ErrorBody;

@@ -1,6 +1,7 @@
 //! Thin handlers: extract, call the domain and storage, shape the wire response.
 
 pub mod customers;
+pub mod funds;
 pub mod health;
 pub mod partners;
 

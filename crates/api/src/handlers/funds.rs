@@ -1,0 +1,229 @@
+//! Funds operations of the Open API.
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::services::funds::{self as svc, Direction};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::{Extension, Json};
+use pc_domain::funds::{parse_balance_type, parse_idempotency_key, parse_trade_type, AdjustFilter, TransferKind};
+use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
+use pc_domain::query::{format_utc, now_millis, parse_cst_date_range, parse_utc_bound, Page};
+use pc_domain::tenancy::Principal;
+use pc_domain::{DomainError, DomainId};
+use pc_storage::{AdjustRecordFilter, Balance, EntryFilter};
+use pc_wire::funds::*;
+
+pub const IDEMPOTENCY_HEADER: &str = "x-idempotency-key";
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get(IDEMPOTENCY_HEADER) {
+        None => Ok(None),
+        Some(v) => {
+            let s = v.to_str().map_err(|_| DomainError::invalid("X-Idempotency-Key is not valid text."))?;
+            Ok(Some(parse_idempotency_key(s)?))
+        }
+    }
+}
+
+fn amount(raw: Option<&JsonDecimal>) -> Result<Money, DomainError> {
+    match raw {
+        None => Err(DomainError::invalid("amount is required.")),
+        Some(r) => Money::parse_movement("amount", decimal_literal(r)),
+    }
+}
+
+async fn customer_funds(state: &AppState, principal: &Principal, headers: &HeaderMap, req: &CustomerFundsReq, direction: Direction, op: &str) -> Result<String, ApiError> {
+    let amount = amount(req.amount.as_ref())?;
+    let fen = amount.fen().to_string();
+    let fields = [req.customer_id.as_deref().unwrap_or(""), fen.as_str(), req.indirect_partner_id.as_deref().unwrap_or("")];
+    let claim = svc::claim(principal, idempotency_key(headers)?, op, &fields);
+    let outcome = svc::move_customer_funds(&state.db, principal, direction, req.customer_id.as_deref(), amount, req.indirect_partner_id.as_deref(), claim).await?;
+    Ok(outcome.transfer_id().to_owned())
+}
+
+async fn reseller_funds(state: &AppState, principal: &Principal, headers: &HeaderMap, req: &ResellerFundsReq, direction: Direction, op: &str) -> Result<String, ApiError> {
+    let amount = amount(req.amount.as_ref())?;
+    let fen = amount.fen().to_string();
+    let claim = svc::claim(principal, idempotency_key(headers)?, op, &[req.indirect_partner_id.as_deref().unwrap_or(""), fen.as_str()]);
+    let outcome = svc::move_reseller_funds(&state.db, principal, direction, req.indirect_partner_id.as_deref(), amount, claim).await?;
+    Ok(outcome.transfer_id().to_owned())
+}
+
+pub async fn update_customer_account_amount(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<CustomerFundsReq>) -> ApiResult<TransferIdResponse> {
+    p.require_partner()?;
+    let transfer_id = customer_funds(&state, &p, &headers, &req, Direction::Allocate, "allocate-customer").await?;
+    Ok(Json(TransferIdResponse { transfer_id }))
+}
+
+pub async fn reclaim_to_partner_account(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<CustomerFundsReq>) -> ApiResult<TransIdResponse> {
+    p.require_partner()?;
+    let trans_id = customer_funds(&state, &p, &headers, &req, Direction::Reclaim, "reclaim-customer").await?;
+    Ok(Json(TransIdResponse { trans_id }))
+}
+
+pub async fn update_indirect_partner_account(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<ResellerFundsReq>) -> ApiResult<TransferIdResponse> {
+    p.require_partner()?;
+    let transfer_id = reseller_funds(&state, &p, &headers, &req, Direction::Allocate, "allocate-reseller").await?;
+    Ok(Json(TransferIdResponse { transfer_id }))
+}
+
+pub async fn reclaim_indirect_partner_account(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<ResellerFundsReq>) -> ApiResult<TransIdResponse> {
+    p.require_partner()?;
+    let trans_id = reseller_funds(&state, &p, &headers, &req, Direction::Reclaim, "reclaim-reseller").await?;
+    Ok(Json(TransIdResponse { trans_id }))
+}
+
+pub async fn operator_top_up(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<TopUpReq>) -> ApiResult<TransIdResponse> {
+    p.require_operator()?;
+    let amount = amount(req.amount.as_ref())?;
+    let fen = amount.fen().to_string();
+    let claim = svc::claim(&p, idempotency_key(&headers)?, "top-up", &[req.partner_id.as_deref().unwrap_or(""), fen.as_str()]);
+    let outcome = svc::top_up(&state.db, &p, req.partner_id.as_deref(), amount, claim).await?;
+    Ok(Json(TransIdResponse { trans_id: outcome.transfer_id().to_owned() }))
+}
+
+fn account_balance(b: Balance) -> AccountBalance {
+    AccountBalance {
+        account_id: b.account_id,
+        account_type: pc_storage::funds_cash_type(),
+        amount: json_decimal(b.amount.to_string()),
+        currency: CURRENCY.to_owned(),
+        designated_amount: json_decimal(Money::ZERO.to_string()),
+        measure_id: MEASURE_YUAN,
+    }
+}
+
+pub async fn list_partner_balances(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerBalancesQuery>) -> ApiResult<ListPartnerBalancesResponse> {
+    let balance = svc::partner_balance(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
+    Ok(Json(ListPartnerBalancesResponse { account_balances: vec![account_balance(balance)] }))
+}
+
+pub async fn show_customer_account_balances(State(state): State<AppState>, Extension(p): Extension<Principal>) -> ApiResult<ShowCustomerAccountBalancesResponse> {
+    let me = p.require_customer()?;
+    let balance = state.db.cash_balance(me).await?;
+    Ok(Json(ShowCustomerAccountBalancesResponse {
+        account_balances: vec![account_balance(balance)],
+        debt_amount: json_decimal(Money::ZERO.to_string()),
+        measure_id: MEASURE_YUAN,
+        currency: CURRENCY.to_owned(),
+    }))
+}
+
+pub async fn list_partner_adjust_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerAdjustRecordsQuery>) -> ApiResult<ListPartnerAdjustRecordsResponse> {
+    let (_, owner) = svc::records_owner(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
+    let page = Page::parse(q.offset, q.limit)?;
+    let (kind, matches_nothing) = match q.operation_type.as_deref() {
+        None | Some("") => (None, false),
+        Some(s) => match AdjustFilter::parse(s)? {
+            AdjustFilter::Kind(k) => (Some(k), false),
+            AdjustFilter::Unbind => (None, true),
+        },
+    };
+    let filter = AdjustRecordFilter {
+        counterparty: match q.customer_id.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(DomainId::parse(s)?),
+        },
+        kind,
+        matches_nothing,
+        // Empty time bounds do not filter here, as the SDK documents for this operation.
+        from: parse_utc_bound("operation_time_begin", q.operation_time_begin.as_deref().filter(|s| !s.is_empty()))?,
+        to: parse_utc_bound("operation_time_end", q.operation_time_end.as_deref().filter(|s| !s.is_empty()))?,
+        transfer_id: q.trans_id.filter(|s| !s.is_empty()),
+    };
+    let (records, total_count) = state.db.adjust_records(&owner, &filter, page).await?;
+    Ok(Json(ListPartnerAdjustRecordsResponse {
+        total_count,
+        records: records
+            .into_iter()
+            .map(|r| AdjustRecordV3 {
+                customer_id: r.counterparty.to_string(),
+                customer_name: r.counterparty_name,
+                operation_type: r.kind.operation_type().to_owned(),
+                amount: r.amount.to_string(),
+                currency: CURRENCY.to_owned(),
+                apply_scene: "ALL".to_owned(),
+                operation_time: format_utc(r.created_at),
+                measure_id: MEASURE_YUAN,
+                trans_id: r.transfer_id,
+            })
+            .collect(),
+    }))
+}
+
+fn trade_filter(trade_type: Option<&str>) -> Result<(Option<TransferKind>, bool), DomainError> {
+    match trade_type {
+        None | Some("") => Ok((None, false)),
+        Some(s) => Ok(match parse_trade_type(s)? {
+            Some(k) => (Some(k), false),
+            None => (None, true),
+        }),
+    }
+}
+
+pub async fn list_partner_account_change_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerAccountChangeRecordsQuery>) -> ApiResult<ListPartnerAccountChangeRecordsResponse> {
+    let (_, owner) = svc::records_owner(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
+    parse_balance_type(q.balance_type.as_deref(), false)?;
+    let page = Page::parse(q.offset, q.limit)?;
+    let (kind, matches_nothing) = trade_filter(q.trade_type.as_deref())?;
+    let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), now_millis())?;
+    let filter = EntryFilter { kind, matches_nothing, income: None, from: Some(from), to_exclusive: Some(to_exclusive), transfer_id: None };
+    let (entries, total_count) = state.db.account_entries(&owner, &filter, page).await?;
+    Ok(Json(ListPartnerAccountChangeRecordsResponse {
+        total_count,
+        currency: CURRENCY.to_owned(),
+        records: entries
+            .into_iter()
+            .map(|e| AccountChangeRecord {
+                account_change_id: e.entry_id,
+                trade_detail_type: e.kind.trade_detail_type().to_owned(),
+                trade_time: format_utc(e.created_at),
+                trade_id: e.transfer_id,
+                change_amount: Money::from_fen(e.delta_fen.abs()).to_string(),
+                balance_after_change: e.balance_after.to_string(),
+                kind: if e.delta_fen > 0 { "1" } else { "2" }.to_owned(),
+                customer_id: e.counterparty.as_ref().map(|(id, _)| id.to_string()),
+                account_name: e.counterparty.map(|(_, name)| name),
+            })
+            .collect(),
+    }))
+}
+
+pub async fn list_customer_account_change_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListCustomerAccountChangeRecordsQuery>) -> ApiResult<ListCustomerAccountChangeRecordsResponse> {
+    let me = p.require_customer()?.clone();
+    parse_balance_type(q.balance_type.as_deref(), true)?;
+    let page = Page::parse(q.offset, q.limit)?;
+    let (kind, mut matches_nothing) = trade_filter(q.trade_type.as_deref())?;
+    let income = match q.revenue_expense_type.as_deref() {
+        None | Some("") => None,
+        Some("REVENUE") => Some(true),
+        Some("EXPENSE") => Some(false),
+        Some(other) => return Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE.")).into()),
+    };
+    // Movements of this product have no payment channel: a channel filter matches nothing.
+    if q.payment_channel_id.as_deref().is_some_and(|s| !s.is_empty()) || q.payment_channel_no.as_deref().is_some_and(|s| !s.is_empty()) {
+        matches_nothing = true;
+    }
+    let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), now_millis())?;
+    let filter = EntryFilter { kind, matches_nothing, income, from: Some(from), to_exclusive: Some(to_exclusive), transfer_id: q.trade_id.filter(|s| !s.is_empty()) };
+    let (entries, total_count) = state.db.account_entries(&me, &filter, page).await?;
+    Ok(Json(ListCustomerAccountChangeRecordsResponse {
+        total_count,
+        currency: CURRENCY.to_owned(),
+        records: entries
+            .into_iter()
+            .map(|e| CustomerAccountChangeRecord {
+                account_change_id: e.entry_id,
+                trade_detail_type: e.kind.trade_detail_type().to_owned(),
+                trade_time: format_utc(e.created_at),
+                trade_id: e.transfer_id,
+                change_amount: Money::from_fen(e.delta_fen.abs()).to_string(),
+                balance_after_change: e.balance_after.to_string(),
+                revenue_expense_type: if e.delta_fen > 0 { "REVENUE" } else { "EXPENSE" }.to_owned(),
+                account_name: e.counterparty.map(|(_, name)| name),
+            })
+            .collect(),
+    }))
+}

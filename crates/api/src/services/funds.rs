@@ -1,0 +1,139 @@
+//! Money movements and balances (domain.md §3).
+
+use crate::error::ApiError;
+use pc_domain::funds::{check_fundable_customer, check_reseller_movement, TransferKind};
+use pc_domain::money::Money;
+use pc_domain::tenancy::{listing_owner, PartnerContext, Principal};
+use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_storage::{Balance, Db, IdempotencyClaim, TransferCommand, TransferOutcome};
+use sha2::{Digest, Sha256};
+
+/// Direction of a movement relative to the partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Partner → customer / tier-1 → tier-2.
+    Allocate,
+    /// Customer → partner / tier-2 → tier-1.
+    Reclaim,
+}
+
+impl Direction {
+    fn kind(self) -> TransferKind {
+        match self {
+            Direction::Allocate => TransferKind::Allocate,
+            Direction::Reclaim => TransferKind::Reclaim,
+        }
+    }
+}
+
+/// An idempotency key as the caller sent it, bound to the caller and the request.
+pub fn claim(principal: &Principal, key: Option<String>, operation: &str, fields: &[&str]) -> Option<IdempotencyClaim> {
+    key.map(|key| {
+        let mut h = Sha256::new();
+        h.update(operation.as_bytes());
+        for f in fields {
+            h.update([0u8]);
+            h.update(f.as_bytes());
+        }
+        IdempotencyClaim { scope: principal.domain_id.to_string(), key, request_hash: hex::encode(h.finalize()) }
+    })
+}
+
+/// Resolves `indirect_partner_id` for a tier-1 caller (parse + parent lookup); others ignore it.
+async fn acting_owner(db: &Db, ctx: &PartnerContext, indirect: Option<&str>) -> Result<DomainId, ApiError> {
+    let (reseller, parent) = crate::handlers::indirect_partner(db, ctx, indirect).await?;
+    Ok(listing_owner(ctx, reseller.as_ref(), parent.as_ref())?)
+}
+
+fn parse_customer(raw: Option<&str>) -> Result<DomainId, DomainError> {
+    match raw {
+        None | Some("") => Err(DomainError::invalid("customer_id is required.")),
+        // A malformed id cannot be one of the caller's customers.
+        Some(s) => DomainId::parse(s).map_err(|_| DomainError::of(ErrorCode::NotYourCustomer)),
+    }
+}
+
+/// Partner ↔ its resale customer (a tier-1 acts for a tier-2's customer through
+/// `indirect_partner_id`, moving the tier-2's money).
+pub async fn move_customer_funds(
+    db: &Db,
+    principal: &Principal,
+    direction: Direction,
+    customer_id: Option<&str>,
+    amount: Money,
+    indirect: Option<&str>,
+    idempotency: Option<IdempotencyClaim>,
+) -> Result<TransferOutcome, ApiError> {
+    let ctx = principal.require_partner()?;
+    let customer = parse_customer(customer_id)?;
+    let owner = acting_owner(db, &ctx, indirect).await?;
+    let standing = db.customer_standing(&customer).await?;
+    check_fundable_customer(&ctx, &owner, standing.as_ref())?;
+    let (from, to) = match direction {
+        Direction::Allocate => (owner.clone(), customer.clone()),
+        Direction::Reclaim => (customer.clone(), owner.clone()),
+    };
+    let cmd = TransferCommand { kind: direction.kind(), actor: owner, counterparty: customer, from_owner: Some(from), to_owner: to, amount, idempotency };
+    Ok(db.transfer(&cmd).await?)
+}
+
+/// Tier-1 ↔ its tier-2.
+pub async fn move_reseller_funds(
+    db: &Db,
+    principal: &Principal,
+    direction: Direction,
+    reseller_id: Option<&str>,
+    amount: Money,
+    idempotency: Option<IdempotencyClaim>,
+) -> Result<TransferOutcome, ApiError> {
+    let ctx = principal.require_partner()?;
+    let reseller = match reseller_id {
+        None | Some("") => return Err(DomainError::invalid("indirect_partner_id is required.").into()),
+        Some(s) => DomainId::parse(s).map_err(|_| DomainError::of(ErrorCode::NotYourIndirectPartner))?,
+    };
+    let parent = db.reseller_parent(&reseller).await?;
+    check_reseller_movement(&ctx, parent.as_ref())?;
+    let (from, to) = match direction {
+        Direction::Allocate => (ctx.partner_id.clone(), reseller.clone()),
+        Direction::Reclaim => (reseller.clone(), ctx.partner_id.clone()),
+    };
+    let cmd = TransferCommand { kind: direction.kind(), actor: ctx.partner_id, counterparty: reseller, from_owner: Some(from), to_owner: to, amount, idempotency };
+    Ok(db.transfer(&cmd).await?)
+}
+
+/// Operator credits a partner's cash account.
+pub async fn top_up(db: &Db, principal: &Principal, partner_id: Option<&str>, amount: Money, idempotency: Option<IdempotencyClaim>) -> Result<TransferOutcome, ApiError> {
+    let operator = principal.require_operator()?.clone();
+    let partner = match partner_id {
+        None | Some("") => return Err(DomainError::invalid("partner_id is required.").into()),
+        Some(s) => DomainId::parse(s)?,
+    };
+    match db.find_account(&partner).await? {
+        Some(a) if matches!(a.kind, pc_domain::tenancy::AccountKind::Partner(_)) => {}
+        _ => return Err(DomainError::invalid(format!("{partner} is not a partner account.")).into()),
+    }
+    let cmd = TransferCommand {
+        kind: TransferKind::TopUp,
+        actor: operator,
+        counterparty: partner.clone(),
+        from_owner: None,
+        to_owner: partner,
+        amount,
+        idempotency,
+    };
+    Ok(db.transfer(&cmd).await?)
+}
+
+/// The partner's own balance, or (tier-1 with `indirect_partner_id`) its tier-2's.
+pub async fn partner_balance(db: &Db, principal: &Principal, indirect: Option<&str>) -> Result<Balance, ApiError> {
+    let ctx = principal.require_partner()?;
+    let owner = acting_owner(db, &ctx, indirect).await?;
+    Ok(db.cash_balance(&owner).await?)
+}
+
+/// Whose records a partner reads: itself, or a tier-1's named tier-2.
+pub async fn records_owner(db: &Db, principal: &Principal, indirect: Option<&str>) -> Result<(PartnerContext, DomainId), ApiError> {
+    let ctx = principal.require_partner()?;
+    let owner = acting_owner(db, &ctx, indirect).await?;
+    Ok((ctx, owner))
+}

@@ -1,0 +1,458 @@
+//! The money journal. Every movement is one transaction: a conditional debit (never below
+//! zero), a credit, one transfer row and one journal entry per touched account carrying the
+//! balance after it. Accounts are locked in id order so opposite movements cannot deadlock.
+
+use crate::accounts::unique_violation_as;
+use crate::db::Db;
+use crate::error::{Result, StorageError};
+use crate::sql::Sql;
+use pc_domain::funds::{CustomerStanding, TransferKind};
+use pc_domain::money::{Money, CURRENCY};
+use pc_domain::query::{now_millis, EpochMillis, Page};
+use pc_domain::tenancy::AssociationType;
+use pc_domain::{DomainError, DomainId, ErrorCode};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// The only account type so far: cash balance.
+pub const CASH: i64 = 1;
+
+/// The id of an owner's cash account: deterministic, so no lookup is needed to name it.
+pub fn cash_account_id(owner: &DomainId) -> String {
+    format!("{owner}-{CASH}-{CURRENCY}")
+}
+
+#[derive(Debug, Clone)]
+pub struct IdempotencyClaim {
+    /// Whose key space: the calling account.
+    pub scope: String,
+    pub key: String,
+    /// Hash of the request (operation and body); the same key with another hash is refused.
+    pub request_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TransferCommand {
+    pub kind: TransferKind,
+    /// Whose adjust records show this transfer.
+    pub actor: DomainId,
+    /// The customer or reseller on the other side (for a top-up, the partner credited).
+    pub counterparty: DomainId,
+    /// `None` only for a top-up.
+    pub from_owner: Option<DomainId>,
+    pub to_owner: DomainId,
+    pub amount: Money,
+    pub idempotency: Option<IdempotencyClaim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferOutcome {
+    Applied(String),
+    /// The same request was already applied under this idempotency key.
+    Replayed(String),
+}
+
+impl TransferOutcome {
+    pub fn transfer_id(&self) -> &str {
+        match self {
+            TransferOutcome::Applied(id) | TransferOutcome::Replayed(id) => id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Balance {
+    pub account_id: String,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AdjustRecordFilter {
+    pub counterparty: Option<DomainId>,
+    pub kind: Option<TransferKind>,
+    /// `true` when the filter can match nothing (a documented kind this product never produces).
+    pub matches_nothing: bool,
+    pub from: Option<EpochMillis>,
+    pub to: Option<EpochMillis>,
+    pub transfer_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdjustRecord {
+    pub transfer_id: String,
+    pub kind: TransferKind,
+    pub counterparty: DomainId,
+    pub counterparty_name: String,
+    pub amount: Money,
+    pub created_at: EpochMillis,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    pub kind: Option<TransferKind>,
+    pub matches_nothing: bool,
+    pub income: Option<bool>,
+    pub from: Option<EpochMillis>,
+    pub to_exclusive: Option<EpochMillis>,
+    pub transfer_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub entry_id: String,
+    pub transfer_id: String,
+    pub kind: TransferKind,
+    /// Signed: positive is income.
+    pub delta_fen: i64,
+    pub balance_after: Money,
+    pub created_at: EpochMillis,
+    /// The other party of a partner/customer movement, with its login name.
+    pub counterparty: Option<(DomainId, String)>,
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+async fn ensure_cash_account(conn: &mut AnyConnection, owner: &DomainId, at: EpochMillis) -> Result<String> {
+    let id = cash_account_id(owner);
+    sqlx::query(
+        "INSERT INTO fund_accounts (account_id, owner_id, account_type, currency, balance_fen, version, created_at) \
+         VALUES ($1, $2, $3, $4, 0, 0, $5) ON CONFLICT (owner_id, account_type, currency) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(owner.as_str())
+    .bind(CASH)
+    .bind(CURRENCY)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Applies `delta` to an account; a debit only if the balance covers it. Returns the
+/// balance and version after, or `None` when the balance is short.
+async fn apply_delta(conn: &mut AnyConnection, account: &str, delta: i64) -> Result<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "UPDATE fund_accounts SET balance_fen = balance_fen + $1, version = version + 1 \
+         WHERE account_id = $2 AND balance_fen + $1 >= 0 RETURNING balance_fen, version",
+    )
+    .bind(delta)
+    .bind(account)
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some(r) => Some((r.try_get("balance_fen")?, r.try_get("version")?)),
+        None => None,
+    })
+}
+
+async fn find_by_key(conn: &mut AnyConnection, claim: &IdempotencyClaim) -> Result<Option<TransferOutcome>> {
+    let found: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT transfer_id, request_hash FROM fund_transfers WHERE idem_scope = $1 AND idem_key = $2")
+            .bind(&claim.scope)
+            .bind(&claim.key)
+            .fetch_optional(conn)
+            .await?;
+    match found {
+        None => Ok(None),
+        Some((id, Some(hash))) if hash == claim.request_hash => Ok(Some(TransferOutcome::Replayed(id))),
+        Some(_) => Err(DomainError::of(ErrorCode::IdempotencyKeyReused).into()),
+    }
+}
+
+impl Db {
+    /// Moves money as one atomic transaction, or not at all.
+    pub async fn transfer(&self, cmd: &TransferCommand) -> Result<TransferOutcome> {
+        match self.try_transfer(cmd).await {
+            // A concurrent request with the same idempotency key committed first: answer as
+            // that request did.
+            Err(StorageError::Rule(e)) if e.code == ErrorCode::IdempotencyKeyReused && cmd.idempotency.is_some() => {
+                let claim = cmd.idempotency.as_ref().expect("checked above");
+                let mut conn = self.pool.acquire().await?;
+                match find_by_key(&mut conn, claim).await? {
+                    Some(outcome) => Ok(outcome),
+                    None => Err(StorageError::Rule(e)),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn try_transfer(&self, cmd: &TransferCommand) -> Result<TransferOutcome> {
+        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        if let Some(claim) = &cmd.idempotency {
+            if let Some(done) = find_by_key(&mut tx, claim).await? {
+                return Ok(done);
+            }
+        }
+        let now = now_millis();
+        let amount = cmd.amount.fen();
+        let to = ensure_cash_account(&mut tx, &cmd.to_owner, now).await?;
+        let from = match &cmd.from_owner {
+            Some(owner) => Some(ensure_cash_account(&mut tx, owner, now).await?),
+            None => None,
+        };
+        let mut moves: Vec<(&str, i64)> = vec![(to.as_str(), amount)];
+        if let Some(f) = &from {
+            moves.push((f.as_str(), -amount));
+        }
+        moves.sort_by(|a, b| a.0.cmp(b.0));
+
+        let transfer_id = new_id();
+        let mut entries = Vec::with_capacity(2);
+        for (account, delta) in &moves {
+            match apply_delta(&mut tx, account, *delta).await? {
+                Some((balance, version)) => entries.push((account.to_string(), *delta, balance, version)),
+                None => return Err(DomainError::of(ErrorCode::InsufficientBalance).into()),
+            }
+        }
+        let claim = cmd.idempotency.as_ref();
+        sqlx::query(
+            "INSERT INTO fund_transfers (transfer_id, kind, actor_id, counterparty_id, from_account, to_account, amount_fen, \
+             currency, created_at, idem_scope, idem_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&transfer_id)
+        .bind(cmd.kind.as_db())
+        .bind(cmd.actor.as_str())
+        .bind(cmd.counterparty.as_str())
+        .bind(from.as_deref())
+        .bind(to.as_str())
+        .bind(amount)
+        .bind(CURRENCY)
+        .bind(now)
+        .bind(claim.map(|c| c.scope.as_str()))
+        .bind(claim.map(|c| c.key.as_str()))
+        .bind(claim.map(|c| c.request_hash.as_str()))
+        .execute(&mut *tx)
+        .await
+        .map_err(unique_violation_as(ErrorCode::IdempotencyKeyReused))?;
+        for (account, delta, balance, version) in entries {
+            sqlx::query(
+                "INSERT INTO journal_entries (entry_id, transfer_id, account_id, delta_fen, balance_after_fen, account_version, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(new_id())
+            .bind(&transfer_id)
+            .bind(&account)
+            .bind(delta)
+            .bind(balance)
+            .bind(version)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(TransferOutcome::Applied(transfer_id))
+    }
+
+    /// The cash balance of an owner (zero when it never held money).
+    pub async fn cash_balance(&self, owner: &DomainId) -> Result<Balance> {
+        let id = cash_account_id(owner);
+        let fen: Option<i64> = sqlx::query_scalar("SELECT balance_fen FROM fund_accounts WHERE account_id = $1")
+            .bind(&id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(Balance { account_id: id, amount: Money::from_fen(fen.unwrap_or(0)) })
+    }
+
+    /// The partner a customer is associated with, how, and who manages it.
+    pub async fn customer_standing(&self, customer: &DomainId) -> Result<Option<CustomerStanding>> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT partner_id, association_type FROM associations WHERE customer_id = $1")
+                .bind(customer.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((partner, code)) = row else { return Ok(None) };
+        let association = i32::try_from(code)
+            .ok()
+            .and_then(AssociationType::from_code)
+            .ok_or_else(|| StorageError::Corrupt(format!("association_type {code}")))?;
+        let managers: Vec<String> = sqlx::query_scalar("SELECT member_id FROM customer_managers WHERE customer_id = $1")
+            .bind(customer.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Some(CustomerStanding { partner_id: DomainId::from_trusted(partner), association, managers }))
+    }
+
+    /// Allocations and reclaims `actor` made, newest first.
+    pub async fn adjust_records(&self, actor: &DomainId, f: &AdjustRecordFilter, page: Page) -> Result<(Vec<AdjustRecord>, i64)> {
+        if f.matches_nothing {
+            return Ok((Vec::new(), 0));
+        }
+        let mut sql = Sql::new("");
+        let p = sql.text_param(actor.as_str());
+        let mut wh = format!(
+            " FROM fund_transfers t JOIN accounts c ON c.domain_id = t.counterparty_id \
+             WHERE t.actor_id = {p} AND t.kind IN ('BEADJUST', 'BERETRIEVE')"
+        );
+        if let Some(c) = &f.counterparty {
+            let p = sql.text_param(c.as_str());
+            wh += &format!(" AND t.counterparty_id = {p}");
+        }
+        if let Some(k) = f.kind {
+            let p = sql.text_param(k.as_db());
+            wh += &format!(" AND t.kind = {p}");
+        }
+        if let Some(t) = f.from {
+            let p = sql.int_param(t);
+            wh += &format!(" AND t.created_at >= {p}");
+        }
+        if let Some(t) = f.to {
+            let p = sql.int_param(t);
+            wh += &format!(" AND t.created_at <= {p}");
+        }
+        if let Some(id) = &f.transfer_id {
+            let p = sql.text_param(id);
+            wh += &format!(" AND t.transfer_id = {p}");
+        }
+        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
+        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
+        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
+        sql.replace_text(format!(
+            "SELECT t.transfer_id, t.kind, t.counterparty_id, c.display_name, c.domain_name, t.amount_fen, t.created_at{wh} \
+             ORDER BY t.created_at DESC, t.transfer_id LIMIT {limit} OFFSET {offset}"
+        ));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let records = rows
+            .iter()
+            .map(|r| {
+                let display: String = r.try_get("display_name")?;
+                Ok(AdjustRecord {
+                    transfer_id: r.try_get("transfer_id")?,
+                    kind: kind_from_row(r)?,
+                    counterparty: DomainId::from_trusted(r.try_get("counterparty_id")?),
+                    counterparty_name: if display.is_empty() { r.try_get("domain_name")? } else { display },
+                    amount: Money::from_fen(r.try_get("amount_fen")?),
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((records, total))
+    }
+
+    /// The journal entries of `owner`'s cash account, newest first.
+    pub async fn account_entries(&self, owner: &DomainId, f: &EntryFilter, page: Page) -> Result<(Vec<Entry>, i64)> {
+        if f.matches_nothing {
+            return Ok((Vec::new(), 0));
+        }
+        let mut sql = Sql::new("");
+        let p = sql.text_param(&cash_account_id(owner));
+        let mut wh = format!(" FROM journal_entries e JOIN fund_transfers t ON t.transfer_id = e.transfer_id WHERE e.account_id = {p}");
+        if let Some(k) = f.kind {
+            let p = sql.text_param(k.as_db());
+            wh += &format!(" AND t.kind = {p}");
+        }
+        match f.income {
+            Some(true) => wh += " AND e.delta_fen > 0",
+            Some(false) => wh += " AND e.delta_fen < 0",
+            None => {}
+        }
+        if let Some(t) = f.from {
+            let p = sql.int_param(t);
+            wh += &format!(" AND e.created_at >= {p}");
+        }
+        if let Some(t) = f.to_exclusive {
+            let p = sql.int_param(t);
+            wh += &format!(" AND e.created_at < {p}");
+        }
+        if let Some(id) = &f.transfer_id {
+            let p = sql.text_param(id);
+            wh += &format!(" AND e.transfer_id = {p}");
+        }
+        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
+        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
+        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
+        sql.replace_text(format!(
+            "SELECT e.entry_id, e.transfer_id, t.kind, e.delta_fen, e.balance_after_fen, e.created_at, t.counterparty_id, t.actor_id, \
+             (SELECT domain_name FROM accounts WHERE domain_id = t.counterparty_id) AS counterparty_name, \
+             (SELECT domain_name FROM accounts WHERE domain_id = t.actor_id) AS actor_name{wh} \
+             ORDER BY e.account_version DESC LIMIT {limit} OFFSET {offset}"
+        ));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let owner_str = owner.as_str();
+        let entries = rows
+            .iter()
+            .map(|r| {
+                let kind = kind_from_row(r)?;
+                let counterparty_id: String = r.try_get("counterparty_id")?;
+                let actor_id: String = r.try_get("actor_id")?;
+                // The other party: for the partner's entry the customer, for the customer's the partner.
+                let counterparty = match kind {
+                    TransferKind::TopUp => None,
+                    _ if counterparty_id == owner_str => Some((DomainId::from_trusted(actor_id), r.try_get("actor_name")?)),
+                    _ => Some((DomainId::from_trusted(counterparty_id), r.try_get("counterparty_name")?)),
+                };
+                Ok(Entry {
+                    entry_id: r.try_get("entry_id")?,
+                    transfer_id: r.try_get("transfer_id")?,
+                    kind,
+                    delta_fen: r.try_get("delta_fen")?,
+                    balance_after: Money::from_fen(r.try_get("balance_after_fen")?),
+                    created_at: r.try_get("created_at")?,
+                    counterparty,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((entries, total))
+    }
+
+    /// Ledger-wide figures for invariant checks: (sum of balances, sum of top-ups, sum of
+    /// entry deltas, number of accounts whose balance differs from its entries).
+    pub async fn ledger_audit(&self) -> Result<LedgerAudit> {
+        let balances: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM fund_accounts").fetch_one(&self.pool).await?;
+        let topups: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_transfers WHERE kind = 'RECHARGE'").fetch_one(&self.pool).await?;
+        let mismatched: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM fund_accounts a WHERE a.balance_fen <> \
+             (SELECT CAST(COALESCE(SUM(e.delta_fen), 0) AS BIGINT) FROM journal_entries e WHERE e.account_id = a.account_id) \
+             OR a.balance_fen <> COALESCE((SELECT e.balance_after_fen FROM journal_entries e WHERE e.account_id = a.account_id \
+             AND e.account_version = a.version), 0) \
+             OR a.version <> (SELECT COUNT(*) FROM journal_entries e WHERE e.account_id = a.account_id)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let unbalanced: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM fund_transfers t WHERE t.kind <> 'RECHARGE' AND \
+             (SELECT CAST(COALESCE(SUM(e.delta_fen), 0) AS BIGINT) FROM journal_entries e WHERE e.transfer_id = t.transfer_id) <> 0",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let negative: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fund_accounts WHERE balance_fen < 0").fetch_one(&self.pool).await?;
+        Ok(LedgerAudit { balances_fen: balances, topups_fen: topups, mismatched_accounts: mismatched, unbalanced_transfers: unbalanced, negative_accounts: negative })
+    }
+
+    /// How many transfers carry this idempotency key (0 or 1).
+    pub async fn transfers_with_key(&self, scope: &str, key: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM fund_transfers WHERE idem_scope = $1 AND idem_key = $2")
+            .bind(scope)
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn transfer_exists(&self, transfer_id: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM fund_transfers WHERE transfer_id = $1").bind(transfer_id).fetch_one(&self.pool).await?)
+    }
+}
+
+/// Ledger-wide invariants, all of which must hold at every commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerAudit {
+    pub balances_fen: i64,
+    pub topups_fen: i64,
+    pub mismatched_accounts: i64,
+    pub unbalanced_transfers: i64,
+    pub negative_accounts: i64,
+}
+
+impl LedgerAudit {
+    /// Money is neither created nor destroyed except by top-ups (consumption comes later).
+    pub fn holds(&self) -> bool {
+        self.balances_fen == self.topups_fen && self.mismatched_accounts == 0 && self.unbalanced_transfers == 0 && self.negative_accounts == 0
+    }
+}
+
+fn kind_from_row(r: &AnyRow) -> Result<TransferKind> {
+    let k: String = r.try_get("kind")?;
+    TransferKind::from_db(&k).ok_or_else(|| StorageError::Corrupt(format!("transfer kind {k}")))
+}
