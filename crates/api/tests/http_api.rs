@@ -1,14 +1,17 @@
 //! The Open API through real HTTP on a real database (SQLite and PostgreSQL), signed the
 //! way the SDK signs.
 
+mod common;
+
 use chrono::{Duration, Utc};
+use common::{issue_key, signed, spawn_server, Key, Server};
 use pc_api::signing::sign_request;
-use pc_api::{AppState, KeyVault};
+use pc_api::KeyVault;
 use pc_domain::customer::{NewCustomer, NewCustomerInput};
 use pc_domain::tenancy::{AccountKind, AssociationType, PartnerKind, Role};
 use pc_domain::{DomainId, DomainName};
 use pc_storage::testing::{TestBackend, TestDb};
-use pc_storage::{Db, NewAccount, NewMember, StoredKey};
+use pc_storage::{Db, NewAccount, NewMember};
 use serde_json::{json, Value};
 
 macro_rules! on_both_backends {
@@ -33,13 +36,8 @@ on_both_backends!(
     probes_answer_unsigned,
 );
 
-struct Key {
-    domain_id: DomainId,
-    ak: String,
-    sk: String,
-}
-
 struct World {
+    server: Server,
     base: String,
     host: String,
     db: Db,
@@ -54,13 +52,9 @@ where
 {
     let t = TestDb::new(backend).await.expect("test database");
     let vault = KeyVault::from_key([42; 32]);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = pc_api::router(AppState { db: t.db.clone(), vault: vault.clone() });
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let world = World { base: format!("http://{addr}"), host: addr.to_string(), db: t.db.clone(), vault, http: reqwest::Client::new() };
+    let server = spawn_server(t.db.clone(), vault.clone()).await;
+    let world = World { base: server.base.clone(), host: server.host.clone(), server, db: t.db.clone(), vault, http: reqwest::Client::new() };
     test(world).await;
-    server.abort();
     t.cleanup().await;
 }
 
@@ -86,12 +80,7 @@ impl World {
     }
 
     async fn key(&self, domain_id: &DomainId, member: Option<&str>) -> Key {
-        let k = self.vault.issue();
-        self.db
-            .insert_access_key(&StoredKey { access_key_id: k.access_key_id.clone(), domain_id: domain_id.clone(), member_id: member.map(str::to_owned), secret_sealed: k.sealed })
-            .await
-            .unwrap();
-        Key { domain_id: domain_id.clone(), ak: k.access_key_id, sk: k.secret }
+        issue_key(&self.db, &self.vault, domain_id, member).await
     }
 
     async fn customer_of(&self, partner: &DomainId, kind: AssociationType) -> DomainId {
@@ -111,15 +100,7 @@ impl World {
     /// Sends a signed POST; `tweak` may alter the request after signing.
     async fn post_with(&self, key: &Key, path_and_query: &str, body: &Value, date_offset: Duration, tweak: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> (u16, Value, Option<String>) {
         let bytes = serde_json::to_vec(body).unwrap();
-        let (path, query) = match path_and_query.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
-            None => (path_and_query, None),
-        };
-        let headers = sign_request(&key.ak, &key.sk, "POST", &self.host, path, query, Some("application/json"), &bytes, Utc::now() + date_offset);
-        let mut req = self.http.post(format!("{}{}", self.base, path_and_query)).body(bytes);
-        for (k, v) in headers {
-            req = req.header(k, v);
-        }
+        let req = signed(&self.http, &self.server, key, "POST", path_and_query, &bytes, date_offset);
         let resp = tweak(req).send().await.unwrap();
         let status = resp.status().as_u16();
         let rid = resp.headers().get("x-request-id").map(|v| v.to_str().unwrap().to_owned());

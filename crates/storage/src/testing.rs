@@ -51,6 +51,12 @@ impl TestDb {
         Ok(TestDb { db, url, sqlite_dir, pg_name })
     }
 
+    /// Runs a statement directly, bypassing the repositories: for tests that prove the
+    /// database itself refuses bad rows.
+    pub async fn execute_raw(&self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
+        Ok(sqlx::query(sql).execute(&self.db.pool).await?.rows_affected())
+    }
+
     pub async fn cleanup(mut self) {
         self.db.close().await;
         if let Some(name) = self.pg_name.take() {
