@@ -2,6 +2,7 @@
 
 mod admin;
 mod config;
+mod funds_cli;
 mod provision;
 mod seed;
 
@@ -50,6 +51,8 @@ enum Command {
         #[command(subcommand)]
         what: SeedWhat,
     },
+    /// A partner's money: balances, allocate, reclaim, records.
+    Funds(funds_cli::FundsArgs),
     /// Operator actions.
     Admin {
         #[command(subcommand)]
@@ -106,6 +109,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Admin { action } => admin::run(&provisioner, action).await?,
+        Command::Funds(args) => funds_cli::run(&db, args).await?,
         Command::Serve { demo } => {
             if demo {
                 if db.count_accounts().await? == 0 {
