@@ -81,14 +81,15 @@ pub fn parse_trade_type(s: &str) -> Result<Option<TransferKind>, DomainError> {
     }
 }
 
-/// `balance_type`: only the cash (debit) account exists.
-pub fn parse_balance_type(s: Option<&str>, required: bool) -> Result<(), DomainError> {
+/// `balance_type`: answers whether the filter can match anything. Only the cash (debit)
+/// account exists, so `BALANCE_TYPE_CREDIT` is valid and matches nothing.
+pub fn parse_balance_type(s: Option<&str>, required: bool) -> Result<bool, DomainError> {
     match s {
-        Some("BALANCE_TYPE_DEBIT") => Ok(()),
-        None | Some("") if !required => Ok(()),
-        None | Some("") => Err(DomainError::invalid("balance_type is required: BALANCE_TYPE_DEBIT.")),
-        Some("BALANCE_TYPE_CREDIT") => Err(DomainError::new(ErrorCode::BusinessCheckFailed, "There is no credit account.")),
-        Some(other) => Err(DomainError::invalid(format!("balance_type '{other}' is unknown: use BALANCE_TYPE_DEBIT."))),
+        Some("BALANCE_TYPE_DEBIT") => Ok(true),
+        Some("BALANCE_TYPE_CREDIT") => Ok(false),
+        None | Some("") if !required => Ok(true),
+        None | Some("") => Err(DomainError::invalid("balance_type is required: BALANCE_TYPE_DEBIT or BALANCE_TYPE_CREDIT.")),
+        Some(other) => Err(DomainError::invalid(format!("balance_type '{other}' is unknown: use BALANCE_TYPE_DEBIT or BALANCE_TYPE_CREDIT."))),
     }
 }
 
@@ -205,6 +206,8 @@ mod tests {
         assert!(parse_trade_type("NOPE").is_err());
         assert!(parse_balance_type(None, true).is_err());
         assert!(parse_balance_type(None, false).is_ok());
-        assert!(parse_balance_type(Some("BALANCE_TYPE_DEBIT"), true).is_ok());
+        assert!(parse_balance_type(Some("BALANCE_TYPE_DEBIT"), true).unwrap());
+        assert!(!parse_balance_type(Some("BALANCE_TYPE_CREDIT"), true).unwrap());
+        assert!(parse_balance_type(Some("CASH"), false).is_err());
     }
 }

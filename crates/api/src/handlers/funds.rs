@@ -165,9 +165,10 @@ fn trade_filter(trade_type: Option<&str>) -> Result<(Option<TransferKind>, bool)
 
 pub async fn list_partner_account_change_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerAccountChangeRecordsQuery>) -> ApiResult<ListPartnerAccountChangeRecordsResponse> {
     let (_, owner) = svc::records_owner(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
-    parse_balance_type(q.balance_type.as_deref(), false)?;
+    let has_account = parse_balance_type(q.balance_type.as_deref(), false)?;
     let page = Page::parse(q.offset, q.limit)?;
-    let (kind, matches_nothing) = trade_filter(q.trade_type.as_deref())?;
+    let (kind, no_such_kind) = trade_filter(q.trade_type.as_deref())?;
+    let matches_nothing = no_such_kind || !has_account;
     let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), now_millis())?;
     let filter = EntryFilter { kind, matches_nothing, income: None, from: Some(from), to_exclusive: Some(to_exclusive), transfer_id: None };
     let (entries, total_count) = state.db.account_entries(&owner, &filter, page).await?;
@@ -193,9 +194,10 @@ pub async fn list_partner_account_change_records(State(state): State<AppState>, 
 
 pub async fn list_customer_account_change_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListCustomerAccountChangeRecordsQuery>) -> ApiResult<ListCustomerAccountChangeRecordsResponse> {
     let me = p.require_customer()?.clone();
-    parse_balance_type(q.balance_type.as_deref(), true)?;
+    let has_account = parse_balance_type(q.balance_type.as_deref(), true)?;
     let page = Page::parse(q.offset, q.limit)?;
-    let (kind, mut matches_nothing) = trade_filter(q.trade_type.as_deref())?;
+    let (kind, no_such_kind) = trade_filter(q.trade_type.as_deref())?;
+    let mut matches_nothing = no_such_kind || !has_account;
     let income = match q.revenue_expense_type.as_deref() {
         None | Some("") => None,
         Some("REVENUE") => Some(true),
