@@ -73,3 +73,21 @@ def reseller_customer(reseller_customers):
 @pytest.fixture
 def recorder():
     return support.ResponseRecorder()
+
+
+@pytest.fixture
+def fresh_customer(sp):
+    """A new resale customer of the solution provider, with its own key (no money yet)."""
+    return support.new_customer(sp)
+
+
+@pytest.fixture
+def fresh_consultative(sp):
+    """A new consultative customer of the solution provider, with its own key."""
+    return support.new_customer(sp, cooperation_type="1")
+
+
+@pytest.fixture
+def fresh_reseller_customer(dist, demo):
+    """A new customer of the tier-2 reseller (created by the distributor), with its own key."""
+    return support.new_customer(dist, indirect_partner_id=demo["reseller"]["domain_id"])

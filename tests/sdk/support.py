@@ -9,22 +9,39 @@ signed by the SDK's own ``Signer``.
 import json
 import os
 import re
+import subprocess
+import types
 import uuid
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from urllib.parse import urlparse
 
 import pytest
 import requests
+import simplejson  # the SDK's own JSON library; writes and reads Decimal exactly
 from huaweicloudsdkbss.v2 import (
+    AdjustAccountReq,
+    AdjustToIndirectPartnerReq,
     BssClient,
     CheckSubcustomerUserReq,
     CheckUserIdentityRequest,
     CreateCustomerV2Req,
     CreateSubCustomerRequest,
+    ListCustomerAccountChangeRecordsRequest,
     ListIndirectPartnersRequest,
+    ListPartnerAccountChangeRecordsRequest,
+    ListPartnerAdjustRecordsRequest,
+    ListPartnerBalancesRequest,
     ListSubCustomersRequest,
     QueryIndirectPartnersReq,
     QuerySubCustomerListReq,
+    ReclaimIndirectPartnerAccountReq,
+    ReclaimIndirectPartnerAccountRequest,
+    ReclaimToPartnerAccountBalancesReq,
+    ReclaimToPartnerAccountRequest,
+    ShowCustomerAccountBalancesRequest,
+    UpdateCustomerAccountAmountRequest,
+    UpdateIndirectPartnerAccountRequest,
 )
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -293,3 +310,232 @@ def signed_request(
 def error_of(response):
     body = response.json()
     return body.get("error_code"), body.get("error_msg")
+
+
+# --------------------------------------------------------------------------
+# funds: money movements, balances and records
+
+INSUFFICIENT_BALANCE = "CBC.99005003"
+CONSULTATIVE_CUSTOMER = "CBC.99007004"
+NOT_OWN_CUSTOMER = "CBC.99000035"
+IDEMPOTENCY_CONFLICT = "CBC.99007009"
+
+ADJUST = "SOURCE_OPERATION_BEADJUST"
+RETRIEVE = "SOURCE_OPERATION_BERETRIEVE"
+UNBIND = "SOURCE_OPERATION_BEUNBIND"
+# Spelled as the SDK documents it.
+RECHARGE = "SOURCE_OPERAIION_RECHARGE"
+DEBIT = "BALANCE_TYPE_DEBIT"
+
+ADJUST_PATH = "/v2/accounts/partner-accounts/adjust-amount"
+
+MONEY_STRING = re.compile(r"^-?\d+\.\d{2}$")
+UTC_INSTANT = "%Y-%m-%dT%H:%M:%SZ"
+CHINA = timezone(timedelta(hours=8))
+
+
+def cents(value):
+    """A money string or number as an exact Decimal (never through float)."""
+    assert not isinstance(value, float), "money arrived as a float: %r" % (value,)
+    assert isinstance(value, (str, int, Decimal)) and not isinstance(value, bool), "not money: %r" % (value,)
+    return Decimal(value)
+
+
+def allocate(client, customer_id, amount, indirect_partner_id=None):
+    """update_customer_account_amount: partner (or its tier-2) -> customer."""
+    body = AdjustAccountReq(customer_id=customer_id, amount=amount, indirect_partner_id=indirect_partner_id)
+    return client.update_customer_account_amount(UpdateCustomerAccountAmountRequest(body=body))
+
+
+def reclaim(client, customer_id, amount, indirect_partner_id=None):
+    """reclaim_to_partner_account: customer -> partner (or its tier-2)."""
+    body = ReclaimToPartnerAccountBalancesReq(
+        customer_id=customer_id, amount=amount, indirect_partner_id=indirect_partner_id
+    )
+    return client.reclaim_to_partner_account(ReclaimToPartnerAccountRequest(body=body))
+
+
+def allocate_indirect(client, indirect_partner_id, amount):
+    """update_indirect_partner_account: tier-1 -> tier-2."""
+    body = AdjustToIndirectPartnerReq(indirect_partner_id=indirect_partner_id, amount=amount)
+    return client.update_indirect_partner_account(UpdateIndirectPartnerAccountRequest(body=body))
+
+
+def reclaim_indirect(client, indirect_partner_id, amount):
+    """reclaim_indirect_partner_account: tier-2 -> tier-1."""
+    body = ReclaimIndirectPartnerAccountReq(indirect_partner_id=indirect_partner_id, amount=amount)
+    return client.reclaim_indirect_partner_account(ReclaimIndirectPartnerAccountRequest(body=body))
+
+
+class _LastResponse:
+    def __init__(self):
+        self.response = None
+
+    def __call__(self, **kwargs):
+        self.response = kwargs["response"]
+
+
+def _last_response_of(client):
+    """Attach (once) a handler keeping the last raw response the client received."""
+    keeper = getattr(client, "_pcenter_last_response", None)
+    if keeper is None:
+        keeper = _LastResponse()
+        client._http_handler.add_response_handler(keeper)
+        client._pcenter_last_response = keeper
+    return keeper
+
+
+def exact_json(response):
+    """The JSON body of a raw response with every non-integer number as a Decimal."""
+    return simplejson.loads(response.text, parse_float=Decimal)
+
+
+def list_partner_balances(client, indirect_partner_id=None):
+    """list_partner_balances through the SDK; returns (SDK response, exact JSON body).
+
+    The SDK models ``AccountBalanceV2.amount`` as a float, so amounts are read
+    from the raw body with exact decimals.
+    """
+    keeper = _last_response_of(client)
+    resp = client.list_partner_balances(ListPartnerBalancesRequest(indirect_partner_id=indirect_partner_id))
+    return resp, exact_json(keeper.response)
+
+
+def partner_balance(client, indirect_partner_id=None):
+    """The cash balance (account_type 1) of the partner, or of its tier-2, as a Decimal."""
+    _, body = list_partner_balances(client, indirect_partner_id)
+    cash = [b for b in body.get("account_balances") or [] if b.get("account_type") == 1]
+    assert len(cash) == 1, body
+    return cents(cash[0]["amount"])
+
+
+def show_customer_balances(client):
+    return client.show_customer_account_balances(ShowCustomerAccountBalancesRequest())
+
+
+def customer_balance(client):
+    """The cash balance (account_type 1) of the calling customer, as a Decimal."""
+    resp = show_customer_balances(client)
+    cash = [b for b in resp.account_balances or [] if b.account_type == 1]
+    assert len(cash) == 1, resp
+    return cents(cash[0].amount)
+
+
+def adjust_records(client, **filters):
+    """list_partner_adjust_records (GET /v3/accounts/partner-accounts/adjust-records)."""
+    return client.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(**filters))
+
+
+def partner_change_records(client, **filters):
+    """list_partner_account_change_records; balance_type defaults to BALANCE_TYPE_DEBIT."""
+    filters.setdefault("balance_type", DEBIT)
+    return client.list_partner_account_change_records(ListPartnerAccountChangeRecordsRequest(**filters))
+
+
+def customer_change_records(client, **filters):
+    """list_customer_account_change_records; balance_type defaults to BALANCE_TYPE_DEBIT."""
+    filters.setdefault("balance_type", DEBIT)
+    return client.list_customer_account_change_records(ListCustomerAccountChangeRecordsRequest(**filters))
+
+
+def utc_instant(dt):
+    return dt.astimezone(timezone.utc).strftime(UTC_INSTANT)
+
+
+def china_date(dt=None):
+    """The UTC+8 calendar date (YYYY-MM-DD) of dt (default: now)."""
+    return (dt or datetime.now(timezone.utc)).astimezone(CHINA).strftime("%Y-%m-%d")
+
+
+def issue_key(domain_id):
+    """A new access key for an account, issued with ``pcenter admin issue-key``."""
+    binary, db = os.environ.get("PCENTER_BIN"), os.environ.get("PCENTER_DB")
+    if not binary or not db:
+        pytest.exit("PCENTER_BIN/PCENTER_DB are not set; run the suite with scripts/sdk-tests.sh", returncode=2)
+    out = subprocess.run(
+        [binary, "--db", db, "admin", "issue-key", "--account", domain_id],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, "issue-key failed: %s" % out.stderr
+    return json.loads(out.stdout)
+
+
+def new_customer(partner, **fields):
+    """A fresh customer of ``partner`` together with a client acting with the customer's own key.
+
+    ``fields`` go to create_sub_customer (cooperation_type, indirect_partner_id, ...).
+    Returns a namespace with ``id``, ``name`` and ``client``.
+    """
+    resp = create(partner, **fields)
+    key = issue_key(resp.domain_id)
+    client = make_client(key["ak"], key["sk"], resp.domain_id)
+    return types.SimpleNamespace(id=resp.domain_id, name=resp.domain_name, client=client)
+
+
+def funds_state(partner, customer=None, indirect_partner_id=None, customer_id=None):
+    """What a rejected movement must leave unchanged.
+
+    The partner's balance and its adjust-record count; with
+    ``indirect_partner_id`` also that tier-2's balance and records (as the
+    tier-1 sees them); with ``customer`` (a client acting with the customer's
+    key) the customer's balance; with ``customer_id`` the number of adjust
+    records of that customer.
+    """
+    state = {
+        "partner_balance": partner_balance(partner),
+        "partner_records": adjust_records(partner, limit=1).total_count,
+    }
+    if indirect_partner_id is not None:
+        state["tier2_balance"] = partner_balance(partner, indirect_partner_id)
+        state["tier2_records"] = adjust_records(partner, limit=1, indirect_partner_id=indirect_partner_id).total_count
+    if customer is not None:
+        state["customer_balance"] = customer_balance(customer)
+    if customer_id is not None:
+        filters = {"customer_id": customer_id, "limit": 1}
+        if indirect_partner_id is not None:
+            filters["indirect_partner_id"] = indirect_partner_id
+        state["customer_records"] = adjust_records(partner, **filters).total_count
+    return state
+
+
+def signed_json(account, path, body, method="POST", extra_headers=None):
+    """A signed JSON request for a demo-style account dict (``ak``, ``sk``, ``domain_id``).
+
+    Unlike ``signed_request`` the body may hold Decimals; they are written as
+    exact JSON numbers, as the SDK writes them.
+    """
+    url = urlparse(base_url())
+    headers = {"Content-Type": "application/json", "X-Domain-Id": account["domain_id"]}
+    if extra_headers:
+        headers.update(extra_headers)
+    payload = simplejson.dumps(body, use_decimal=True).encode("utf-8")
+    request = SdkRequest(
+        method=method,
+        schema=url.scheme,
+        host=url.netloc,
+        resource_path=path,
+        query_params=[],
+        header_params=headers,
+        body=payload,
+    )
+    Signer(GlobalCredentials(account["ak"], account["sk"], account["domain_id"])).sign(request)
+    return requests.request(method, request.url, headers=request.header_params, data=request.body, timeout=30)
+
+
+def idempotent_allocate(account, customer_id, amount, key, indirect_partner_id=None):
+    """POST adjust-amount with an X-Idempotency-Key header (the SDK cannot add headers)."""
+    body = {"customer_id": customer_id, "amount": amount}
+    if indirect_partner_id is not None:
+        body["indirect_partner_id"] = indirect_partner_id
+    headers = {"X-Idempotency-Key": key} if key is not None else None
+    return signed_json(account, ADJUST_PATH, body, extra_headers=headers)
+
+
+def expect_rejected(status, error_code, state, fn, *args, **kwargs):
+    """expect_error, and require ``state()`` (balances, record counts) to read the same after it."""
+    before = state()
+    exc = expect_error(status, error_code, fn, *args, **kwargs)
+    assert state() == before, "a rejected call changed something"
+    return exc
