@@ -353,7 +353,7 @@ def test_other_balance_type_is_rejected(fresh_customer, value):
 
 def test_credit_balance_type_matches_nothing(fresh_customer, sp):
     # There is no credit account: the documented value is valid and lists no records.
-    allocate(sp, fresh_customer.domain_id, Decimal("1.00"))
+    allocate(sp, fresh_customer.id, Decimal("1.00"))
     assert customer_change_records(fresh_customer.client).total_count == 1
     resp = customer_change_records(fresh_customer.client, balance_type="BALANCE_TYPE_CREDIT")
     assert resp.total_count == 0
