@@ -2,7 +2,7 @@
 //! request ids and tracing around everything.
 
 use crate::auth::require_signature;
-use crate::handlers::{customers, funds, health, partners};
+use crate::handlers::{coupons, customers, funds, health, partners};
 use crate::state::AppState;
 use axum::http::{HeaderName, Request};
 use axum::middleware::from_fn_with_state;
@@ -30,6 +30,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/accounts/customer-accounts/balances", get(funds::show_customer_account_balances))
         .route("/v2/accounts/customer-accounts/account-change-records", get(funds::list_customer_account_change_records))
         .route("/v2/operator/partner-accounts/top-up", post(funds::operator_top_up))
+        .route("/v2/partners/coupon-quotas/query", post(coupons::list_quota_coupons))
+        .route("/v2/partners/coupon-quotas/indirect-partner-adjust", post(coupons::update_coupon_quotas))
+        .route("/v2/partners/coupon-quotas/indirect-partner-reclaim", post(coupons::reclaim_coupon_quotas))
+        .route("/v2/partners/issued-coupon-quotas", get(coupons::list_issued_coupon_quotas))
+        .route("/v2/partners/coupon-quotas/records", get(coupons::list_coupon_quotas_records))
+        .route("/v2/promotions/benefits/partner-coupons", post(coupons::create_partner_coupons).get(coupons::list_issued_partner_coupons))
+        .route("/v2/promotions/benefits/partner-coupons/reclaim", post(coupons::reclaim_partner_coupons))
+        .route("/v2/promotions/benefits/partner-coupons/records/query", get(coupons::list_partner_coupons_record))
+        .route("/v2/promotions/benefits/account-change-records", get(coupons::list_customer_coupon_change_records))
+        .route("/v2/promotions/benefits/coupons", get(coupons::list_sub_customer_coupons))
+        .route("/v2/operator/coupon-quotas", post(coupons::operator_grant_quota))
+        .route("/v2/operator/coupon-quotas/status", post(coupons::operator_set_quota_status))
         .route_layer(from_fn_with_state(state.clone(), require_signature));
 
     Router::new()

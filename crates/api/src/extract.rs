@@ -24,7 +24,8 @@ where
     }
 }
 
-/// `Query<T>` whose malformed query strings answer CBC.0100.
+/// `Query<T>` whose malformed query strings answer CBC.0100. Repeated keys
+/// (`coupon_ids=a&coupon_ids=b`, the SDK's "multi" lists) fill `Vec` fields.
 pub struct ApiQuery<T>(pub T);
 
 impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
@@ -35,8 +36,8 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+        match axum_extra::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum_extra::extract::Query(v)) => Ok(ApiQuery(v)),
             Err(rejection) => Err(DomainError::invalid(format!("The query string is not valid: {}", rejection.body_text())).into()),
         }
     }

@@ -39,10 +39,20 @@ pub enum ErrorCode {
     BusinessCheckFailed,
     /// CBC.99007009 — the idempotency key was already used for a different request.
     IdempotencyKeyReused,
+    /// CBC.99000012 — the coupon quota does not exist (for this partner) or its status forbids the operation.
+    QuotaUnavailable,
+    /// CBC.99000013 — the coupon quota balance is short.
+    QuotaInsufficient,
+    /// CBC.99000017 — the coupon quota is not in effect yet, or has expired.
+    QuotaNotInEffect,
+    /// CBC.99000020 — too many coupons in one request.
+    TooManyCoupons,
+    /// CBC.99000023 — the coupon's service or product limits go beyond the quota's.
+    LimitsExceedQuota,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::InvalidParameter,
         ErrorCode::AccessDenied,
         ErrorCode::InvalidCredential,
@@ -59,6 +69,11 @@ impl ErrorCode {
         ErrorCode::NotYourCustomer,
         ErrorCode::BusinessCheckFailed,
         ErrorCode::IdempotencyKeyReused,
+        ErrorCode::QuotaUnavailable,
+        ErrorCode::QuotaInsufficient,
+        ErrorCode::QuotaNotInEffect,
+        ErrorCode::TooManyCoupons,
+        ErrorCode::LimitsExceedQuota,
     ];
 
     pub fn code(self) -> &'static str {
@@ -79,6 +94,11 @@ impl ErrorCode {
             ErrorCode::NotYourCustomer => "CBC.99000035",
             ErrorCode::BusinessCheckFailed => "CBC.99007004",
             ErrorCode::IdempotencyKeyReused => "CBC.99007009",
+            ErrorCode::QuotaUnavailable => "CBC.99000012",
+            ErrorCode::QuotaInsufficient => "CBC.99000013",
+            ErrorCode::QuotaNotInEffect => "CBC.99000017",
+            ErrorCode::TooManyCoupons => "CBC.99000020",
+            ErrorCode::LimitsExceedQuota => "CBC.99000023",
         }
     }
 
@@ -112,6 +132,11 @@ impl ErrorCode {
             ErrorCode::NotYourCustomer => "The customer is not your sub-customer.",
             ErrorCode::BusinessCheckFailed => "The operation does not pass a business check.",
             ErrorCode::IdempotencyKeyReused => "This idempotency key was already used for a different request.",
+            ErrorCode::QuotaUnavailable => "The coupon quota does not exist or its status does not allow this operation.",
+            ErrorCode::QuotaInsufficient => "The coupon quota balance is insufficient.",
+            ErrorCode::QuotaNotInEffect => "The coupon quota is not in effect yet or has expired.",
+            ErrorCode::TooManyCoupons => "Too many coupons in one request: at most 100 customers.",
+            ErrorCode::LimitsExceedQuota => "The coupon's service or product limits go beyond the quota's limits.",
         }
     }
 }

@@ -49,6 +49,27 @@ pub async fn seed_demo(p: &Provisioner<'_>) -> anyhow::Result<Demo> {
         p.top_up(&operator.domain_id, &partner.domain_id, amount).await?;
     }
 
+    // Voucher quotas: the operator grants the solution provider and the distributor one each;
+    // the distributor passes part of its quota to its reseller.
+    let day = 86_400_000;
+    let now = pc_domain::query::now_millis();
+    let grant = |partner: &pc_storage::Account, yuan: &str| {
+        let value = pc_domain::money::Money::parse_movement("quota_value", yuan).expect("static amount");
+        pc_storage::NewQuota {
+            owner: partner.domain_id.clone(),
+            granted_by: operator.domain_id.clone(),
+            quota_type: 0,
+            value,
+            effective_at: now - day,
+            expire_at: now + 365 * day,
+            limits: Default::default(),
+        }
+    };
+    p.db.create_quota(&grant(&provider, "10000.00")).await?;
+    let distributor_quota = p.db.create_quota(&grant(&distributor, "20000.00")).await?;
+    let sub = pc_domain::money::Money::parse_movement("quota_amount", "5000.00").expect("static amount");
+    p.db.issue_sub_quota(&distributor.domain_id, &distributor_quota, &reseller.domain_id, sub).await?;
+
     let plan = [
         ("demo-shop-alpha", "Alpha Retail Ltd.", &provider, AssociationType::Resale),
         ("demo-shop-bravo", "Bravo Logistics Ltd.", &provider, AssociationType::Resale),

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod coupons;
 mod db;
 pub mod dialect;
 mod error;
@@ -13,6 +14,9 @@ pub mod testing;
 
 pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
+pub use coupons::{
+    Coupon, CouponFilter, CouponRecordFilter, CouponRecordRow, NewCoupon, NewQuota, Quota, QuotaFilter, QuotaRecordFilter, QuotaRecordRow,
+};
 pub use db::{redact, Db};
 pub use error::{Result, StorageError};
 pub use funds::{

@@ -2,6 +2,7 @@
 //! `huaweicloudsdkbss` v2 models exactly; requests accept unknown fields (the SDK may send
 //! more than an operation uses), responses leave out absent fields.
 
+pub mod coupons;
 pub mod customers;
 pub mod error;
 pub mod funds;

@@ -1,5 +1,6 @@
 //! Thin handlers: extract, call the domain and storage, shape the wire response.
 
+pub mod coupons;
 pub mod customers;
 pub mod funds;
 pub mod health;

@@ -3,7 +3,8 @@
 use crate::error::ApiError;
 use pc_domain::funds::{check_fundable_customer, check_reseller_movement, TransferKind};
 use pc_domain::money::Money;
-use pc_domain::tenancy::{listing_owner, PartnerContext, Principal};
+use super::acting_owner;
+use pc_domain::tenancy::{PartnerContext, Principal};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Balance, Db, IdempotencyClaim, TransferCommand, TransferOutcome};
 use sha2::{Digest, Sha256};
@@ -37,12 +38,6 @@ pub fn claim(principal: &Principal, key: Option<String>, operation: &str, fields
         }
         IdempotencyClaim { scope: principal.domain_id.to_string(), key, request_hash: hex::encode(h.finalize()) }
     })
-}
-
-/// Resolves `indirect_partner_id` for a tier-1 caller (parse + parent lookup); others ignore it.
-async fn acting_owner(db: &Db, ctx: &PartnerContext, indirect: Option<&str>) -> Result<DomainId, ApiError> {
-    let (reseller, parent) = crate::handlers::indirect_partner(db, ctx, indirect).await?;
-    Ok(listing_owner(ctx, reseller.as_ref(), parent.as_ref())?)
 }
 
 fn parse_customer(raw: Option<&str>) -> Result<DomainId, DomainError> {

@@ -1,0 +1,237 @@
+//! Coupon quotas and coupons (domain.md §4).
+
+use super::acting_owner;
+use crate::error::ApiError;
+use pc_domain::coupons::{check_quota_issuable, coupon_record, coupon_window, quota_status, Limits, MAX_CUSTOMERS_PER_ISSUE};
+use pc_domain::funds::CustomerStanding;
+use pc_domain::money::Money;
+use pc_domain::query::{now_millis, EpochMillis};
+use pc_domain::tenancy::{CustomerScope, PartnerContext, PartnerKind, Principal};
+use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_storage::{Db, NewCoupon, NewQuota, Quota, StorageError};
+
+/// One item of a batch: its id and either its result or why it failed.
+pub type ItemResult<T> = (String, Result<T, DomainError>);
+
+fn item_error(e: StorageError) -> Result<DomainError, ApiError> {
+    match e {
+        StorageError::Rule(rule) => Ok(rule),
+        other => Err(other.into()),
+    }
+}
+
+/// The operator grants a partner a quota.
+#[allow(clippy::too_many_arguments)]
+pub async fn grant_quota(
+    db: &Db,
+    principal: &Principal,
+    partner_id: Option<&str>,
+    quota_type: i64,
+    value: Money,
+    effective_at: Option<EpochMillis>,
+    expire_at: Option<EpochMillis>,
+    limits: Limits,
+) -> Result<String, ApiError> {
+    let operator = principal.require_operator()?.clone();
+    let partner = match partner_id {
+        None | Some("") => return Err(DomainError::invalid("partner_id is required.").into()),
+        Some(s) => DomainId::parse(s)?,
+    };
+    match db.find_account(&partner).await?.map(|a| a.kind) {
+        Some(pc_domain::tenancy::AccountKind::Partner(_)) => {}
+        _ => return Err(DomainError::invalid(format!("{partner} is not a partner account.")).into()),
+    }
+    let effective_at = effective_at.unwrap_or_else(now_millis);
+    let expire_at = expire_at.ok_or_else(|| DomainError::invalid("expire_time is required."))?;
+    if expire_at <= effective_at {
+        return Err(DomainError::invalid("expire_time must be after effective_time.").into());
+    }
+    Ok(db.create_quota(&NewQuota { owner: partner, granted_by: operator, quota_type, value, effective_at, expire_at, limits }).await?)
+}
+
+pub async fn set_quota_status(db: &Db, principal: &Principal, quota_id: Option<&str>, status: Option<i64>) -> Result<(), ApiError> {
+    principal.require_operator()?;
+    let quota_id = quota_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("quota_id is required."))?;
+    let status = match status {
+        Some(s @ (quota_status::NORMAL | quota_status::INVALID | quota_status::FROZEN)) => s,
+        _ => return Err(DomainError::invalid("quota_status must be 0 (normal), 3 (invalid) or 5 (frozen).").into()),
+    };
+    Ok(db.set_quota_status(quota_id, status).await?)
+}
+
+/// The quota a partner issues from: its own, in a status and window that allow issuing.
+async fn own_issuable_quota(db: &Db, owner: &DomainId, quota_id: Option<&str>) -> Result<Quota, ApiError> {
+    let id = quota_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("quota_id is required."))?;
+    let quota = match db.find_quota(id).await? {
+        Some(q) if &q.owner == owner => q,
+        _ => return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota does not exist or is not yours.").into()),
+    };
+    check_quota_issuable(quota.status, quota.effective_at, quota.expire_at, now_millis())?;
+    Ok(quota)
+}
+
+fn distributor(principal: &Principal) -> Result<PartnerContext, ApiError> {
+    let ctx = principal.require_partner_of_kind(&[PartnerKind::Distributor])?;
+    ctx.require_full_scope()?;
+    Ok(ctx)
+}
+
+/// A tier-1 issues sub-quotas of `amount` to each named tier-2, item by item.
+pub async fn issue_sub_quotas(db: &Db, principal: &Principal, quota_id: Option<&str>, resellers: &[String], amount: Money) -> Result<Vec<ItemResult<String>>, ApiError> {
+    let ctx = distributor(principal)?;
+    if resellers.is_empty() || resellers.len() > MAX_CUSTOMERS_PER_ISSUE {
+        return Err(DomainError::invalid("indirect_partner_ids must name 1 to 100 resellers.").into());
+    }
+    let quota = own_issuable_quota(db, &ctx.partner_id, quota_id).await?;
+    let mut out = Vec::with_capacity(resellers.len());
+    for raw in resellers {
+        let parent = match DomainId::parse(raw) {
+            Ok(id) => db.reseller_parent(&id).await?.map(|p| (id, p)),
+            Err(_) => None,
+        };
+        let result = match parent {
+            Some((id, p)) if p == ctx.partner_id => match db.issue_sub_quota(&ctx.partner_id, &quota.quota_id, &id, amount).await {
+                Ok(sub) => Ok(sub),
+                Err(e) => Err(item_error(e)?),
+            },
+            _ => Err(DomainError::of(ErrorCode::NotYourIndirectPartner)),
+        };
+        out.push((raw.clone(), result));
+    }
+    Ok(out)
+}
+
+/// A tier-1 takes back sub-quotas, item by item.
+pub async fn reclaim_sub_quotas(db: &Db, principal: &Principal, quota_ids: &[String], remark: Option<&str>) -> Result<Vec<ItemResult<()>>, ApiError> {
+    let ctx = distributor(principal)?;
+    if quota_ids.is_empty() || quota_ids.len() > MAX_CUSTOMERS_PER_ISSUE {
+        return Err(DomainError::invalid("quota_ids must name 1 to 100 quotas.").into());
+    }
+    let mut out = Vec::with_capacity(quota_ids.len());
+    for id in quota_ids {
+        let result = match db.reclaim_sub_quota(&ctx.partner_id, id, remark).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(item_error(e)?),
+        };
+        out.push((id.clone(), result));
+    }
+    Ok(out)
+}
+
+/// What create_partner_coupons asks for, parsed.
+pub struct CouponIssue {
+    pub quota_id: Option<String>,
+    pub customer_ids: Vec<String>,
+    pub face_value: Money,
+    pub valid_at: Option<EpochMillis>,
+    pub expire_at: Option<EpochMillis>,
+    pub limits: Limits,
+    pub memo: Option<String>,
+    pub indirect_partner_id: Option<String>,
+}
+
+/// May this partner give coupons to this customer? Its own customers, either association
+/// mode (the manual has partners give coupons to consultative customers; resale ones may
+/// receive them too), and a scoped member only its managed customers.
+fn check_coupon_customer(ctx: &PartnerContext, owner: &DomainId, standing: Option<&CustomerStanding>) -> Result<(), DomainError> {
+    match standing {
+        Some(s) if &s.partner_id == owner => match &ctx.scope {
+            CustomerScope::ManagedBy(m) if !s.managers.contains(m) => Err(DomainError::of(ErrorCode::NotYourCustomer)),
+            _ => Ok(()),
+        },
+        _ => Err(DomainError::of(ErrorCode::NotYourCustomer)),
+    }
+}
+
+pub async fn issue_coupons(db: &Db, principal: &Principal, req: CouponIssue) -> Result<Vec<ItemResult<String>>, ApiError> {
+    let ctx = principal.require_partner()?;
+    let owner = acting_owner(db, &ctx, req.indirect_partner_id.as_deref()).await?;
+    if req.customer_ids.is_empty() {
+        return Err(DomainError::invalid("customer_ids must name at least one customer.").into());
+    }
+    if req.customer_ids.len() > MAX_CUSTOMERS_PER_ISSUE {
+        return Err(DomainError::of(ErrorCode::TooManyCoupons).into());
+    }
+    let quota = own_issuable_quota(db, &owner, req.quota_id.as_deref()).await?;
+    let limits = Limits::for_coupon(req.limits, &quota.limits)?;
+    let (effective_at, expire_at) = coupon_window(req.valid_at, req.expire_at, quota.effective_at, quota.expire_at)?;
+    let mut out = Vec::with_capacity(req.customer_ids.len());
+    for raw in &req.customer_ids {
+        let standing = match DomainId::parse(raw) {
+            Ok(id) => db.customer_standing(&id).await?.map(|s| (id, s)),
+            Err(_) => None,
+        };
+        let result = match standing {
+            Some((customer, s)) => match check_coupon_customer(&ctx, &owner, Some(&s)) {
+                Ok(()) => {
+                    let c = NewCoupon {
+                        issuer: owner.clone(),
+                        quota_id: quota.quota_id.clone(),
+                        customer,
+                        face_value: req.face_value,
+                        effective_at,
+                        expire_at,
+                        limits: limits.clone(),
+                        memo: req.memo.clone(),
+                    };
+                    match db.issue_coupon(&c).await {
+                        Ok(id) => Ok(id),
+                        Err(e) => Err(item_error(e)?),
+                    }
+                }
+                Err(e) => Err(e),
+            },
+            None => Err(DomainError::of(ErrorCode::NotYourCustomer)),
+        };
+        out.push((raw.clone(), result));
+    }
+    Ok(out)
+}
+
+/// Reclaims coupons the acting partner issued, each separately (the API sends one; the CLI
+/// and console send several).
+pub async fn reclaim_coupons(db: &Db, principal: &Principal, coupon_ids: &[String], indirect: Option<&str>) -> Result<Vec<ItemResult<Money>>, ApiError> {
+    let ctx = principal.require_partner()?;
+    let owner = acting_owner(db, &ctx, indirect).await?;
+    let mut out = Vec::with_capacity(coupon_ids.len());
+    for id in coupon_ids {
+        if let CustomerScope::ManagedBy(_) = ctx.scope {
+            // A scoped member reclaims only from customers it manages.
+            if let Some(c) = db.find_coupon(id).await? {
+                let standing = db.customer_standing(&c.customer).await?;
+                if let Err(e) = check_coupon_customer(&ctx, &owner, standing.as_ref()) {
+                    out.push((id.clone(), Err(e)));
+                    continue;
+                }
+            }
+        }
+        let result = match db.reclaim_coupon(&owner, id, coupon_record::MANUAL_RECLAIM).await {
+            Ok(m) => Ok(m),
+            Err(e) => Err(item_error(e)?),
+        };
+        out.push((id.clone(), result));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pc_domain::tenancy::AssociationType;
+
+    #[test]
+    fn both_association_modes_may_receive_coupons_but_only_own_customers() {
+        let ctx = PartnerContext { partner_id: DomainId::generate(), kind: PartnerKind::SolutionProvider, scope: CustomerScope::AllOfPartner };
+        let me = ctx.partner_id.clone();
+        for a in [AssociationType::Resale, AssociationType::Consultative] {
+            let s = CustomerStanding { partner_id: me.clone(), association: a, managers: vec![] };
+            assert!(check_coupon_customer(&ctx, &me, Some(&s)).is_ok());
+        }
+        let foreign = CustomerStanding { partner_id: DomainId::generate(), association: AssociationType::Resale, managers: vec![] };
+        assert_eq!(check_coupon_customer(&ctx, &me, Some(&foreign)).unwrap_err().code, ErrorCode::NotYourCustomer);
+        assert_eq!(check_coupon_customer(&ctx, &me, None).unwrap_err().code, ErrorCode::NotYourCustomer);
+        let scoped = PartnerContext { scope: CustomerScope::ManagedBy("m1".into()), ..ctx };
+        let unmanaged = CustomerStanding { partner_id: me.clone(), association: AssociationType::Resale, managers: vec!["m2".into()] };
+        assert_eq!(check_coupon_customer(&scoped, &me, Some(&unmanaged)).unwrap_err().code, ErrorCode::NotYourCustomer);
+    }
+}

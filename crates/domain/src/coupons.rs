@@ -1,0 +1,211 @@
+//! Coupon quotas and coupons (domain.md §4): statuses, expiry by time, limits, windows.
+
+use crate::error::{DomainError, ErrorCode};
+use crate::query::EpochMillis;
+
+/// Customers per create_partner_coupons request.
+pub const MAX_CUSTOMERS_PER_ISSUE: usize = 100;
+/// Service types or products a coupon may be limited to.
+pub const MAX_LIMIT_ENTRIES: usize = 10;
+
+pub mod quota_status {
+    pub const NORMAL: i64 = 0;
+    pub const INVALID: i64 = 3;
+    pub const ADJUSTING: i64 = 4;
+    pub const FROZEN: i64 = 5;
+    pub const RECLAIMED: i64 = 6;
+}
+
+pub mod coupon_status {
+    pub const NOT_ACTIVATED: i64 = 1;
+    pub const USABLE: i64 = 2;
+    pub const USED: i64 = 3;
+    pub const EXPIRED: i64 = 4;
+    pub const RECLAIMED: i64 = 5;
+}
+
+/// Coupon record kinds (`operation_type` of CouponRecordV2; 0 is the customer spending).
+pub mod coupon_record {
+    pub const SPEND: i64 = 0;
+    pub const ISSUE: i64 = 1;
+    pub const MANUAL_RECLAIM: i64 = 2;
+    pub const UNBIND_RECLAIM: i64 = 3;
+    pub const EXPIRY_RECLAIM: i64 = 4;
+}
+
+/// Quota record kinds (`operation_type` of QuotaRecord).
+pub mod quota_record {
+    pub const ISSUE: i64 = 10;
+    pub const RECLAIM: i64 = 11;
+}
+
+/// A quota past its expiry reads as invalid (3) wherever it is read.
+pub fn effective_quota_status(stored: i64, expire_at: EpochMillis, now: EpochMillis) -> i64 {
+    if stored == quota_status::NORMAL && now >= expire_at {
+        quota_status::INVALID
+    } else {
+        stored
+    }
+}
+
+/// A usable coupon past its expiry reads as expired (4) wherever it is read.
+pub fn effective_coupon_status(stored: i64, expire_at: EpochMillis, now: EpochMillis) -> i64 {
+    if stored == coupon_status::USABLE && now >= expire_at {
+        coupon_status::EXPIRED
+    } else {
+        stored
+    }
+}
+
+/// The coupon type a quota type issues: voucher quota (0) → voucher (1); cash-coupon quota
+/// (1) → cash coupon (4).
+pub fn coupon_type_for(quota_type: i64) -> i64 {
+    if quota_type == 1 {
+        4
+    } else {
+        1
+    }
+}
+
+pub fn parse_quota_type(v: Option<i64>) -> Result<i64, DomainError> {
+    match v.unwrap_or(0) {
+        t @ (0 | 1) => Ok(t),
+        t => Err(DomainError::invalid(format!("quota_type must be 0 (voucher) or 1 (cash coupon), not {t}."))),
+    }
+}
+
+/// What a quota must be to issue from it (coupons or sub-quotas).
+pub fn check_quota_issuable(stored_status: i64, effective_at: EpochMillis, expire_at: EpochMillis, now: EpochMillis) -> Result<(), DomainError> {
+    if stored_status != quota_status::NORMAL {
+        return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota is frozen, invalid, being adjusted or reclaimed."));
+    }
+    if now < effective_at || now >= expire_at {
+        return Err(DomainError::of(ErrorCode::QuotaNotInEffect));
+    }
+    Ok(())
+}
+
+/// Service-type and product limits of a quota or coupon. Empty means unlimited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub cloud_service_types: Vec<String>,
+    pub product_ids: Vec<String>,
+}
+
+impl Limits {
+    pub fn parse(cloud_service_types: Option<Vec<String>>, product_ids: Option<Vec<String>>) -> Result<Self, DomainError> {
+        let clean = |field: &str, v: Option<Vec<String>>| -> Result<Vec<String>, DomainError> {
+            let v: Vec<String> = v.unwrap_or_default().into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+            if v.len() > MAX_LIMIT_ENTRIES {
+                return Err(DomainError::invalid(format!("{field} may name at most {MAX_LIMIT_ENTRIES} entries.")));
+            }
+            if v.iter().any(|s| s.len() > 64) {
+                return Err(DomainError::invalid(format!("{field} entries are at most 64 characters.")));
+            }
+            Ok(v)
+        };
+        Ok(Limits { cloud_service_types: clean("cloud_service_types", cloud_service_types)?, product_ids: clean("product_ids", product_ids)? })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cloud_service_types.is_empty() && self.product_ids.is_empty()
+    }
+
+    /// The limits a coupon gets from a quota: its own if given (and within the quota's),
+    /// else the quota's.
+    pub fn for_coupon(requested: Limits, quota: &Limits) -> Result<Limits, DomainError> {
+        let within = |asked: &[String], allowed: &[String]| allowed.is_empty() || asked.iter().all(|a| allowed.contains(a));
+        if !within(&requested.cloud_service_types, &quota.cloud_service_types) || !within(&requested.product_ids, &quota.product_ids) {
+            return Err(DomainError::of(ErrorCode::LimitsExceedQuota));
+        }
+        Ok(Limits {
+            cloud_service_types: if requested.cloud_service_types.is_empty() { quota.cloud_service_types.clone() } else { requested.cloud_service_types },
+            product_ids: if requested.product_ids.is_empty() { quota.product_ids.clone() } else { requested.product_ids },
+        })
+    }
+
+    /// Storage form: `types|products`, comma-separated; `None` when unlimited.
+    pub fn to_db(&self) -> Option<String> {
+        (!self.is_empty()).then(|| format!("{}|{}", self.cloud_service_types.join(","), self.product_ids.join(",")))
+    }
+
+    pub fn from_db(s: Option<&str>) -> Limits {
+        let split = |t: &str| t.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+        match s.and_then(|s| s.split_once('|')) {
+            Some((t, p)) => Limits { cloud_service_types: split(t), product_ids: split(p) },
+            None => Limits::default(),
+        }
+    }
+}
+
+/// A coupon's validity: defaults to the quota's window and must lie within it.
+pub fn coupon_window(
+    valid: Option<EpochMillis>,
+    expire: Option<EpochMillis>,
+    quota_effective: EpochMillis,
+    quota_expire: EpochMillis,
+) -> Result<(EpochMillis, EpochMillis), DomainError> {
+    let from = valid.unwrap_or(quota_effective);
+    let to = expire.unwrap_or(quota_expire);
+    if from < quota_effective || to > quota_expire {
+        return Err(DomainError::invalid("The coupon's valid_time and expire_time must lie within the quota's validity."));
+    }
+    if to <= from {
+        return Err(DomainError::invalid("expire_time must be after valid_time."));
+    }
+    Ok((from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_is_by_time() {
+        assert_eq!(effective_quota_status(0, 100, 99), 0);
+        assert_eq!(effective_quota_status(0, 100, 100), 3);
+        assert_eq!(effective_quota_status(5, 100, 200), 5, "a frozen quota stays frozen");
+        assert_eq!(effective_coupon_status(2, 100, 100), 4);
+        assert_eq!(effective_coupon_status(5, 100, 200), 5);
+    }
+
+    #[test]
+    fn issuable_quota() {
+        assert!(check_quota_issuable(0, 10, 100, 50).is_ok());
+        assert_eq!(check_quota_issuable(5, 10, 100, 50).unwrap_err().code, ErrorCode::QuotaUnavailable);
+        assert_eq!(check_quota_issuable(3, 10, 100, 50).unwrap_err().code, ErrorCode::QuotaUnavailable);
+        assert_eq!(check_quota_issuable(0, 10, 100, 5).unwrap_err().code, ErrorCode::QuotaNotInEffect);
+        assert_eq!(check_quota_issuable(0, 10, 100, 100).unwrap_err().code, ErrorCode::QuotaNotInEffect);
+    }
+
+    #[test]
+    fn limits_inherit_and_stay_within() {
+        let quota = Limits { cloud_service_types: vec!["hws.service.type.ec2".into()], product_ids: vec![] };
+        let inherited = Limits::for_coupon(Limits::default(), &quota).unwrap();
+        assert_eq!(inherited, quota);
+        let wider = Limits { cloud_service_types: vec!["hws.service.type.obs".into()], product_ids: vec![] };
+        assert_eq!(Limits::for_coupon(wider.clone(), &quota).unwrap_err().code, ErrorCode::LimitsExceedQuota);
+        assert_eq!(Limits::for_coupon(wider.clone(), &Limits::default()).unwrap(), wider, "an unlimited quota allows any limits");
+        assert!(Limits::parse(Some(vec!["x".into(); 11]), None).is_err());
+        let l = Limits { cloud_service_types: vec!["a".into(), "b".into()], product_ids: vec!["p".into()] };
+        assert_eq!(Limits::from_db(l.to_db().as_deref()), l);
+        assert_eq!(Limits::default().to_db(), None);
+    }
+
+    #[test]
+    fn windows() {
+        assert_eq!(coupon_window(None, None, 10, 100).unwrap(), (10, 100));
+        assert_eq!(coupon_window(Some(20), Some(50), 10, 100).unwrap(), (20, 50));
+        assert!(coupon_window(Some(5), None, 10, 100).is_err());
+        assert!(coupon_window(None, Some(101), 10, 100).is_err());
+        assert!(coupon_window(Some(50), Some(50), 10, 100).is_err());
+    }
+
+    #[test]
+    fn types() {
+        assert_eq!(coupon_type_for(0), 1);
+        assert_eq!(coupon_type_for(1), 4);
+        assert_eq!(parse_quota_type(None).unwrap(), 0);
+        assert!(parse_quota_type(Some(2)).is_err());
+    }
+}
