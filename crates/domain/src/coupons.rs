@@ -1,7 +1,10 @@
 //! Coupon quotas and coupons (domain.md §4): statuses, expiry by time, limits, windows.
 
 use crate::error::{DomainError, ErrorCode};
+use crate::funds::CustomerStanding;
+use crate::ids::DomainId;
 use crate::query::EpochMillis;
+use crate::tenancy::{CustomerScope, PartnerContext};
 
 /// Customers per create_partner_coupons request.
 pub const MAX_CUSTOMERS_PER_ISSUE: usize = 100;
@@ -156,9 +159,40 @@ pub fn coupon_window(
     Ok((from, to))
 }
 
+/// May `owner` give coupons to (or reclaim them from) this customer? Only its own
+/// customers, in either association mode: the manual has partners give coupons to
+/// consultative customers (and take them back on unbinding), while the SDK notes speak of
+/// resale customers; both are accepted. A scoped member acts only on managed customers.
+pub fn check_coupon_customer(ctx: &PartnerContext, owner: &DomainId, standing: Option<&CustomerStanding>) -> Result<(), DomainError> {
+    match standing {
+        Some(s) if &s.partner_id == owner => match &ctx.scope {
+            CustomerScope::ManagedBy(m) if !s.managers.contains(m) => Err(DomainError::of(ErrorCode::NotYourCustomer)),
+            _ => Ok(()),
+        },
+        _ => Err(DomainError::of(ErrorCode::NotYourCustomer)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tenancy::{AssociationType, PartnerKind};
+
+    #[test]
+    fn both_association_modes_may_receive_coupons_but_only_own_customers() {
+        let ctx = PartnerContext { partner_id: DomainId::generate(), kind: PartnerKind::SolutionProvider, scope: CustomerScope::AllOfPartner };
+        let me = ctx.partner_id.clone();
+        for a in [AssociationType::Resale, AssociationType::Consultative] {
+            let s = CustomerStanding { partner_id: me.clone(), association: a, managers: vec![] };
+            assert!(check_coupon_customer(&ctx, &me, Some(&s)).is_ok());
+        }
+        let foreign = CustomerStanding { partner_id: DomainId::generate(), association: AssociationType::Resale, managers: vec![] };
+        assert_eq!(check_coupon_customer(&ctx, &me, Some(&foreign)).unwrap_err().code, ErrorCode::NotYourCustomer);
+        assert_eq!(check_coupon_customer(&ctx, &me, None).unwrap_err().code, ErrorCode::NotYourCustomer);
+        let scoped = PartnerContext { scope: CustomerScope::ManagedBy("m1".into()), ..ctx };
+        let unmanaged = CustomerStanding { partner_id: me.clone(), association: AssociationType::Resale, managers: vec!["m2".into()] };
+        assert_eq!(check_coupon_customer(&scoped, &me, Some(&unmanaged)).unwrap_err().code, ErrorCode::NotYourCustomer);
+    }
 
     #[test]
     fn expiry_is_by_time() {

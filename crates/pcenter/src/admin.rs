@@ -75,6 +75,29 @@ pub enum AdminCommand {
         #[arg(long)]
         operator: Option<String>,
     },
+    /// Grant a partner a coupon quota.
+    QuotaGrant {
+        #[arg(long)]
+        partner: String,
+        /// Yuan.
+        #[arg(long)]
+        value: String,
+        /// 0 voucher quota, 1 cash-coupon quota.
+        #[arg(long, default_value_t = 0)]
+        quota_type: i64,
+        /// Validity in days from now.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+    },
+    /// Set a quota's status: 0 normal, 3 invalid, 5 frozen.
+    QuotaStatus {
+        #[arg(long)]
+        quota: String,
+        #[arg(long)]
+        status: i64,
+    },
+    /// Record the expiry of coupons past their expire time (the server also does this every minute).
+    SweepCoupons,
     /// Make a member the customer manager of one of its partner's customers.
     AssignManager {
         #[arg(long)]
@@ -84,6 +107,13 @@ pub enum AdminCommand {
         #[arg(long)]
         member: String,
     },
+}
+
+fn explain(e: pc_api::error::ApiError) -> anyhow::Error {
+    match e {
+        pc_api::error::ApiError::Rule(r) => anyhow::anyhow!("{} {}", r.code.code(), r.message),
+        pc_api::error::ApiError::Internal(e) => e,
+    }
 }
 
 fn id(s: &str) -> anyhow::Result<DomainId> {
@@ -156,6 +186,27 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             let trans_id = p.top_up(&operator, &partner, amount).await?;
             let balance = p.db.cash_balance(&partner).await?;
             println!("{}", serde_json::json!({"trans_id": trans_id, "partner": partner.to_string(), "balance": balance.amount.to_string()}));
+        }
+        AdminCommand::QuotaGrant { partner, value, quota_type, days } => {
+            let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists; create one with admin create-operator"))?;
+            let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
+            let value = pc_domain::money::Money::parse_movement("--value", &value).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let quota_type = pc_domain::coupons::parse_quota_type(Some(quota_type)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let now = pc_domain::query::now_millis();
+            let quota_id = pc_api::services::coupons::grant_quota(p.db, &principal, Some(&partner), quota_type, value, Some(now), Some(now + days * 86_400_000), Default::default())
+                .await
+                .map_err(explain)?;
+            println!("{}", serde_json::json!({"quota_id": quota_id}));
+        }
+        AdminCommand::QuotaStatus { quota, status } => {
+            let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists"))?;
+            let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
+            pc_api::services::coupons::set_quota_status(p.db, &principal, Some(&quota), Some(status)).await.map_err(explain)?;
+            println!("quota {quota} status {status}");
+        }
+        AdminCommand::SweepCoupons => {
+            let n = p.db.sweep_expired_coupons(pc_domain::query::now_millis()).await?;
+            println!("{n} expired coupons recorded");
         }
         AdminCommand::AssignManager { partner, customer, member } => {
             p.db.assign_customer_manager(&id(&partner)?, &id(&customer)?, &member).await?;

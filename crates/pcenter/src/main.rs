@@ -2,6 +2,7 @@
 
 mod admin;
 mod config;
+mod coupons_cli;
 mod funds_cli;
 mod provision;
 mod seed;
@@ -51,6 +52,8 @@ enum Command {
         #[command(subcommand)]
         what: SeedWhat,
     },
+    /// A partner's coupons: quotas, issue, list, recall.
+    Coupons(coupons_cli::CouponsArgs),
     /// A partner's money: balances, allocate, reclaim, records.
     Funds(funds_cli::FundsArgs),
     /// Operator actions.
@@ -110,6 +113,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { action } => admin::run(&provisioner, action).await?,
         Command::Funds(args) => funds_cli::run(&db, args).await?,
+        Command::Coupons(args) => coupons_cli::run(&db, args).await?,
         Command::Serve { demo } => {
             if demo {
                 if db.count_accounts().await? == 0 {
@@ -126,7 +130,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How often the server records coupon expiries (reads apply expiry by time regardless).
+const EXPIRY_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
+    let sweeper_db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EXPIRY_SWEEP_EVERY);
+        loop {
+            tick.tick().await;
+            match sweeper_db.sweep_expired_coupons(pc_domain::query::now_millis()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(coupons = n, "expired coupons recorded"),
+                Err(e) => tracing::warn!(error = %e, "coupon expiry sweep failed; retrying next round"),
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "serving the Open API");
     axum::serve(listener, pc_api::router(AppState { db, vault })).with_graceful_shutdown(shutdown()).await?;

@@ -2,8 +2,7 @@
 
 use super::acting_owner;
 use crate::error::ApiError;
-use pc_domain::coupons::{check_quota_issuable, coupon_record, coupon_window, quota_status, Limits, MAX_CUSTOMERS_PER_ISSUE};
-use pc_domain::funds::CustomerStanding;
+use pc_domain::coupons::{check_coupon_customer, check_quota_issuable, coupon_record, coupon_window, quota_status, Limits, MAX_CUSTOMERS_PER_ISSUE};
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, EpochMillis};
 use pc_domain::tenancy::{CustomerScope, PartnerContext, PartnerKind, Principal};
@@ -130,19 +129,6 @@ pub struct CouponIssue {
     pub indirect_partner_id: Option<String>,
 }
 
-/// May this partner give coupons to this customer? Its own customers, either association
-/// mode (the manual has partners give coupons to consultative customers; resale ones may
-/// receive them too), and a scoped member only its managed customers.
-fn check_coupon_customer(ctx: &PartnerContext, owner: &DomainId, standing: Option<&CustomerStanding>) -> Result<(), DomainError> {
-    match standing {
-        Some(s) if &s.partner_id == owner => match &ctx.scope {
-            CustomerScope::ManagedBy(m) if !s.managers.contains(m) => Err(DomainError::of(ErrorCode::NotYourCustomer)),
-            _ => Ok(()),
-        },
-        _ => Err(DomainError::of(ErrorCode::NotYourCustomer)),
-    }
-}
-
 pub async fn issue_coupons(db: &Db, principal: &Principal, req: CouponIssue) -> Result<Vec<ItemResult<String>>, ApiError> {
     let ctx = principal.require_partner()?;
     let owner = acting_owner(db, &ctx, req.indirect_partner_id.as_deref()).await?;
@@ -212,26 +198,4 @@ pub async fn reclaim_coupons(db: &Db, principal: &Principal, coupon_ids: &[Strin
         out.push((id.clone(), result));
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use pc_domain::tenancy::AssociationType;
-
-    #[test]
-    fn both_association_modes_may_receive_coupons_but_only_own_customers() {
-        let ctx = PartnerContext { partner_id: DomainId::generate(), kind: PartnerKind::SolutionProvider, scope: CustomerScope::AllOfPartner };
-        let me = ctx.partner_id.clone();
-        for a in [AssociationType::Resale, AssociationType::Consultative] {
-            let s = CustomerStanding { partner_id: me.clone(), association: a, managers: vec![] };
-            assert!(check_coupon_customer(&ctx, &me, Some(&s)).is_ok());
-        }
-        let foreign = CustomerStanding { partner_id: DomainId::generate(), association: AssociationType::Resale, managers: vec![] };
-        assert_eq!(check_coupon_customer(&ctx, &me, Some(&foreign)).unwrap_err().code, ErrorCode::NotYourCustomer);
-        assert_eq!(check_coupon_customer(&ctx, &me, None).unwrap_err().code, ErrorCode::NotYourCustomer);
-        let scoped = PartnerContext { scope: CustomerScope::ManagedBy("m1".into()), ..ctx };
-        let unmanaged = CustomerStanding { partner_id: me.clone(), association: AssociationType::Resale, managers: vec!["m2".into()] };
-        assert_eq!(check_coupon_customer(&scoped, &me, Some(&unmanaged)).unwrap_err().code, ErrorCode::NotYourCustomer);
-    }
 }
