@@ -15,7 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-BIN="${PCENTER_BIN:-target/debug/pcenter}"
+BIN="${PCENTER_BIN:-${CARGO_TARGET_DIR:-target}/debug/pcenter}"
 case "$BIN" in
   /*) ;;
   *) BIN="$ROOT/$BIN" ;;
