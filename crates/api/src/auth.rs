@@ -50,17 +50,16 @@ pub async fn authenticate(
 ) -> Result<Principal, ApiError> {
     let auth = header_str(headers, "authorization")?
         .ok_or_else(|| ApiError::credential("The request is not signed: the Authorization header is missing."))?;
-    let auth = AuthorizationHeader::parse(auth)
-        .ok_or_else(|| ApiError::credential("The Authorization header is not of the form 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...'."))?;
+    let auth = AuthorizationHeader::parse(auth).ok_or_else(|| {
+        ApiError::credential("The Authorization header is not of the form 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...'.")
+    })?;
     for required in ["host", signing::DATE_HEADER] {
         if !auth.signed_headers.iter().any(|h| h == required) {
             return Err(ApiError::credential(format!("The signature must cover the {required} header.")));
         }
     }
-    let sdk_date = header_str(headers, signing::DATE_HEADER)?
-        .ok_or_else(|| ApiError::credential("The X-Sdk-Date header is missing."))?;
-    let date = signing::parse_sdk_date(sdk_date)
-        .ok_or_else(|| ApiError::credential("X-Sdk-Date must look like 20190506T080501Z."))?;
+    let sdk_date = header_str(headers, signing::DATE_HEADER)?.ok_or_else(|| ApiError::credential("The X-Sdk-Date header is missing."))?;
+    let date = signing::parse_sdk_date(sdk_date).ok_or_else(|| ApiError::credential("X-Sdk-Date must look like 20190506T080501Z."))?;
     if !signing::within_skew(date, Utc::now()) {
         return Err(ApiError::credential("X-Sdk-Date is more than 15 minutes away from the server time; check the client clock."));
     }

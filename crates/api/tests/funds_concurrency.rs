@@ -57,7 +57,12 @@ async fn run(backend: TestBackend) {
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let ops: Vec<Op> = (0..REQUESTS)
-        .map(|i| Op { allocate: rng.gen_bool(0.6), customer: rng.gen_range(0..CUSTOMERS), fen: rng.gen_range(1..=4_000), key: format!("op-{i}") })
+        .map(|i| Op {
+            allocate: rng.gen_bool(0.6),
+            customer: rng.gen_range(0..CUSTOMERS),
+            fen: rng.gen_range(1..=4_000),
+            key: format!("op-{i}"),
+        })
         .collect();
 
     let mut handles = Vec::new();
@@ -81,7 +86,8 @@ async fn run(backend: TestBackend) {
     let (mut acked, mut refused) = (0, 0);
     for op in &ops {
         let answers = &results[&op.key];
-        let ids: Vec<&str> = answers.iter().filter(|(s, _)| *s == 200).map(|(_, b)| b["transfer_id"].as_str().or(b["trans_id"].as_str()).unwrap()).collect();
+        let ids: Vec<&str> =
+            answers.iter().filter(|(s, _)| *s == 200).map(|(_, b)| b["transfer_id"].as_str().or(b["trans_id"].as_str()).unwrap()).collect();
         for (status, body) in answers {
             assert!(*status == 200 || (*status == 400 && body["error_code"] == "CBC.99005003"), "unexpected answer {status} {body}");
         }
@@ -119,13 +125,21 @@ async fn send(http: &reqwest::Client, node: &Server, key: &Key, op: &Op, custome
     let path = if op.allocate { "/v2/accounts/partner-accounts/adjust-amount" } else { "/v2/accounts/partner-accounts/reclaim" };
     let amount = Money::from_fen(op.fen).to_string();
     let body = format!(r#"{{"customer_id": "{customer}", "amount": {amount}}}"#);
-    let resp = signed(http, node, key, "POST", path, body.as_bytes(), Duration::zero()).header("X-Idempotency-Key", &op.key).send().await.unwrap();
+    let resp =
+        signed(http, node, key, "POST", path, body.as_bytes(), Duration::zero()).header("X-Idempotency-Key", &op.key).send().await.unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(json!(null)))
 }
 
 async fn setup(db: &Db) -> (DomainId, Vec<DomainId>) {
-    let account = |name: &str, kind| NewAccount { domain_name: DomainName::parse(name).unwrap(), kind, parent_id: None, display_name: String::new(), email: None, mobile: None };
+    let account = |name: &str, kind| NewAccount {
+        domain_name: DomainName::parse(name).unwrap(),
+        kind,
+        parent_id: None,
+        display_name: String::new(),
+        email: None,
+        mobile: None,
+    };
     let op = db.create_account(&account("ops-main", AccountKind::Operator)).await.unwrap();
     let sp = db.create_account(&account("sp-hot", AccountKind::Partner(PartnerKind::SolutionProvider))).await.unwrap();
     db.transfer(&TransferCommand {
@@ -142,7 +156,13 @@ async fn setup(db: &Db) -> (DomainId, Vec<DomainId>) {
     let mut customers = Vec::new();
     for i in 0..CUSTOMERS {
         let (name, x) = (format!("hot-cust-{i}"), format!("x{i}"));
-        let new = NewCustomer::parse(NewCustomerInput { domain_name: Some(&name), xaccount_type: Some("p"), xaccount_id: Some(&x), ..Default::default() }).unwrap();
+        let new = NewCustomer::parse(NewCustomerInput {
+            domain_name: Some(&name),
+            xaccount_type: Some("p"),
+            xaccount_id: Some(&x),
+            ..Default::default()
+        })
+        .unwrap();
         customers.push(db.create_customer(&sp.domain_id, &new, None).await.unwrap());
     }
     (sp.domain_id, customers)

@@ -53,7 +53,8 @@ where
     let t = TestDb::new(backend).await.expect("test database");
     let vault = KeyVault::from_key([42; 32]);
     let server = spawn_server(t.db.clone(), vault.clone()).await;
-    let world = World { base: server.base.clone(), host: server.host.clone(), server, db: t.db.clone(), vault, http: reqwest::Client::new() };
+    let world =
+        World { base: server.base.clone(), host: server.host.clone(), server, db: t.db.clone(), vault, http: reqwest::Client::new() };
     test(world).await;
     t.cleanup().await;
 }
@@ -98,7 +99,14 @@ impl World {
     }
 
     /// Sends a signed POST; `tweak` may alter the request after signing.
-    async fn post_with(&self, key: &Key, path_and_query: &str, body: &Value, date_offset: Duration, tweak: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> (u16, Value, Option<String>) {
+    async fn post_with(
+        &self,
+        key: &Key,
+        path_and_query: &str,
+        body: &Value,
+        date_offset: Duration,
+        tweak: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> (u16, Value, Option<String>) {
         let bytes = serde_json::to_vec(body).unwrap();
         let req = signed(&self.http, &self.server, key, "POST", path_and_query, &bytes, date_offset);
         let resp = tweak(req).send().await.unwrap();
@@ -213,7 +221,13 @@ async fn customer_manager_sees_only_assigned_customers(w: World) {
     let sp = w.account(AccountKind::Partner(PartnerKind::SolutionProvider), None).await;
     let mine = w.customer_of(&sp.domain_id, AssociationType::Resale).await;
     let _other = w.customer_of(&sp.domain_id, AssociationType::Resale).await;
-    let cm = w.db.create_member(&sp.domain_id, &NewMember { login_name: unique("cm"), display_name: "CM".into(), email: None, roles: [Role::CustomerManager].into() }).await.unwrap();
+    let cm =
+        w.db.create_member(
+            &sp.domain_id,
+            &NewMember { login_name: unique("cm"), display_name: "CM".into(), email: None, roles: [Role::CustomerManager].into() },
+        )
+        .await
+        .unwrap();
     w.db.assign_customer_manager(&sp.domain_id, &mine, &cm).await.unwrap();
     let cm_key = w.key(&sp.domain_id, Some(&cm)).await;
     assert_eq!(w.list_customers(&cm_key, json!({})).await, vec![mine.to_string()]);
@@ -221,7 +235,18 @@ async fn customer_manager_sees_only_assigned_customers(w: World) {
     assert!(w.list_customers(&cm_key, json!({"customer_id": _other.to_string()})).await.is_empty());
     assert_error(w.post(&cm_key, CREATE, json!({"xaccount_id": "a", "xaccount_type": "b"})).await, 403, "CBC.0151");
 
-    let wide = w.db.create_member(&sp.domain_id, &NewMember { login_name: unique("fin"), display_name: "F".into(), email: None, roles: [Role::CustomerManager, Role::Finance].into() }).await.unwrap();
+    let wide =
+        w.db.create_member(
+            &sp.domain_id,
+            &NewMember {
+                login_name: unique("fin"),
+                display_name: "F".into(),
+                email: None,
+                roles: [Role::CustomerManager, Role::Finance].into(),
+            },
+        )
+        .await
+        .unwrap();
     let wide_key = w.key(&sp.domain_id, Some(&wide)).await;
     assert_eq!(w.list_customers(&wide_key, json!({})).await.len(), 2);
 }
@@ -246,7 +271,9 @@ async fn distributor_acts_for_its_resellers_only(w: World) {
     let other_t1 = w.account(AccountKind::Partner(PartnerKind::Distributor), None).await;
     let foreign_t2 = w.account(AccountKind::Partner(PartnerKind::Reseller), Some(&other_t1.domain_id)).await;
 
-    let (s, b) = w.post(&t1, CREATE, json!({"xaccount_id": unique("x"), "xaccount_type": "p", "indirect_partner_id": t2.domain_id.to_string()})).await;
+    let (s, b) = w
+        .post(&t1, CREATE, json!({"xaccount_id": unique("x"), "xaccount_type": "p", "indirect_partner_id": t2.domain_id.to_string()}))
+        .await;
     assert_eq!(s, 200, "{b}");
     let created = b["domain_id"].as_str().unwrap().to_owned();
     assert_eq!(b["domain_name"].as_str().unwrap().len(), 32, "random name when none given");
@@ -255,7 +282,11 @@ async fn distributor_acts_for_its_resellers_only(w: World) {
 
     assert_error(w.post(&t1, CREATE, json!({"xaccount_id": "a", "xaccount_type": "p"})).await, 400, "CBC.50010059");
     for bad in [foreign_t2.domain_id.to_string(), DomainId::generate().to_string(), "not-an-id".to_owned()] {
-        assert_error(w.post(&t1, CREATE, json!({"xaccount_id": unique("x"), "xaccount_type": "p", "indirect_partner_id": bad})).await, 400, "CBC.99000037");
+        assert_error(
+            w.post(&t1, CREATE, json!({"xaccount_id": unique("x"), "xaccount_type": "p", "indirect_partner_id": bad})).await,
+            400,
+            "CBC.99000037",
+        );
         assert_error(w.post(&t1, LIST, json!({"indirect_partner_id": bad})).await, 400, "CBC.99000037");
     }
     assert_eq!(w.list_customers(&foreign_t2, json!({})).await.len(), 0, "nothing created for the foreign reseller");
@@ -283,7 +314,12 @@ async fn invalid_input_is_400_and_creates_nothing(w: World) {
     assert_eq!(w.db.count_accounts().await.unwrap(), before, "nothing created");
     assert_error(w.post(&sp, LIST, json!({"associated_on_begin": "yesterday"})).await, 400, "CBC.0100");
     assert_error(w.post(&sp, LIST, json!({"association_type": "3"})).await, 400, "CBC.0100");
-    assert_error(w.post(&sp, "/v2/partners/sub-customers/users/check-identity", json!({"search_type": "mobile", "search_value": "13800000000"})).await, 400, "CBC.0100");
+    assert_error(
+        w.post(&sp, "/v2/partners/sub-customers/users/check-identity", json!({"search_type": "mobile", "search_value": "13800000000"}))
+            .await,
+        400,
+        "CBC.0100",
+    );
 }
 
 async fn probes_answer_unsigned(w: World) {

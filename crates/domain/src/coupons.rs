@@ -78,7 +78,12 @@ pub fn parse_quota_type(v: Option<i64>) -> Result<i64, DomainError> {
 }
 
 /// What a quota must be to issue from it (coupons or sub-quotas).
-pub fn check_quota_issuable(stored_status: i64, effective_at: EpochMillis, expire_at: EpochMillis, now: EpochMillis) -> Result<(), DomainError> {
+pub fn check_quota_issuable(
+    stored_status: i64,
+    effective_at: EpochMillis,
+    expire_at: EpochMillis,
+    now: EpochMillis,
+) -> Result<(), DomainError> {
     if stored_status != quota_status::NORMAL {
         return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota is frozen, invalid, being adjusted or reclaimed."));
     }
@@ -107,7 +112,10 @@ impl Limits {
             }
             Ok(v)
         };
-        Ok(Limits { cloud_service_types: clean("cloud_service_types", cloud_service_types)?, product_ids: clean("product_ids", product_ids)? })
+        Ok(Limits {
+            cloud_service_types: clean("cloud_service_types", cloud_service_types)?,
+            product_ids: clean("product_ids", product_ids)?,
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -122,7 +130,11 @@ impl Limits {
             return Err(DomainError::of(ErrorCode::LimitsExceedQuota));
         }
         Ok(Limits {
-            cloud_service_types: if requested.cloud_service_types.is_empty() { quota.cloud_service_types.clone() } else { requested.cloud_service_types },
+            cloud_service_types: if requested.cloud_service_types.is_empty() {
+                quota.cloud_service_types.clone()
+            } else {
+                requested.cloud_service_types
+            },
             product_ids: if requested.product_ids.is_empty() { quota.product_ids.clone() } else { requested.product_ids },
         })
     }
@@ -180,7 +192,8 @@ mod tests {
 
     #[test]
     fn both_association_modes_may_receive_coupons_but_only_own_customers() {
-        let ctx = PartnerContext { partner_id: DomainId::generate(), kind: PartnerKind::SolutionProvider, scope: CustomerScope::AllOfPartner };
+        let ctx =
+            PartnerContext { partner_id: DomainId::generate(), kind: PartnerKind::SolutionProvider, scope: CustomerScope::AllOfPartner };
         let me = ctx.partner_id.clone();
         for a in [AssociationType::Resale, AssociationType::Consultative] {
             let s = CustomerStanding { partner_id: me.clone(), association: a, managers: vec![] };

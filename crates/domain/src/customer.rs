@@ -20,7 +20,10 @@ impl MobileNumber {
         if re.is_match(s) {
             Ok(MobileNumber(s.to_owned()))
         } else {
-            Err(DomainError::new(ErrorCode::InvalidMobile, format!("'{s}' is not a mainland-China mobile number (11 digits starting with 1).")))
+            Err(DomainError::new(
+                ErrorCode::InvalidMobile,
+                format!("'{s}' is not a mainland-China mobile number (11 digits starting with 1)."),
+            ))
         }
     }
 
@@ -129,7 +132,9 @@ impl NewCustomer {
         };
         let password = match input.password {
             None => None,
-            Some("") => return Err(DomainError::new(ErrorCode::InvalidPassword, "The password must not be an empty string; omit it instead.")),
+            Some("") => {
+                return Err(DomainError::new(ErrorCode::InvalidPassword, "The password must not be an empty string; omit it instead."))
+            }
             Some(p) => Some(Password::parse(p, &domain_name, mobile.as_ref())?),
         };
         let marketing_messages_off = match input.is_close_market_ms {
@@ -165,7 +170,9 @@ impl IdentityQuery {
         };
         match search_type {
             Some("email") => {
-                let ok = value.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
+                let ok = value
+                    .split_once('@')
+                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
                 if ok {
                     Ok(IdentityQuery::Email(value.to_ascii_lowercase()))
                 } else {

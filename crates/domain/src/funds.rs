@@ -89,7 +89,9 @@ pub fn parse_balance_type(s: Option<&str>, required: bool) -> Result<bool, Domai
         Some("BALANCE_TYPE_CREDIT") => Ok(false),
         None | Some("") if !required => Ok(true),
         None | Some("") => Err(DomainError::invalid("balance_type is required: BALANCE_TYPE_DEBIT or BALANCE_TYPE_CREDIT.")),
-        Some(other) => Err(DomainError::invalid(format!("balance_type '{other}' is unknown: use BALANCE_TYPE_DEBIT or BALANCE_TYPE_CREDIT."))),
+        Some(other) => {
+            Err(DomainError::invalid(format!("balance_type '{other}' is unknown: use BALANCE_TYPE_DEBIT or BALANCE_TYPE_CREDIT.")))
+        }
     }
 }
 

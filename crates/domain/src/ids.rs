@@ -56,9 +56,8 @@ impl DomainName {
     const RESERVED_PREFIXES: [&'static str; 2] = ["op_", "shadow_"];
 
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let fail = |why: &str| {
-            Err(DomainError::new(ErrorCode::InvalidLoginName, format!("The customer login name '{s}' is invalid: {why}.")))
-        };
+        let fail =
+            |why: &str| Err(DomainError::new(ErrorCode::InvalidLoginName, format!("The customer login name '{s}' is invalid: {why}.")));
         let len = s.chars().count();
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return fail("it must be 5 to 32 characters long");
@@ -117,9 +116,7 @@ impl Xaccount {
         let required = |name: &str, v: Option<&str>, max: usize| -> Result<String, DomainError> {
             match v.map(str::trim) {
                 None | Some("") => Err(DomainError::invalid(format!("{name} is required."))),
-                Some(v) if v.chars().count() > max => {
-                    Err(DomainError::invalid(format!("{name} must be at most {max} characters.")))
-                }
+                Some(v) if v.chars().count() > max => Err(DomainError::invalid(format!("{name} must be at most {max} characters."))),
                 Some(v) => Ok(v.to_owned()),
             }
         };
@@ -149,7 +146,8 @@ mod tests {
         for ok in ["alice", "_abcde", "-ab12", "Abc_de-f9", &"a".repeat(32)] {
             assert!(DomainName::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["abcd", &"a".repeat(33), "op_alice", "OP_alice", "shadow_bob", "12345", "1abcde", "ab cde", "abc.de", "中文名字呀"] {
+        for bad in ["abcd", &"a".repeat(33), "op_alice", "OP_alice", "shadow_bob", "12345", "1abcde", "ab cde", "abc.de", "中文名字呀"]
+        {
             let err = DomainName::parse(bad).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidLoginName, "{bad}");
         }

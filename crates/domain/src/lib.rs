@@ -5,8 +5,8 @@ pub mod coupons;
 pub mod customer;
 pub mod error;
 pub mod funds;
-pub mod money;
 pub mod ids;
+pub mod money;
 pub mod query;
 pub mod tenancy;
 

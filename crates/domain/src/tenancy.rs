@@ -318,16 +318,9 @@ mod tests {
             let p = Principal { domain_id: DomainId::generate(), kind, member: None };
             assert_eq!(p.require_partner().unwrap_err().code, ErrorCode::AccessDenied);
         }
-        let partner = Principal {
-            domain_id: DomainId::generate(),
-            kind: AccountKind::Partner(PartnerKind::Reseller),
-            member: None,
-        };
+        let partner = Principal { domain_id: DomainId::generate(), kind: AccountKind::Partner(PartnerKind::Reseller), member: None };
         assert_eq!(partner.require_customer().unwrap_err().code, ErrorCode::AccessDenied);
-        assert_eq!(
-            partner.require_partner_of_kind(&[PartnerKind::Distributor]).unwrap_err().code,
-            ErrorCode::AccessDenied
-        );
+        assert_eq!(partner.require_partner_of_kind(&[PartnerKind::Distributor]).unwrap_err().code, ErrorCode::AccessDenied);
     }
 
     #[test]
@@ -360,10 +353,7 @@ mod tests {
         let t2 = DomainId::generate();
         assert_eq!(association_target(&t1, Some(&t2), Some(&t1.partner_id)).unwrap(), t2);
         let stranger = DomainId::generate();
-        assert_eq!(
-            association_target(&t1, Some(&t2), Some(&stranger)).unwrap_err().code,
-            ErrorCode::NotYourIndirectPartner
-        );
+        assert_eq!(association_target(&t1, Some(&t2), Some(&stranger)).unwrap_err().code, ErrorCode::NotYourIndirectPartner);
         assert_eq!(association_target(&t1, Some(&t2), None).unwrap_err().code, ErrorCode::NotYourIndirectPartner);
 
         let reseller = ctx(PartnerKind::Reseller);

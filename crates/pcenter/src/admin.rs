@@ -161,11 +161,11 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             if !matches!(p.db.find_account(&partner).await?.map(|a| a.kind), Some(AccountKind::Partner(_))) {
                 anyhow::bail!("{partner} is not a partner account");
             }
-            let roles = roles
-                .iter()
-                .map(|r| Role::from_db(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}")))
-                .collect::<anyhow::Result<_>>()?;
-            let member_id = p.db.create_member(&partner, &NewMember { login_name: login.clone(), display_name: login.clone(), email: None, roles }).await?;
+            let roles =
+                roles.iter().map(|r| Role::from_db(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}"))).collect::<anyhow::Result<_>>()?;
+            let member_id =
+                p.db.create_member(&partner, &NewMember { login_name: login.clone(), display_name: login.clone(), email: None, roles })
+                    .await?;
             let key = p.issue_key(&partner, Some(&member_id)).await?;
             let password = p.create_login(&login, &partner, Some(&member_id)).await?;
             println!(
@@ -181,21 +181,40 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             let amount = pc_domain::money::Money::parse_movement("--amount", &amount).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let operator = match operator {
                 Some(o) => id(&o)?,
-                None => p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists; create one with admin create-operator"))?,
+                None => {
+                    p.db.first_operator()
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no operator account exists; create one with admin create-operator"))?
+                }
             };
             let trans_id = p.top_up(&operator, &partner, amount).await?;
             let balance = p.db.cash_balance(&partner).await?;
-            println!("{}", serde_json::json!({"trans_id": trans_id, "partner": partner.to_string(), "balance": balance.amount.to_string()}));
+            println!(
+                "{}",
+                serde_json::json!({"trans_id": trans_id, "partner": partner.to_string(), "balance": balance.amount.to_string()})
+            );
         }
         AdminCommand::QuotaGrant { partner, value, quota_type, days } => {
-            let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists; create one with admin create-operator"))?;
+            let operator =
+                p.db.first_operator()
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no operator account exists; create one with admin create-operator"))?;
             let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
             let value = pc_domain::money::Money::parse_movement("--value", &value).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let quota_type = pc_domain::coupons::parse_quota_type(Some(quota_type)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let now = pc_domain::query::now_millis();
-            let quota_id = pc_api::services::coupons::grant_quota(p.db, &principal, Some(&partner), quota_type, value, Some(now), Some(now + days * 86_400_000), Default::default())
-                .await
-                .map_err(explain)?;
+            let quota_id = pc_api::services::coupons::grant_quota(
+                p.db,
+                &principal,
+                Some(&partner),
+                quota_type,
+                value,
+                Some(now),
+                Some(now + days * 86_400_000),
+                Default::default(),
+            )
+            .await
+            .map_err(explain)?;
             println!("{}", serde_json::json!({"quota_id": quota_id}));
         }
         AdminCommand::QuotaStatus { quota, status } => {

@@ -85,13 +85,30 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
             } else {
                 println!("{:<34} {:>4} {:>14} {:>14} {:>6}  {}", "QUOTA", "TYPE", "VALUE", "BALANCE", "STATUS", "EXPIRES");
                 for q in &quotas {
-                    println!("{:<34} {:>4} {:>14} {:>14} {:>6}  {}", q.quota_id, q.quota_type, q.value.to_string(), q.balance.to_string(), effective_quota_status(q.status, q.expire_at, now), format_utc(q.expire_at));
+                    println!(
+                        "{:<34} {:>4} {:>14} {:>14} {:>6}  {}",
+                        q.quota_id,
+                        q.quota_type,
+                        q.value.to_string(),
+                        q.balance.to_string(),
+                        effective_quota_status(q.status, q.expire_at, now),
+                        format_utc(q.expire_at)
+                    );
                 }
             }
         }
         CouponsCommand::Issue { quota, customers, face_value, memo } => {
             let face_value = Money::parse_movement("--face-value", &face_value).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let issue = CouponIssue { quota_id: Some(quota), customer_ids: customers, face_value, valid_at: None, expire_at: None, limits: Limits::default(), memo, indirect_partner_id: None };
+            let issue = CouponIssue {
+                quota_id: Some(quota),
+                customer_ids: customers,
+                face_value,
+                valid_at: None,
+                expire_at: None,
+                limits: Limits::default(),
+                memo,
+                indirect_partner_id: None,
+            };
             let items = svc::issue_coupons(db, &principal, issue).await.map_err(explain)?;
             report(args.json, items.into_iter().map(|(id, r)| (id, r.map(|c| format!("coupon {c}")))).collect());
         }
@@ -113,7 +130,14 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
             } else {
                 println!("{:<34} {:<34} {:>12} {:>12} {:>6}", "COUPON", "CUSTOMER", "FACE", "BALANCE", "STATUS");
                 for c in &coupons {
-                    println!("{:<34} {:<34} {:>12} {:>12} {:>6}", c.coupon_id, c.customer.to_string(), c.face_value.to_string(), c.balance.to_string(), effective_coupon_status(c.status, c.expire_at, now));
+                    println!(
+                        "{:<34} {:<34} {:>12} {:>12} {:>6}",
+                        c.coupon_id,
+                        c.customer.to_string(),
+                        c.face_value.to_string(),
+                        c.balance.to_string(),
+                        effective_coupon_status(c.status, c.expire_at, now)
+                    );
                 }
                 println!("{} of {total} coupons", coupons.len());
             }

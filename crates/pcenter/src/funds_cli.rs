@@ -92,7 +92,10 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
         FundsCommand::Balances { indirect_partner } => {
             let b = svc::partner_balance(db, &principal, indirect_partner.as_deref()).await.map_err(explain)?;
             if args.json {
-                println!("{}", json!({"account_id": b.account_id, "account_type": pc_storage::funds_cash_type(), "amount": b.amount.to_string(), "currency": pc_domain::money::CURRENCY}));
+                println!(
+                    "{}",
+                    json!({"account_id": b.account_id, "account_type": pc_storage::funds_cash_type(), "amount": b.amount.to_string(), "currency": pc_domain::money::CURRENCY})
+                );
             } else {
                 println!("{:<44} {:>18} {}", "ACCOUNT", "BALANCE", "CURRENCY");
                 println!("{:<44} {:>18} {}", b.account_id, b.amount.to_string(), pc_domain::money::CURRENCY);
@@ -104,7 +107,11 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
             let (_, owner) = svc::records_owner(db, &principal, indirect_partner.as_deref()).await.map_err(explain)?;
             let page = Page::parse(Some(offset), Some(limit)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let filter = AdjustRecordFilter {
-                counterparty: customer.as_deref().map(DomainId::parse).transpose().map_err(|e| anyhow::anyhow!("--customer: {}", e.message))?,
+                counterparty: customer
+                    .as_deref()
+                    .map(DomainId::parse)
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--customer: {}", e.message))?,
                 kind: r#type.map(|t| match t {
                     RecordType::Allocate => TransferKind::Allocate,
                     RecordType::Reclaim => TransferKind::Reclaim,
@@ -121,7 +128,14 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
             } else {
                 println!("{:<21} {:<28} {:>14}  {:<32} {}", "TIME", "TYPE", "AMOUNT", "COUNTERPARTY", "TRANS_ID");
                 for r in &records {
-                    println!("{:<21} {:<28} {:>14}  {:<32} {}", format_utc(r.created_at), r.kind.operation_type(), r.amount.to_string(), r.counterparty_name, r.transfer_id);
+                    println!(
+                        "{:<21} {:<28} {:>14}  {:<32} {}",
+                        format_utc(r.created_at),
+                        r.kind.operation_type(),
+                        r.amount.to_string(),
+                        r.counterparty_name,
+                        r.transfer_id
+                    );
                 }
                 println!("{} of {total} records", records.len());
             }
@@ -132,7 +146,8 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
 
 async fn movement(db: &Db, principal: &Principal, direction: Direction, m: MoveArgs, json_out: bool) -> anyhow::Result<()> {
     let amount = Money::parse_movement("--amount", &m.amount).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let key = m.idempotency_key.map(|k| pc_domain::funds::parse_idempotency_key(&k)).transpose().map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let key =
+        m.idempotency_key.map(|k| pc_domain::funds::parse_idempotency_key(&k)).transpose().map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let fen = amount.fen().to_string();
     let outcome = match (&m.customer, &m.reseller) {
         (Some(customer), _) => {
@@ -153,7 +168,11 @@ async fn movement(db: &Db, principal: &Principal, direction: Direction, m: MoveA
         println!("{}", json!({"trans_id": outcome.transfer_id(), "amount": amount.to_string(), "replayed": replayed}));
     } else {
         let verb = if direction == Direction::Allocate { "allocated" } else { "reclaimed" };
-        println!("{verb} {amount} CNY, trans_id {}{}", outcome.transfer_id(), if replayed { " (already applied earlier with this key)" } else { "" });
+        println!(
+            "{verb} {amount} CNY, trans_id {}{}",
+            outcome.transfer_id(),
+            if replayed { " (already applied earlier with this key)" } else { "" }
+        );
     }
     Ok(())
 }

@@ -175,7 +175,10 @@ fn print_demo(demo: &seed::Demo, listen: Option<&str>) {
     }
     println!("Demo channel (secrets are shown only now; keep them):");
     let row = |role: &str, h: &provision::Handover| {
-        println!("  {role:<18} domain_id={} name={}\n  {:<18} AK={} SK={}\n  {:<18} console login={} password={}", h.domain_id, h.domain_name, "", h.ak, h.sk, "", h.login, h.password);
+        println!(
+            "  {role:<18} domain_id={} name={}\n  {:<18} AK={} SK={}\n  {:<18} console login={} password={}",
+            h.domain_id, h.domain_name, "", h.ak, h.sk, "", h.login, h.password
+        );
     };
     row("operator", &demo.operator);
     row("distributor", &demo.distributor);

@@ -4,10 +4,10 @@
 use pc_api::passwords::hash_password_blocking;
 use pc_api::vault::IssuedKey;
 use pc_api::KeyVault;
-use pc_domain::tenancy::{AccountKind, AssociationType};
-use pc_domain::{DomainId, DomainName};
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
+use pc_domain::tenancy::{AccountKind, AssociationType};
+use pc_domain::{DomainId, DomainName};
 use pc_storage::{Account, Db, NewAccount, StoredKey, TransferCommand};
 use rand::Rng;
 
@@ -28,11 +28,25 @@ pub struct Handover {
 }
 
 impl Provisioner<'_> {
-    pub async fn create_account(&self, name: &str, kind: AccountKind, parent: Option<&DomainId>, display_name: &str, email: Option<String>) -> anyhow::Result<Account> {
+    pub async fn create_account(
+        &self,
+        name: &str,
+        kind: AccountKind,
+        parent: Option<&DomainId>,
+        display_name: &str,
+        email: Option<String>,
+    ) -> anyhow::Result<Account> {
         let domain_name = DomainName::parse(name).map_err(|e| anyhow::anyhow!("{}", e.message))?;
         Ok(self
             .db
-            .create_account(&NewAccount { domain_name, kind, parent_id: parent.cloned(), display_name: display_name.to_owned(), email, mobile: None })
+            .create_account(&NewAccount {
+                domain_name,
+                kind,
+                parent_id: parent.cloned(),
+                display_name: display_name.to_owned(),
+                email,
+                mobile: None,
+            })
             .await?)
     }
 

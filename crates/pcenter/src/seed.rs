@@ -39,9 +39,27 @@ pub async fn seed_demo(p: &Provisioner<'_>) -> anyhow::Result<Demo> {
     }
     let partner = |kind| AccountKind::Partner(kind);
     let operator = p.create_account("demo-operator", AccountKind::Operator, None, "Cloud Operations", email("demo-operator")).await?;
-    let distributor = p.create_account("demo-distributor", partner(PartnerKind::Distributor), None, "Huadong Distribution Co., Ltd.", email("demo-distributor")).await?;
-    let reseller = p.create_account("demo-reseller", partner(PartnerKind::Reseller), Some(&distributor.domain_id), "Xihu Cloud Reseller Ltd.", email("demo-reseller")).await?;
-    let provider = p.create_account("demo-provider", partner(PartnerKind::SolutionProvider), None, "Binjiang Solutions Ltd.", email("demo-provider")).await?;
+    let distributor = p
+        .create_account(
+            "demo-distributor",
+            partner(PartnerKind::Distributor),
+            None,
+            "Huadong Distribution Co., Ltd.",
+            email("demo-distributor"),
+        )
+        .await?;
+    let reseller = p
+        .create_account(
+            "demo-reseller",
+            partner(PartnerKind::Reseller),
+            Some(&distributor.domain_id),
+            "Xihu Cloud Reseller Ltd.",
+            email("demo-reseller"),
+        )
+        .await?;
+    let provider = p
+        .create_account("demo-provider", partner(PartnerKind::SolutionProvider), None, "Binjiang Solutions Ltd.", email("demo-provider"))
+        .await?;
 
     // Starting balances, credited by the operator like any top-up.
     for (partner, yuan) in [(&distributor, "100000.00"), (&reseller, "20000.00"), (&provider, "50000.00")] {
@@ -80,7 +98,11 @@ pub async fn seed_demo(p: &Provisioner<'_>) -> anyhow::Result<Demo> {
     for (name, display, owner, kind) in plan {
         let c = p.create_account(name, AccountKind::Customer, None, display, email(name)).await?;
         p.associate(&c.domain_id, &owner.domain_id, kind).await?;
-        customers.push(DemoCustomer { account: p.handover(&c).await?, partner: owner.domain_id.to_string(), association_type: kind.name() });
+        customers.push(DemoCustomer {
+            account: p.handover(&c).await?,
+            partner: owner.domain_id.to_string(),
+            association_type: kind.name(),
+        });
     }
     Ok(Demo {
         operator: p.handover(&operator).await?,

@@ -57,18 +57,15 @@ impl Db {
 
     /// The active member `member_id` of `partner_id`, with its roles.
     pub async fn member_identity(&self, partner_id: &DomainId, member_id: &str) -> Result<Option<MemberIdentity>> {
-        let found: Option<String> = sqlx::query_scalar(
-            "SELECT member_id FROM members WHERE member_id = $1 AND partner_id = $2 AND status = 'active'",
-        )
-        .bind(member_id)
-        .bind(partner_id.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT member_id FROM members WHERE member_id = $1 AND partner_id = $2 AND status = 'active'")
+                .bind(member_id)
+                .bind(partner_id.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(member_id) = found else { return Ok(None) };
-        let names: Vec<String> = sqlx::query_scalar("SELECT role FROM member_roles WHERE member_id = $1")
-            .bind(&member_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM member_roles WHERE member_id = $1").bind(&member_id).fetch_all(&self.pool).await?;
         let roles = names
             .iter()
             .map(|n| Role::from_db(n).ok_or_else(|| StorageError::Corrupt(format!("role {n}"))))

@@ -85,8 +85,7 @@ pub struct ResellerItem {
     pub associated_on: EpochMillis,
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "domain_id, domain_name, kind, partner_kind, parent_id, display_name, email, mobile, created_at";
+const ACCOUNT_COLUMNS: &str = "domain_id, domain_name, kind, partner_kind, parent_id, display_name, email, mobile, created_at";
 
 fn account_from_row(row: &AnyRow) -> Result<Account> {
     let kind: String = row.try_get("kind")?;
@@ -176,9 +175,10 @@ impl Db {
 
     /// The oldest operator account, the default actor of CLI top-ups.
     pub async fn first_operator(&self) -> Result<Option<DomainId>> {
-        let id: Option<String> = sqlx::query_scalar("SELECT domain_id FROM accounts WHERE kind = 'operator' ORDER BY created_at, domain_id LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT domain_id FROM accounts WHERE kind = 'operator' ORDER BY created_at, domain_id LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(id.map(DomainId::from_trusted))
     }
 
@@ -188,12 +188,11 @@ impl Db {
 
     /// The tier-1 parent of `reseller_id` if it is a tier-2 reseller, else `None`.
     pub async fn reseller_parent(&self, reseller_id: &DomainId) -> Result<Option<DomainId>> {
-        let parent: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT parent_id FROM accounts WHERE domain_id = $1 AND kind = 'partner' AND partner_kind = 'reseller'",
-        )
-        .bind(reseller_id.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let parent: Option<Option<String>> =
+            sqlx::query_scalar("SELECT parent_id FROM accounts WHERE domain_id = $1 AND kind = 'partner' AND partner_kind = 'reseller'")
+                .bind(reseller_id.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(parent.flatten().map(DomainId::from_trusted))
     }
 
@@ -202,12 +201,11 @@ impl Db {
     pub async fn create_customer(&self, partner_id: &DomainId, new: &NewCustomer, password_hash: Option<&str>) -> Result<DomainId> {
         let mut tx = self.pool.begin().await?;
         ensure_login_name_free(&mut tx, new.domain_name.as_str()).await?;
-        let xaccount_uses: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE xaccount_type = $1 AND xaccount_id = $2")
-                .bind(&new.xaccount.xaccount_type)
-                .bind(&new.xaccount.xaccount_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let xaccount_uses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE xaccount_type = $1 AND xaccount_id = $2")
+            .bind(&new.xaccount.xaccount_type)
+            .bind(&new.xaccount.xaccount_id)
+            .fetch_one(&mut *tx)
+            .await?;
         if xaccount_uses > 0 {
             return Err(DomainError::of(ErrorCode::XaccountTaken).into());
         }
@@ -251,10 +249,7 @@ impl Db {
         let mut conn = self.pool.acquire().await?;
         Ok(match query {
             IdentityQuery::Email(e) => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE lower(email) = lower($1)")
-                    .bind(e)
-                    .fetch_one(&mut *conn)
-                    .await?
+                sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE lower(email) = lower($1)").bind(e).fetch_one(&mut *conn).await?
             }
             IdentityQuery::Mobile(m) => count_mobile(&mut conn, m.as_str()).await?,
             IdentityQuery::Name(n) => login_name_uses(&mut conn, n).await?,
@@ -276,9 +271,7 @@ impl Db {
         let mut wh = format!(" FROM associations s JOIN accounts a ON a.domain_id = s.customer_id WHERE s.partner_id = {p}");
         if let CustomerScope::ManagedBy(member) = scope {
             let m = sql.text_param(member);
-            wh += &format!(
-                " AND EXISTS (SELECT 1 FROM customer_managers cm WHERE cm.customer_id = a.domain_id AND cm.member_id = {m})"
-            );
+            wh += &format!(" AND EXISTS (SELECT 1 FROM customer_managers cm WHERE cm.customer_id = a.domain_id AND cm.member_id = {m})");
         }
         if let Some(v) = &filter.account_name {
             let p = sql.text_param(v);
@@ -308,16 +301,7 @@ impl Db {
             let p = sql.text_param(id.as_str());
             wh += &format!(" AND a.domain_id = {p}");
         }
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let limit = sql.int_param(page.limit);
-        let offset = sql.int_param(page.offset);
-        sql.replace_text(format!(
-            "SELECT a.domain_id, a.domain_name, a.display_name, a.label, a.mobile, a.email, a.verified_status, \
-             a.customer_type, a.xaccount_id, a.xaccount_type, s.associated_on, s.association_type{wh} \
-             ORDER BY s.associated_on DESC, a.domain_id LIMIT {limit} OFFSET {offset}"
-        ));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, "a.domain_id, a.domain_name, a.display_name, a.label, a.mobile, a.email, a.verified_status, a.customer_type, a.xaccount_id, a.xaccount_type, s.associated_on, s.association_type", &wh, "s.associated_on DESC, a.domain_id", page).await?;
         let mut items = rows.iter().map(customer_from_row).collect::<Result<Vec<_>>>()?;
         for item in &mut items {
             item.managers = self.customer_managers(&item.customer_id).await?;
@@ -356,15 +340,15 @@ impl Db {
             let p = sql.text_param(id.as_str());
             wh += &format!(" AND a.domain_id = {p}");
         }
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let limit = sql.int_param(page.limit);
-        let offset = sql.int_param(page.offset);
-        sql.replace_text(format!(
-            "SELECT a.domain_id, a.domain_name, a.display_name, a.email, a.mobile, a.parent_associated_on{wh} \
-             ORDER BY a.parent_associated_on DESC, a.domain_id LIMIT {limit} OFFSET {offset}"
-        ));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql
+            .fetch_page(
+                &self.pool,
+                "a.domain_id, a.domain_name, a.display_name, a.email, a.mobile, a.parent_associated_on",
+                &wh,
+                "a.parent_associated_on DESC, a.domain_id",
+                page,
+            )
+            .await?;
         let items = rows
             .iter()
             .map(|row| {

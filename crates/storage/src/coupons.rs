@@ -293,8 +293,23 @@ async fn take_back(conn: &mut AnyConnection, coupon: &Coupon, new_status: i64, k
             .execute(&mut *conn)
             .await?;
     }
-    let quota_type: i64 = sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&coupon.quota_id).fetch_one(&mut *conn).await?;
-    insert_coupon_record(conn, kind, coupon.issuer.as_str(), coupon.customer.as_str(), &coupon.coupon_id, &coupon.quota_id, quota_type, amount, 0, None, None, now).await?;
+    let quota_type: i64 =
+        sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&coupon.quota_id).fetch_one(&mut *conn).await?;
+    insert_coupon_record(
+        conn,
+        kind,
+        coupon.issuer.as_str(),
+        coupon.customer.as_str(),
+        &coupon.coupon_id,
+        &coupon.quota_id,
+        quota_type,
+        amount,
+        0,
+        None,
+        None,
+        now,
+    )
+    .await?;
     Ok(Some(Money::from_fen(amount)))
 }
 
@@ -338,10 +353,12 @@ impl Db {
     }
 
     pub async fn find_quota(&self, quota_id: &str) -> Result<Option<Quota>> {
-        let row = sqlx::query(&format!("SELECT {QUOTA_COLUMNS} FROM coupon_quotas q JOIN accounts o ON o.domain_id = q.owner_id WHERE q.quota_id = $1"))
-            .bind(quota_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {QUOTA_COLUMNS} FROM coupon_quotas q JOIN accounts o ON o.domain_id = q.owner_id WHERE q.quota_id = $1"
+        ))
+        .bind(quota_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(quota_from_row).transpose()
     }
 
@@ -376,11 +393,7 @@ impl Db {
         range(&mut sql, &mut wh, "q.created_at", f.created);
         range(&mut sql, &mut wh, "q.effective_at", f.effective);
         range(&mut sql, &mut wh, "q.expire_at", f.expire);
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
-        sql.replace_text(format!("SELECT {QUOTA_COLUMNS}{wh} ORDER BY q.created_at DESC, q.quota_id LIMIT {limit} OFFSET {offset}"));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, QUOTA_COLUMNS, &wh, "q.created_at DESC, q.quota_id", page).await?;
         Ok((rows.iter().map(quota_from_row).collect::<Result<Vec<_>>>()?, total))
     }
 
@@ -452,7 +465,18 @@ impl Db {
             .bind(&parent)
             .execute(&mut *tx)
             .await?;
-        insert_quota_record(&mut tx, quota_record::RECLAIM, actor, &DomainId::from_trusted(reseller), quota_id, &parent, balance, remark, now).await?;
+        insert_quota_record(
+            &mut tx,
+            quota_record::RECLAIM,
+            actor,
+            &DomainId::from_trusted(reseller),
+            quota_id,
+            &parent,
+            balance,
+            remark,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -480,14 +504,7 @@ impl Db {
             wh += &format!(" AND r.kind = {p}");
         }
         range(&mut sql, &mut wh, "r.created_at", (f.from, f.to));
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
-        sql.replace_text(format!(
-            "SELECT r.record_id, r.kind, a.domain_name AS actor_name, r.reseller_id, s.domain_name AS reseller_login, s.display_name AS reseller_company, \
-             r.quota_id, r.parent_quota_id, r.amount_fen, r.remark, r.created_at{wh} ORDER BY r.created_at DESC, r.record_id LIMIT {limit} OFFSET {offset}"
-        ));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, "r.record_id, r.kind, a.domain_name AS actor_name, r.reseller_id, s.domain_name AS reseller_login, s.display_name AS reseller_company, r.quota_id, r.parent_quota_id, r.amount_fen, r.remark, r.created_at", &wh, "r.created_at DESC, r.record_id", page).await?;
         let records = rows
             .iter()
             .map(|r| {
@@ -528,7 +545,8 @@ impl Db {
         if debited == 0 {
             return Err(DomainError::of(ErrorCode::QuotaInsufficient).into());
         }
-        let quota_type: i64 = sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&c.quota_id).fetch_one(&mut *tx).await?;
+        let quota_type: i64 =
+            sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&c.quota_id).fetch_one(&mut *tx).await?;
         let id = new_id();
         sqlx::query(
             "INSERT INTO coupons (coupon_id, quota_id, issuer_id, customer_id, coupon_type, face_value_fen, balance_fen, reclaimed_fen, status, \
@@ -549,13 +567,30 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(unique_violation_as(ErrorCode::InvalidParameter))?;
-        insert_coupon_record(&mut tx, coupon_record::ISSUE, c.issuer.as_str(), c.customer.as_str(), &id, &c.quota_id, quota_type, c.face_value.fen(), c.face_value.fen(), None, c.memo.as_deref(), now).await?;
+        insert_coupon_record(
+            &mut tx,
+            coupon_record::ISSUE,
+            c.issuer.as_str(),
+            c.customer.as_str(),
+            &id,
+            &c.quota_id,
+            quota_type,
+            c.face_value.fen(),
+            c.face_value.fen(),
+            None,
+            c.memo.as_deref(),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn find_coupon(&self, coupon_id: &str) -> Result<Option<Coupon>> {
-        let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1")).bind(coupon_id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1"))
+            .bind(coupon_id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(coupon_from_row).transpose()
     }
 
@@ -590,11 +625,7 @@ impl Db {
         range(&mut sql, &mut wh, "c.created_at", f.created);
         range(&mut sql, &mut wh, "c.effective_at", f.effective);
         range(&mut sql, &mut wh, "c.expire_at", f.expire);
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
-        sql.replace_text(format!("SELECT {COUPON_COLUMNS}{wh} ORDER BY c.created_at DESC, c.coupon_id LIMIT {limit} OFFSET {offset}"));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, COUPON_COLUMNS, &wh, "c.created_at DESC, c.coupon_id", page).await?;
         Ok((rows.iter().map(coupon_from_row).collect::<Result<Vec<_>>>()?, total))
     }
 
@@ -650,8 +681,23 @@ impl Db {
         let balance: i64 = row.try_get("balance_fen")?;
         let issuer: String = row.try_get("issuer_id")?;
         let quota_id: String = row.try_get("quota_id")?;
-        let quota_type: i64 = sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&quota_id).fetch_one(&mut *tx).await?;
-        insert_coupon_record(&mut tx, coupon_record::SPEND, &issuer, customer.as_str(), coupon_id, &quota_id, quota_type, amount.fen(), balance, Some(trade_id), None, now).await?;
+        let quota_type: i64 =
+            sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&quota_id).fetch_one(&mut *tx).await?;
+        insert_coupon_record(
+            &mut tx,
+            coupon_record::SPEND,
+            &issuer,
+            customer.as_str(),
+            coupon_id,
+            &quota_id,
+            quota_type,
+            amount.fen(),
+            balance,
+            Some(trade_id),
+            None,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Money::from_fen(balance))
     }
@@ -678,7 +724,12 @@ impl Db {
     /// Unbinding hook: every usable coupon `partner` issued to `customer` goes back to its quota
     /// (recorded as an unbinding reclaim). Returns (coupon_id, amount) of each.
     pub async fn return_coupons_on_unbind(&self, partner: &DomainId, customer: &DomainId) -> Result<Vec<(String, Money)>> {
-        let f = CouponFilter { issuer: Some(partner.clone()), customer: Some(customer.clone()), status: Some(coupon_status::USABLE), ..Default::default() };
+        let f = CouponFilter {
+            issuer: Some(partner.clone()),
+            customer: Some(customer.clone()),
+            status: Some(coupon_status::USABLE),
+            ..Default::default()
+        };
         let (coupons, _) = self.list_coupons(&f, Page { offset: 0, limit: i64::MAX / 2 }, now_millis()).await?;
         let mut returned = Vec::new();
         for c in coupons {
@@ -722,14 +773,7 @@ impl Db {
             None => {}
         }
         range(&mut sql, &mut wh, "r.created_at", (f.from, f.to));
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
-        sql.replace_text(format!(
-            "SELECT r.record_id, r.kind, r.quota_id, r.quota_type, r.coupon_id, r.customer_id, i.domain_name AS issuer_name, r.amount_fen, \
-             r.balance_after, r.trade_id, r.remark, r.created_at{wh} ORDER BY r.created_at DESC, r.record_id LIMIT {limit} OFFSET {offset}"
-        ));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, "r.record_id, r.kind, r.quota_id, r.quota_type, r.coupon_id, r.customer_id, i.domain_name AS issuer_name, r.amount_fen, r.balance_after, r.trade_id, r.remark, r.created_at", &wh, "r.created_at DESC, r.record_id", page).await?;
         let records = rows
             .iter()
             .map(|r| {
@@ -762,9 +806,10 @@ impl Db {
         )
         .fetch_one(&self.pool)
         .await?;
-        let bad_coupons: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM coupons WHERE balance_fen < 0 OR balance_fen + reclaimed_fen > face_value_fen")
-            .fetch_one(&self.pool)
-            .await?;
+        let bad_coupons: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM coupons WHERE balance_fen < 0 OR balance_fen + reclaimed_fen > face_value_fen")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(broken + bad_coupons)
     }
 }

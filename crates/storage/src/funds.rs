@@ -249,20 +249,17 @@ impl Db {
     /// The cash balance of an owner (zero when it never held money).
     pub async fn cash_balance(&self, owner: &DomainId) -> Result<Balance> {
         let id = cash_account_id(owner);
-        let fen: Option<i64> = sqlx::query_scalar("SELECT balance_fen FROM fund_accounts WHERE account_id = $1")
-            .bind(&id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let fen: Option<i64> =
+            sqlx::query_scalar("SELECT balance_fen FROM fund_accounts WHERE account_id = $1").bind(&id).fetch_optional(&self.pool).await?;
         Ok(Balance { account_id: id, amount: Money::from_fen(fen.unwrap_or(0)) })
     }
 
     /// The partner a customer is associated with, how, and who manages it.
     pub async fn customer_standing(&self, customer: &DomainId) -> Result<Option<CustomerStanding>> {
-        let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT partner_id, association_type FROM associations WHERE customer_id = $1")
-                .bind(customer.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(String, i64)> = sqlx::query_as("SELECT partner_id, association_type FROM associations WHERE customer_id = $1")
+            .bind(customer.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         let Some((partner, code)) = row else { return Ok(None) };
         let association = i32::try_from(code)
             .ok()
@@ -306,14 +303,15 @@ impl Db {
             let p = sql.text_param(id);
             wh += &format!(" AND t.transfer_id = {p}");
         }
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
-        sql.replace_text(format!(
-            "SELECT t.transfer_id, t.kind, t.counterparty_id, c.display_name, c.domain_name, t.amount_fen, t.created_at{wh} \
-             ORDER BY t.created_at DESC, t.transfer_id LIMIT {limit} OFFSET {offset}"
-        ));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql
+            .fetch_page(
+                &self.pool,
+                "t.transfer_id, t.kind, t.counterparty_id, c.display_name, c.domain_name, t.amount_fen, t.created_at",
+                &wh,
+                "t.created_at DESC, t.transfer_id",
+                page,
+            )
+            .await?;
         let records = rows
             .iter()
             .map(|r| {
@@ -360,16 +358,7 @@ impl Db {
             let p = sql.text_param(id);
             wh += &format!(" AND e.transfer_id = {p}");
         }
-        sql.replace_text(format!("SELECT COUNT(*) AS n{wh}"));
-        let total: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let (limit, offset) = (sql.int_param(page.limit), sql.int_param(page.offset));
-        sql.replace_text(format!(
-            "SELECT e.entry_id, e.transfer_id, t.kind, e.delta_fen, e.balance_after_fen, e.created_at, t.counterparty_id, t.actor_id, \
-             (SELECT domain_name FROM accounts WHERE domain_id = t.counterparty_id) AS counterparty_name, \
-             (SELECT domain_name FROM accounts WHERE domain_id = t.actor_id) AS actor_name{wh} \
-             ORDER BY e.account_version DESC LIMIT {limit} OFFSET {offset}"
-        ));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, "e.entry_id, e.transfer_id, t.kind, e.delta_fen, e.balance_after_fen, e.created_at, t.counterparty_id, t.actor_id, (SELECT domain_name FROM accounts WHERE domain_id = t.counterparty_id) AS counterparty_name, (SELECT domain_name FROM accounts WHERE domain_id = t.actor_id) AS actor_name", &wh, "e.account_version DESC", page).await?;
         let owner_str = owner.as_str();
         let entries = rows
             .iter()
@@ -400,8 +389,12 @@ impl Db {
     /// Ledger-wide figures for invariant checks: (sum of balances, sum of top-ups, sum of
     /// entry deltas, number of accounts whose balance differs from its entries).
     pub async fn ledger_audit(&self) -> Result<LedgerAudit> {
-        let balances: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM fund_accounts").fetch_one(&self.pool).await?;
-        let topups: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_transfers WHERE kind = 'RECHARGE'").fetch_one(&self.pool).await?;
+        let balances: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM fund_accounts").fetch_one(&self.pool).await?;
+        let topups: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_transfers WHERE kind = 'RECHARGE'")
+                .fetch_one(&self.pool)
+                .await?;
         let mismatched: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM fund_accounts a WHERE a.balance_fen <> \
              (SELECT CAST(COALESCE(SUM(e.delta_fen), 0) AS BIGINT) FROM journal_entries e WHERE e.account_id = a.account_id) \
@@ -418,7 +411,13 @@ impl Db {
         .fetch_one(&self.pool)
         .await?;
         let negative: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fund_accounts WHERE balance_fen < 0").fetch_one(&self.pool).await?;
-        Ok(LedgerAudit { balances_fen: balances, topups_fen: topups, mismatched_accounts: mismatched, unbalanced_transfers: unbalanced, negative_accounts: negative })
+        Ok(LedgerAudit {
+            balances_fen: balances,
+            topups_fen: topups,
+            mismatched_accounts: mismatched,
+            unbalanced_transfers: unbalanced,
+            negative_accounts: negative,
+        })
     }
 
     /// How many transfers carry this idempotency key (0 or 1).
@@ -448,7 +447,10 @@ pub struct LedgerAudit {
 impl LedgerAudit {
     /// Money is neither created nor destroyed except by top-ups (consumption comes later).
     pub fn holds(&self) -> bool {
-        self.balances_fen == self.topups_fen && self.mismatched_accounts == 0 && self.unbalanced_transfers == 0 && self.negative_accounts == 0
+        self.balances_fen == self.topups_fen
+            && self.mismatched_accounts == 0
+            && self.unbalanced_transfers == 0
+            && self.negative_accounts == 0
     }
 }
 

@@ -1,8 +1,11 @@
 //! A small builder for statements whose WHERE clause depends on the filters given.
 //! Placeholders are `$1, $2, ...`, which both SQLite and PostgreSQL accept.
 
-use sqlx::any::{Any, AnyArguments};
+use crate::error::Result;
+use pc_domain::query::Page;
+use sqlx::any::{Any, AnyArguments, AnyRow};
 use sqlx::query::Query;
+use sqlx::{AnyPool, Row};
 
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
@@ -50,5 +53,24 @@ impl Sql {
             };
         }
         q
+    }
+
+    /// Runs `SELECT COUNT(*) {from_where}` and then one page of `SELECT {columns}
+    /// {from_where} ORDER BY {order_by}`, sharing the filter parameters registered so far.
+    /// Returns the page's rows and the total number of matches.
+    pub async fn fetch_page(
+        mut self,
+        pool: &AnyPool,
+        columns: &str,
+        from_where: &str,
+        order_by: &str,
+        page: Page,
+    ) -> Result<(Vec<AnyRow>, i64)> {
+        self.replace_text(format!("SELECT COUNT(*) AS n{from_where}"));
+        let total: i64 = self.query().fetch_one(pool).await?.try_get("n")?;
+        let (limit, offset) = (self.int_param(page.limit), self.int_param(page.offset));
+        self.replace_text(format!("SELECT {columns}{from_where} ORDER BY {order_by} LIMIT {limit} OFFSET {offset}"));
+        let rows = self.query().fetch_all(pool).await?;
+        Ok((rows, total))
     }
 }

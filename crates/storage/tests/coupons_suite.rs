@@ -48,10 +48,17 @@ struct World {
 }
 
 async fn account(db: &Db, name: &str, kind: AccountKind, parent: Option<&DomainId>) -> DomainId {
-    db.create_account(&NewAccount { domain_name: DomainName::parse(name).unwrap(), kind, parent_id: parent.cloned(), display_name: String::new(), email: None, mobile: None })
-        .await
-        .unwrap()
-        .domain_id
+    db.create_account(&NewAccount {
+        domain_name: DomainName::parse(name).unwrap(),
+        kind,
+        parent_id: parent.cloned(),
+        display_name: String::new(),
+        email: None,
+        mobile: None,
+    })
+    .await
+    .unwrap()
+    .domain_id
 }
 
 async fn world(db: &Db) -> World {
@@ -67,14 +74,31 @@ async fn world(db: &Db) -> World {
 
 async fn quota(db: &Db, w: &World, owner: &DomainId, fen: i64) -> String {
     let now = now_millis();
-    db.create_quota(&NewQuota { owner: owner.clone(), granted_by: w.op.clone(), quota_type: 0, value: Money::from_fen(fen), effective_at: now - DAY, expire_at: now + DAY, limits: Limits::default() })
-        .await
-        .unwrap()
+    db.create_quota(&NewQuota {
+        owner: owner.clone(),
+        granted_by: w.op.clone(),
+        quota_type: 0,
+        value: Money::from_fen(fen),
+        effective_at: now - DAY,
+        expire_at: now + DAY,
+        limits: Limits::default(),
+    })
+    .await
+    .unwrap()
 }
 
 fn coupon(issuer: &DomainId, quota_id: &str, customer: &DomainId, fen: i64) -> NewCoupon {
     let now = now_millis();
-    NewCoupon { issuer: issuer.clone(), quota_id: quota_id.into(), customer: customer.clone(), face_value: Money::from_fen(fen), effective_at: now - DAY, expire_at: now + DAY, limits: Limits::default(), memo: None }
+    NewCoupon {
+        issuer: issuer.clone(),
+        quota_id: quota_id.into(),
+        customer: customer.clone(),
+        face_value: Money::from_fen(fen),
+        effective_at: now - DAY,
+        expire_at: now + DAY,
+        limits: Limits::default(),
+        memo: None,
+    }
 }
 
 fn refused(r: Result<impl std::fmt::Debug, StorageError>, code: ErrorCode) {
@@ -130,7 +154,15 @@ async fn never_beyond_balance_nor_from_unusable_quotas(db: Db) {
     // An expired quota issues nothing.
     let now = now_millis();
     let old = db
-        .create_quota(&NewQuota { owner: w.t2.clone(), granted_by: w.op.clone(), quota_type: 0, value: Money::from_fen(500), effective_at: now - 2 * DAY, expire_at: now - DAY, limits: Limits::default() })
+        .create_quota(&NewQuota {
+            owner: w.t2.clone(),
+            granted_by: w.op.clone(),
+            quota_type: 0,
+            value: Money::from_fen(500),
+            effective_at: now - 2 * DAY,
+            expire_at: now - DAY,
+            limits: Limits::default(),
+        })
         .await
         .unwrap();
     refused(db.issue_coupon(&coupon(&w.t2, &old, &w.customers[0], 1)).await, ErrorCode::QuotaInsufficient);
@@ -153,7 +185,13 @@ async fn expiry_is_by_time_and_the_sweep_records_it(db: Db) {
     let found = db.find_coupon(&c).await.unwrap().unwrap();
     assert_eq!((found.status, found.balance.fen()), (coupon_status::EXPIRED, 0));
     assert_eq!(balance(&db, &q).await, 1_000, "the expired balance went back to the quota");
-    let (records, n) = db.coupon_records(&CouponRecordFilter { issuer: Some(w.t2.clone()), kinds: vec![coupon_record::EXPIRY_RECLAIM], ..Default::default() }, page).await.unwrap();
+    let (records, n) = db
+        .coupon_records(
+            &CouponRecordFilter { issuer: Some(w.t2.clone()), kinds: vec![coupon_record::EXPIRY_RECLAIM], ..Default::default() },
+            page,
+        )
+        .await
+        .unwrap();
     assert_eq!((n, records[0].amount.fen()), (1, 400));
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
 }
@@ -190,7 +228,13 @@ async fn unbinding_returns_usable_coupons(db: Db) {
     assert_eq!(returned, vec![(a.clone(), Money::from_fen(1_000))], "only the usable coupon, only this customer's");
     assert_eq!(balance(&db, &q).await, 10_000 - 2_000 - 500);
     let page = Page::parse(None, Some(10)).unwrap();
-    let (records, _) = db.coupon_records(&CouponRecordFilter { issuer: Some(w.t2.clone()), kinds: vec![coupon_record::UNBIND_RECLAIM], ..Default::default() }, page).await.unwrap();
+    let (records, _) = db
+        .coupon_records(
+            &CouponRecordFilter { issuer: Some(w.t2.clone()), kinds: vec![coupon_record::UNBIND_RECLAIM], ..Default::default() },
+            page,
+        )
+        .await
+        .unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].coupon_id, a);
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
@@ -240,7 +284,8 @@ async fn reclaim_racing_spend_never_double_counts(db: Db) {
     }
     // Each coupon: spent + reclaimed is exactly its face value (the reclaim always wins the end).
     let page = Page::parse(None, Some(100)).unwrap();
-    let (coupons, _) = db.list_coupons(&CouponFilter { issuer: Some(w.t2.clone()), ..Default::default() }, page, now_millis()).await.unwrap();
+    let (coupons, _) =
+        db.list_coupons(&CouponFilter { issuer: Some(w.t2.clone()), ..Default::default() }, page, now_millis()).await.unwrap();
     for c in &coupons {
         assert_eq!(c.status, coupon_status::RECLAIMED);
         assert_eq!(c.balance.fen(), 0);

@@ -5,7 +5,9 @@ use pc_domain::money::Money;
 use pc_domain::tenancy::{AccountKind, PartnerKind};
 use pc_domain::{DomainId, DomainName, ErrorCode};
 use pc_storage::testing::{TestBackend, TestDb};
-use pc_storage::{cash_account_id, AdjustRecordFilter, Db, EntryFilter, IdempotencyClaim, NewAccount, StorageError, TransferCommand, TransferOutcome};
+use pc_storage::{
+    cash_account_id, AdjustRecordFilter, Db, EntryFilter, IdempotencyClaim, NewAccount, StorageError, TransferCommand, TransferOutcome,
+};
 use proptest::prelude::*;
 
 macro_rules! on_both_backends {
@@ -15,7 +17,13 @@ macro_rules! on_both_backends {
     };
 }
 
-on_both_backends!(entries_carry_the_balance_after, short_balance_moves_nothing, idempotency_replays_and_refuses, database_refuses_negative_balances, records_are_filtered_and_scoped);
+on_both_backends!(
+    entries_carry_the_balance_after,
+    short_balance_moves_nothing,
+    idempotency_replays_and_refuses,
+    database_refuses_negative_balances,
+    records_are_filtered_and_scoped
+);
 
 async fn run<F, Fut>(backend: TestBackend, test: F)
 where
@@ -27,10 +35,17 @@ where
 }
 
 async fn account(db: &Db, name: &str, kind: AccountKind, parent: Option<&DomainId>) -> DomainId {
-    db.create_account(&NewAccount { domain_name: DomainName::parse(name).unwrap(), kind, parent_id: parent.cloned(), display_name: String::new(), email: None, mobile: None })
-        .await
-        .unwrap()
-        .domain_id
+    db.create_account(&NewAccount {
+        domain_name: DomainName::parse(name).unwrap(),
+        kind,
+        parent_id: parent.cloned(),
+        display_name: String::new(),
+        email: None,
+        mobile: None,
+    })
+    .await
+    .unwrap()
+    .domain_id
 }
 
 fn cmd(kind: TransferKind, actor: &DomainId, from: Option<&DomainId>, to: &DomainId, fen: i64) -> TransferCommand {
@@ -38,7 +53,15 @@ fn cmd(kind: TransferKind, actor: &DomainId, from: Option<&DomainId>, to: &Domai
         TransferKind::Reclaim => from.unwrap().clone(),
         _ => to.clone(),
     };
-    TransferCommand { kind, actor: actor.clone(), counterparty, from_owner: from.cloned(), to_owner: to.clone(), amount: Money::from_fen(fen), idempotency: None }
+    TransferCommand {
+        kind,
+        actor: actor.clone(),
+        counterparty,
+        from_owner: from.cloned(),
+        to_owner: to.clone(),
+        amount: Money::from_fen(fen),
+        idempotency: None,
+    }
 }
 
 struct World {
@@ -121,8 +144,15 @@ async fn database_refuses_negative_balances(t: TestDb) -> TestDb {
     t.db.transfer(&cmd(TransferKind::TopUp, &w.op, None, &w.sp, 100)).await.unwrap();
     let id = cash_account_id(&w.sp);
     assert!(t.execute_raw(&format!("UPDATE fund_accounts SET balance_fen = -1 WHERE account_id = '{id}'")).await.is_err());
-    assert!(t.execute_raw("INSERT INTO fund_transfers (transfer_id, kind, actor_id, counterparty_id, to_account, amount_fen, currency, created_at) \
-        VALUES ('x', 'BEADJUST', 'a', 'b', 'c', 0, 'CNY', 0)").await.is_err(), "zero amounts and dangling references are refused");
+    assert!(
+        t.execute_raw(
+            "INSERT INTO fund_transfers (transfer_id, kind, actor_id, counterparty_id, to_account, amount_fen, currency, created_at) \
+        VALUES ('x', 'BEADJUST', 'a', 'b', 'c', 0, 'CNY', 0)"
+        )
+        .await
+        .is_err(),
+        "zero amounts and dangling references are refused"
+    );
     assert_eq!(t.db.cash_balance(&w.sp).await.unwrap().amount, Money::from_fen(100));
     t
 }
@@ -157,7 +187,11 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (0usize..4, 1i64..5_000).prop_map(|(to, fen)| Step::TopUp { to, fen }),
-        (0usize..4, 0usize..4, 1i64..5_000).prop_filter("distinct accounts", |(f, t, _)| f != t).prop_map(|(from, to, fen)| Step::Move { from, to, fen }),
+        (0usize..4, 0usize..4, 1i64..5_000).prop_filter("distinct accounts", |(f, t, _)| f != t).prop_map(|(from, to, fen)| Step::Move {
+            from,
+            to,
+            fen
+        }),
     ]
 }
 
@@ -175,7 +209,9 @@ fn check_sequence(backend: TestBackend, steps: Vec<Step>) -> Result<(), TestCase
         for s in &steps {
             let (c, from) = match *s {
                 Step::TopUp { to, fen } => (cmd(TransferKind::TopUp, &op, None, &owners[to], fen), None),
-                Step::Move { from, to, fen } => (cmd(TransferKind::Allocate, &owners[from], Some(&owners[from]), &owners[to], fen), Some(from)),
+                Step::Move { from, to, fen } => {
+                    (cmd(TransferKind::Allocate, &owners[from], Some(&owners[from]), &owners[to], fen), Some(from))
+                }
             };
             let result = db.transfer(&c).await;
             let fen = c.amount.fen();

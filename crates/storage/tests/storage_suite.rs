@@ -124,7 +124,10 @@ async fn customer_managers_see_only_their_customers(db: Db) {
     db.create_customer(&sp.domain_id, &new_customer("unmanaged-one", None), None).await.unwrap();
     let login = format!("cm{}", &uuid_like()[..10]);
     let m = db
-        .create_member(&sp.domain_id, &NewMember { login_name: login.clone(), display_name: "CM".into(), email: None, roles: [Role::CustomerManager].into() })
+        .create_member(
+            &sp.domain_id,
+            &NewMember { login_name: login.clone(), display_name: "CM".into(), email: None, roles: [Role::CustomerManager].into() },
+        )
         .await
         .unwrap();
     db.assign_customer_manager(&sp.domain_id, &c1, &m).await.unwrap();
@@ -139,7 +142,15 @@ async fn customer_managers_see_only_their_customers(db: Db) {
     // A member of another partner cannot be assigned.
     let other = partner(&db, PartnerKind::SolutionProvider, None).await;
     let stranger = db
-        .create_member(&other.domain_id, &NewMember { login_name: format!("st{}", &uuid_like()[..10]), display_name: String::new(), email: None, roles: [Role::Admin].into() })
+        .create_member(
+            &other.domain_id,
+            &NewMember {
+                login_name: format!("st{}", &uuid_like()[..10]),
+                display_name: String::new(),
+                email: None,
+                roles: [Role::Admin].into(),
+            },
+        )
         .await
         .unwrap();
     assert!(db.assign_customer_manager(&sp.domain_id, &c1, &stranger).await.is_err());
@@ -227,7 +238,12 @@ async fn identity_uses_are_counted(db: Db) {
 
 async fn access_keys_round_trip(db: Db) {
     let sp = partner(&db, PartnerKind::SolutionProvider, None).await;
-    let key = StoredKey { access_key_id: format!("AK{}", &uuid_like()[..18]).to_uppercase(), domain_id: sp.domain_id.clone(), member_id: None, secret_sealed: "sealed".into() };
+    let key = StoredKey {
+        access_key_id: format!("AK{}", &uuid_like()[..18]).to_uppercase(),
+        domain_id: sp.domain_id.clone(),
+        member_id: None,
+        secret_sealed: "sealed".into(),
+    };
     db.insert_access_key(&key).await.unwrap();
     let found = db.find_access_key(&key.access_key_id).await.unwrap().unwrap();
     assert_eq!(found.domain_id, sp.domain_id);
@@ -238,13 +254,27 @@ async fn access_keys_round_trip(db: Db) {
 async fn database_rejects_inconsistent_rows(db: Db) {
     // A reseller without a parent violates the table's own check, whatever the code does.
     let err = db
-        .create_account(&NewAccount { domain_name: name("orphan"), kind: AccountKind::Partner(PartnerKind::Reseller), parent_id: None, display_name: String::new(), email: None, mobile: None })
+        .create_account(&NewAccount {
+            domain_name: name("orphan"),
+            kind: AccountKind::Partner(PartnerKind::Reseller),
+            parent_id: None,
+            display_name: String::new(),
+            email: None,
+            mobile: None,
+        })
         .await
         .unwrap_err();
     assert!(matches!(err, StorageError::Database(_)), "{err:?}");
     let sp = partner(&db, PartnerKind::SolutionProvider, None).await;
     let err = db
-        .create_account(&NewAccount { domain_name: name("child"), kind: AccountKind::Partner(PartnerKind::SolutionProvider), parent_id: Some(sp.domain_id), display_name: String::new(), email: None, mobile: None })
+        .create_account(&NewAccount {
+            domain_name: name("child"),
+            kind: AccountKind::Partner(PartnerKind::SolutionProvider),
+            parent_id: Some(sp.domain_id),
+            display_name: String::new(),
+            email: None,
+            mobile: None,
+        })
         .await
         .unwrap_err();
     assert!(matches!(err, StorageError::Database(_)), "{err:?}");

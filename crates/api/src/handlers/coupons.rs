@@ -47,17 +47,25 @@ fn nonempty(v: Option<String>) -> Option<String> {
 fn error_details<T>(items: &[ItemResult<T>]) -> Vec<ErrorDetail> {
     items
         .iter()
-        .filter_map(|(id, r)| r.as_ref().err().map(|e| ErrorDetail { error_code: e.code.code().to_owned(), error_msg: e.message.clone(), id: id.clone() }))
+        .filter_map(|(id, r)| {
+            r.as_ref().err().map(|e| ErrorDetail { error_code: e.code.code().to_owned(), error_msg: e.message.clone(), id: id.clone() })
+        })
         .collect()
 }
 
 fn limit_infos(l: &Limits) -> Vec<QuotaLimitInfo> {
     let mut out = Vec::new();
     if !l.cloud_service_types.is_empty() {
-        out.push(QuotaLimitInfo { limit_key: "cloud_service_types".into(), limit_values: l.cloud_service_types.iter().map(|v| LimitValue { value: v.clone() }).collect() });
+        out.push(QuotaLimitInfo {
+            limit_key: "cloud_service_types".into(),
+            limit_values: l.cloud_service_types.iter().map(|v| LimitValue { value: v.clone() }).collect(),
+        });
     }
     if !l.product_ids.is_empty() {
-        out.push(QuotaLimitInfo { limit_key: "product_ids".into(), limit_values: l.product_ids.iter().map(|v| LimitValue { value: v.clone() }).collect() });
+        out.push(QuotaLimitInfo {
+            limit_key: "product_ids".into(),
+            limit_values: l.product_ids.iter().map(|v| LimitValue { value: v.clone() }).collect(),
+        });
     }
     out
 }
@@ -94,7 +102,11 @@ fn quota_view(q: Quota, now: i64, with_reseller: bool) -> CouponQuota {
     }
 }
 
-pub async fn list_quota_coupons(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiJson(req): ApiJson<QueryCouponQuotasReqExt>) -> ApiResult<ListQuotaCouponsResponse> {
+pub async fn list_quota_coupons(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<QueryCouponQuotasReqExt>,
+) -> ApiResult<ListQuotaCouponsResponse> {
     let ctx = p.require_partner()?;
     let page = Page::parse(req.offset, req.limit)?;
     let owner = acting_owner(&state.db, &ctx, req.indirect_partner_id.as_deref()).await?;
@@ -103,9 +115,18 @@ pub async fn list_quota_coupons(State(state): State<AppState>, Extension(p): Ext
         quota_ids: req.quota_ids.unwrap_or_default(),
         statuses: req.quota_status_list.unwrap_or_default(),
         quota_type: Some(parse_quota_type(req.quota_type)?),
-        created: (instant("create_time_begin", req.create_time_begin.as_deref())?, instant("create_time_end", req.create_time_end.as_deref())?),
-        effective: (instant("effective_time_begin", req.effective_time_begin.as_deref())?, instant("effective_time_end", req.effective_time_end.as_deref())?),
-        expire: (instant("expire_time_begin", req.expire_time_begin.as_deref())?, instant("expire_time_end", req.expire_time_end.as_deref())?),
+        created: (
+            instant("create_time_begin", req.create_time_begin.as_deref())?,
+            instant("create_time_end", req.create_time_end.as_deref())?,
+        ),
+        effective: (
+            instant("effective_time_begin", req.effective_time_begin.as_deref())?,
+            instant("effective_time_end", req.effective_time_end.as_deref())?,
+        ),
+        expire: (
+            instant("expire_time_begin", req.expire_time_begin.as_deref())?,
+            instant("expire_time_end", req.expire_time_end.as_deref())?,
+        ),
         ..Default::default()
     };
     let now = now_millis();
@@ -113,25 +134,42 @@ pub async fn list_quota_coupons(State(state): State<AppState>, Extension(p): Ext
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, false)).collect() }))
 }
 
-pub async fn update_coupon_quotas(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiJson(req): ApiJson<AdjustCouponQuotasReq>) -> ApiResult<UpdateCouponQuotasResponse> {
+pub async fn update_coupon_quotas(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<AdjustCouponQuotasReq>,
+) -> ApiResult<UpdateCouponQuotasResponse> {
     p.require_partner_of_kind(&[PartnerKind::Distributor])?;
     let amount = money("quota_amount", req.quota_amount.as_ref())?;
-    let items = svc::issue_sub_quotas(&state.db, &p, req.quota_id.as_deref(), &req.indirect_partner_ids.unwrap_or_default(), amount).await?;
+    let items =
+        svc::issue_sub_quotas(&state.db, &p, req.quota_id.as_deref(), &req.indirect_partner_ids.unwrap_or_default(), amount).await?;
     Ok(Json(UpdateCouponQuotasResponse {
         error_details: error_details(&items),
         simple_quota_infos: items.into_iter().filter_map(|(id, r)| r.ok().map(|quota_id| QuotaSimpleInfo { id, quota_id })).collect(),
     }))
 }
 
-pub async fn reclaim_coupon_quotas(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiJson(req): ApiJson<ReclaimCouponQuotasReq>) -> ApiResult<ReclaimCouponQuotasResponse> {
+pub async fn reclaim_coupon_quotas(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<ReclaimCouponQuotasReq>,
+) -> ApiResult<ReclaimCouponQuotasResponse> {
     let items = svc::reclaim_sub_quotas(&state.db, &p, &req.quota_ids.unwrap_or_default(), req.remark.as_deref()).await?;
     Ok(Json(ReclaimCouponQuotasResponse {
         error_details: error_details(&items),
-        simple_quota_infos: items.into_iter().filter(|(_, r)| r.is_ok()).map(|(quota_id, _)| QuotaReclaim { quota_id, quota_balance: dec(Money::ZERO) }).collect(),
+        simple_quota_infos: items
+            .into_iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(quota_id, _)| QuotaReclaim { quota_id, quota_balance: dec(Money::ZERO) })
+            .collect(),
     }))
 }
 
-pub async fn list_issued_coupon_quotas(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListIssuedCouponQuotasQuery>) -> ApiResult<ListQuotaCouponsResponse> {
+pub async fn list_issued_coupon_quotas(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListIssuedCouponQuotasQuery>,
+) -> ApiResult<ListQuotaCouponsResponse> {
     let ctx = p.require_partner_of_kind(&[PartnerKind::Distributor])?;
     let page = Page::parse(q.offset, q.limit)?;
     let reseller = opt_id(q.indirect_partner_id.as_deref())?;
@@ -152,7 +190,11 @@ pub async fn list_issued_coupon_quotas(State(state): State<AppState>, Extension(
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, true)).collect() }))
 }
 
-pub async fn list_coupon_quotas_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListCouponQuotasRecordsQuery>) -> ApiResult<ListCouponQuotasRecordsResponse> {
+pub async fn list_coupon_quotas_records(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListCouponQuotasRecordsQuery>,
+) -> ApiResult<ListCouponQuotasRecordsResponse> {
     let ctx = p.require_partner_of_kind(&[PartnerKind::Distributor])?;
     let page = Page::parse(q.offset, q.limit)?;
     let kind = match q.operation_type.as_deref() {
@@ -192,7 +234,11 @@ pub async fn list_coupon_quotas_records(State(state): State<AppState>, Extension
     }))
 }
 
-pub async fn create_partner_coupons(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiJson(req): ApiJson<CreatePartnerCouponsReq>) -> ApiResult<CreatePartnerCouponsResponse> {
+pub async fn create_partner_coupons(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<CreatePartnerCouponsReq>,
+) -> ApiResult<CreatePartnerCouponsResponse> {
     p.require_partner()?;
     let issue = CouponIssue {
         face_value: money("face_value", req.face_value.as_ref())?,
@@ -230,7 +276,11 @@ fn partner_coupon(c: Coupon, now: i64) -> PartnerCoupon {
     }
 }
 
-pub async fn list_issued_partner_coupons(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListIssuedPartnerCouponsQuery>) -> ApiResult<ListIssuedPartnerCouponsResponse> {
+pub async fn list_issued_partner_coupons(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListIssuedPartnerCouponsQuery>,
+) -> ApiResult<ListIssuedPartnerCouponsResponse> {
     let ctx = p.require_partner()?;
     let page = Page::parse(q.offset, q.limit)?;
     let owner = acting_owner(&state.db, &ctx, q.indirect_partner_id.as_deref()).await?;
@@ -241,7 +291,10 @@ pub async fn list_issued_partner_coupons(State(state): State<AppState>, Extensio
         coupon_type: q.coupon_type,
         status: q.status,
         created: (instant("create_time_begin", q.create_time_begin.as_deref())?, instant("create_time_end", q.create_time_end.as_deref())?),
-        effective: (instant("effective_time_begin", q.effective_time_begin.as_deref())?, instant("effective_time_end", q.effective_time_end.as_deref())?),
+        effective: (
+            instant("effective_time_begin", q.effective_time_begin.as_deref())?,
+            instant("effective_time_end", q.effective_time_end.as_deref())?,
+        ),
         expire: (instant("expire_time_begin", q.expire_time_begin.as_deref())?, instant("expire_time_end", q.expire_time_end.as_deref())?),
         // Coupons are not yet spent by orders, so no coupon belongs to an order.
         matches_nothing: q.order_id.as_deref().is_some_and(|s| !s.is_empty()),
@@ -251,7 +304,11 @@ pub async fn list_issued_partner_coupons(State(state): State<AppState>, Extensio
     Ok(Json(ListIssuedPartnerCouponsResponse { total_count, user_coupons: coupons.into_iter().map(|c| partner_coupon(c, now)).collect() }))
 }
 
-pub async fn reclaim_partner_coupons(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiJson(req): ApiJson<ReclaimPartnerCouponsReq>) -> Result<Json<Value>, ApiError> {
+pub async fn reclaim_partner_coupons(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<ReclaimPartnerCouponsReq>,
+) -> Result<Json<Value>, ApiError> {
     p.require_partner()?;
     let id = req.coupon_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("coupon_id is required."))?;
     let mut items = svc::reclaim_coupons(&state.db, &p, &[id], req.indirect_partner_id.as_deref()).await?;
@@ -274,7 +331,11 @@ fn record_kinds(types: Option<Vec<String>>) -> Result<Vec<i64>, DomainError> {
         .collect()
 }
 
-pub async fn list_partner_coupons_record(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerCouponsRecordQuery>) -> ApiResult<ListPartnerCouponsRecordResponse> {
+pub async fn list_partner_coupons_record(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListPartnerCouponsRecordQuery>,
+) -> ApiResult<ListPartnerCouponsRecordResponse> {
     let ctx = p.require_partner()?;
     let page = Page::parse(q.offset, q.limit)?;
     let owner = acting_owner(&state.db, &ctx, q.indirect_partner_id.as_deref()).await?;
@@ -323,14 +384,20 @@ fn coupon_trade_detail(kind: i64) -> &'static str {
     }
 }
 
-pub async fn list_customer_coupon_change_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListCustomerCouponChangeRecordsQuery>) -> ApiResult<ListCustomerCouponChangeRecordsResponse> {
+pub async fn list_customer_coupon_change_records(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListCustomerCouponChangeRecordsQuery>,
+) -> ApiResult<ListCustomerCouponChangeRecordsResponse> {
     let me = p.require_customer()?.clone();
     let page = Page::parse(q.offset, q.limit)?;
     let income = match q.revenue_expense_type.as_deref() {
         None | Some("") => None,
         Some("REVENUE") => Some(true),
         Some("EXPENSE") => Some(false),
-        Some(other) => return Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE.")).into()),
+        Some(other) => {
+            return Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE.")).into())
+        }
     };
     let filter = CouponRecordFilter {
         customer: Some(me),
@@ -361,7 +428,11 @@ pub async fn list_customer_coupon_change_records(State(state): State<AppState>, 
     }))
 }
 
-pub async fn list_sub_customer_coupons(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListSubCustomerCouponsQuery>) -> ApiResult<ListSubCustomerCouponsResponse> {
+pub async fn list_sub_customer_coupons(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListSubCustomerCouponsQuery>,
+) -> ApiResult<ListSubCustomerCouponsResponse> {
     let me = p.require_customer()?.clone();
     let page = Page::parse(q.offset, q.limit)?;
     let filter = CouponFilter {
@@ -405,7 +476,11 @@ pub async fn list_sub_customer_coupons(State(state): State<AppState>, Extension(
     }))
 }
 
-pub async fn operator_grant_quota(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiJson(req): ApiJson<GrantQuotaReq>) -> ApiResult<GrantQuotaResponse> {
+pub async fn operator_grant_quota(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<GrantQuotaReq>,
+) -> ApiResult<GrantQuotaResponse> {
     p.require_operator()?;
     let value = money("quota_value", req.quota_value.as_ref())?;
     let quota_id = svc::grant_quota(
@@ -422,7 +497,11 @@ pub async fn operator_grant_quota(State(state): State<AppState>, Extension(p): E
     Ok(Json(GrantQuotaResponse { quota_id }))
 }
 
-pub async fn operator_set_quota_status(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiJson(req): ApiJson<SetQuotaStatusReq>) -> Result<Json<Value>, ApiError> {
+pub async fn operator_set_quota_status(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<SetQuotaStatusReq>,
+) -> Result<Json<Value>, ApiError> {
     svc::set_quota_status(&state.db, &p, req.quota_id.as_deref(), req.quota_status).await?;
     Ok(Json(json!({})))
 }

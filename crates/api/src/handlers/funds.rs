@@ -34,16 +34,39 @@ fn amount(raw: Option<&JsonDecimal>) -> Result<Money, DomainError> {
     }
 }
 
-async fn customer_funds(state: &AppState, principal: &Principal, headers: &HeaderMap, req: &CustomerFundsReq, direction: Direction, op: &str) -> Result<String, ApiError> {
+async fn customer_funds(
+    state: &AppState,
+    principal: &Principal,
+    headers: &HeaderMap,
+    req: &CustomerFundsReq,
+    direction: Direction,
+    op: &str,
+) -> Result<String, ApiError> {
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
     let fields = [req.customer_id.as_deref().unwrap_or(""), fen.as_str(), req.indirect_partner_id.as_deref().unwrap_or("")];
     let claim = svc::claim(principal, idempotency_key(headers)?, op, &fields);
-    let outcome = svc::move_customer_funds(&state.db, principal, direction, req.customer_id.as_deref(), amount, req.indirect_partner_id.as_deref(), claim).await?;
+    let outcome = svc::move_customer_funds(
+        &state.db,
+        principal,
+        direction,
+        req.customer_id.as_deref(),
+        amount,
+        req.indirect_partner_id.as_deref(),
+        claim,
+    )
+    .await?;
     Ok(outcome.transfer_id().to_owned())
 }
 
-async fn reseller_funds(state: &AppState, principal: &Principal, headers: &HeaderMap, req: &ResellerFundsReq, direction: Direction, op: &str) -> Result<String, ApiError> {
+async fn reseller_funds(
+    state: &AppState,
+    principal: &Principal,
+    headers: &HeaderMap,
+    req: &ResellerFundsReq,
+    direction: Direction,
+    op: &str,
+) -> Result<String, ApiError> {
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
     let claim = svc::claim(principal, idempotency_key(headers)?, op, &[req.indirect_partner_id.as_deref().unwrap_or(""), fen.as_str()]);
@@ -51,31 +74,56 @@ async fn reseller_funds(state: &AppState, principal: &Principal, headers: &Heade
     Ok(outcome.transfer_id().to_owned())
 }
 
-pub async fn update_customer_account_amount(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<CustomerFundsReq>) -> ApiResult<TransferIdResponse> {
+pub async fn update_customer_account_amount(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<CustomerFundsReq>,
+) -> ApiResult<TransferIdResponse> {
     p.require_partner()?;
     let transfer_id = customer_funds(&state, &p, &headers, &req, Direction::Allocate, "allocate-customer").await?;
     Ok(Json(TransferIdResponse { transfer_id }))
 }
 
-pub async fn reclaim_to_partner_account(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<CustomerFundsReq>) -> ApiResult<TransIdResponse> {
+pub async fn reclaim_to_partner_account(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<CustomerFundsReq>,
+) -> ApiResult<TransIdResponse> {
     p.require_partner()?;
     let trans_id = customer_funds(&state, &p, &headers, &req, Direction::Reclaim, "reclaim-customer").await?;
     Ok(Json(TransIdResponse { trans_id }))
 }
 
-pub async fn update_indirect_partner_account(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<ResellerFundsReq>) -> ApiResult<TransferIdResponse> {
+pub async fn update_indirect_partner_account(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<ResellerFundsReq>,
+) -> ApiResult<TransferIdResponse> {
     p.require_partner()?;
     let transfer_id = reseller_funds(&state, &p, &headers, &req, Direction::Allocate, "allocate-reseller").await?;
     Ok(Json(TransferIdResponse { transfer_id }))
 }
 
-pub async fn reclaim_indirect_partner_account(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<ResellerFundsReq>) -> ApiResult<TransIdResponse> {
+pub async fn reclaim_indirect_partner_account(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<ResellerFundsReq>,
+) -> ApiResult<TransIdResponse> {
     p.require_partner()?;
     let trans_id = reseller_funds(&state, &p, &headers, &req, Direction::Reclaim, "reclaim-reseller").await?;
     Ok(Json(TransIdResponse { trans_id }))
 }
 
-pub async fn operator_top_up(State(state): State<AppState>, Extension(p): Extension<Principal>, headers: HeaderMap, ApiJson(req): ApiJson<TopUpReq>) -> ApiResult<TransIdResponse> {
+pub async fn operator_top_up(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<TopUpReq>,
+) -> ApiResult<TransIdResponse> {
     p.require_operator()?;
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
@@ -95,12 +143,19 @@ fn account_balance(b: Balance) -> AccountBalance {
     }
 }
 
-pub async fn list_partner_balances(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerBalancesQuery>) -> ApiResult<ListPartnerBalancesResponse> {
+pub async fn list_partner_balances(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListPartnerBalancesQuery>,
+) -> ApiResult<ListPartnerBalancesResponse> {
     let balance = svc::partner_balance(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
     Ok(Json(ListPartnerBalancesResponse { account_balances: vec![account_balance(balance)] }))
 }
 
-pub async fn show_customer_account_balances(State(state): State<AppState>, Extension(p): Extension<Principal>) -> ApiResult<ShowCustomerAccountBalancesResponse> {
+pub async fn show_customer_account_balances(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> ApiResult<ShowCustomerAccountBalancesResponse> {
     let me = p.require_customer()?;
     let balance = state.db.cash_balance(me).await?;
     Ok(Json(ShowCustomerAccountBalancesResponse {
@@ -111,7 +166,11 @@ pub async fn show_customer_account_balances(State(state): State<AppState>, Exten
     }))
 }
 
-pub async fn list_partner_adjust_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerAdjustRecordsQuery>) -> ApiResult<ListPartnerAdjustRecordsResponse> {
+pub async fn list_partner_adjust_records(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListPartnerAdjustRecordsQuery>,
+) -> ApiResult<ListPartnerAdjustRecordsResponse> {
     let (_, owner) = svc::records_owner(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
     let page = Page::parse(q.offset, q.limit)?;
     let (kind, matches_nothing) = match q.operation_type.as_deref() {
@@ -163,7 +222,11 @@ fn trade_filter(trade_type: Option<&str>) -> Result<(Option<TransferKind>, bool)
     }
 }
 
-pub async fn list_partner_account_change_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListPartnerAccountChangeRecordsQuery>) -> ApiResult<ListPartnerAccountChangeRecordsResponse> {
+pub async fn list_partner_account_change_records(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListPartnerAccountChangeRecordsQuery>,
+) -> ApiResult<ListPartnerAccountChangeRecordsResponse> {
     let (_, owner) = svc::records_owner(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
     let has_account = parse_balance_type(q.balance_type.as_deref(), false)?;
     let page = Page::parse(q.offset, q.limit)?;
@@ -192,7 +255,11 @@ pub async fn list_partner_account_change_records(State(state): State<AppState>, 
     }))
 }
 
-pub async fn list_customer_account_change_records(State(state): State<AppState>, Extension(p): Extension<Principal>, ApiQuery(q): ApiQuery<ListCustomerAccountChangeRecordsQuery>) -> ApiResult<ListCustomerAccountChangeRecordsResponse> {
+pub async fn list_customer_account_change_records(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListCustomerAccountChangeRecordsQuery>,
+) -> ApiResult<ListCustomerAccountChangeRecordsResponse> {
     let me = p.require_customer()?.clone();
     let has_account = parse_balance_type(q.balance_type.as_deref(), true)?;
     let page = Page::parse(q.offset, q.limit)?;
@@ -202,14 +269,23 @@ pub async fn list_customer_account_change_records(State(state): State<AppState>,
         None | Some("") => None,
         Some("REVENUE") => Some(true),
         Some("EXPENSE") => Some(false),
-        Some(other) => return Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE.")).into()),
+        Some(other) => {
+            return Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE.")).into())
+        }
     };
     // Movements of this product have no payment channel: a channel filter matches nothing.
     if q.payment_channel_id.as_deref().is_some_and(|s| !s.is_empty()) || q.payment_channel_no.as_deref().is_some_and(|s| !s.is_empty()) {
         matches_nothing = true;
     }
     let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), now_millis())?;
-    let filter = EntryFilter { kind, matches_nothing, income, from: Some(from), to_exclusive: Some(to_exclusive), transfer_id: q.trade_id.filter(|s| !s.is_empty()) };
+    let filter = EntryFilter {
+        kind,
+        matches_nothing,
+        income,
+        from: Some(from),
+        to_exclusive: Some(to_exclusive),
+        transfer_id: q.trade_id.filter(|s| !s.is_empty()),
+    };
     let (entries, total_count) = state.db.account_entries(&me, &filter, page).await?;
     Ok(Json(ListCustomerAccountChangeRecordsResponse {
         total_count,

@@ -12,7 +12,11 @@ use pc_storage::Db;
 
 /// Resolves `indirect_partner_id` as sent by a tier-1 caller: empty means absent; an id that
 /// is malformed or not a reseller yields no parent, which the domain rule rejects.
-pub(crate) async fn indirect_partner(db: &Db, ctx: &PartnerContext, raw: Option<&str>) -> Result<(Option<DomainId>, Option<DomainId>), crate::error::ApiError> {
+pub(crate) async fn indirect_partner(
+    db: &Db,
+    ctx: &PartnerContext,
+    raw: Option<&str>,
+) -> Result<(Option<DomainId>, Option<DomainId>), crate::error::ApiError> {
     use pc_domain::tenancy::PartnerKind;
     let raw = raw.filter(|s| !s.is_empty());
     match (ctx.kind, raw) {

@@ -2,7 +2,9 @@
 
 use super::acting_owner;
 use crate::error::ApiError;
-use pc_domain::coupons::{check_coupon_customer, check_quota_issuable, coupon_record, coupon_window, quota_status, Limits, MAX_CUSTOMERS_PER_ISSUE};
+use pc_domain::coupons::{
+    check_coupon_customer, check_quota_issuable, coupon_record, coupon_window, quota_status, Limits, MAX_CUSTOMERS_PER_ISSUE,
+};
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, EpochMillis};
 use pc_domain::tenancy::{CustomerScope, PartnerContext, PartnerKind, Principal};
@@ -76,7 +78,13 @@ fn distributor(principal: &Principal) -> Result<PartnerContext, ApiError> {
 }
 
 /// A tier-1 issues sub-quotas of `amount` to each named tier-2, item by item.
-pub async fn issue_sub_quotas(db: &Db, principal: &Principal, quota_id: Option<&str>, resellers: &[String], amount: Money) -> Result<Vec<ItemResult<String>>, ApiError> {
+pub async fn issue_sub_quotas(
+    db: &Db,
+    principal: &Principal,
+    quota_id: Option<&str>,
+    resellers: &[String],
+    amount: Money,
+) -> Result<Vec<ItemResult<String>>, ApiError> {
     let ctx = distributor(principal)?;
     if resellers.is_empty() || resellers.len() > MAX_CUSTOMERS_PER_ISSUE {
         return Err(DomainError::invalid("indirect_partner_ids must name 1 to 100 resellers.").into());
@@ -101,7 +109,12 @@ pub async fn issue_sub_quotas(db: &Db, principal: &Principal, quota_id: Option<&
 }
 
 /// A tier-1 takes back sub-quotas, item by item.
-pub async fn reclaim_sub_quotas(db: &Db, principal: &Principal, quota_ids: &[String], remark: Option<&str>) -> Result<Vec<ItemResult<()>>, ApiError> {
+pub async fn reclaim_sub_quotas(
+    db: &Db,
+    principal: &Principal,
+    quota_ids: &[String],
+    remark: Option<&str>,
+) -> Result<Vec<ItemResult<()>>, ApiError> {
     let ctx = distributor(principal)?;
     if quota_ids.is_empty() || quota_ids.len() > MAX_CUSTOMERS_PER_ISSUE {
         return Err(DomainError::invalid("quota_ids must name 1 to 100 quotas.").into());
@@ -176,7 +189,12 @@ pub async fn issue_coupons(db: &Db, principal: &Principal, req: CouponIssue) -> 
 
 /// Reclaims coupons the acting partner issued, each separately (the API sends one; the CLI
 /// and console send several).
-pub async fn reclaim_coupons(db: &Db, principal: &Principal, coupon_ids: &[String], indirect: Option<&str>) -> Result<Vec<ItemResult<Money>>, ApiError> {
+pub async fn reclaim_coupons(
+    db: &Db,
+    principal: &Principal,
+    coupon_ids: &[String],
+    indirect: Option<&str>,
+) -> Result<Vec<ItemResult<Money>>, ApiError> {
     let ctx = principal.require_partner()?;
     let owner = acting_owner(db, &ctx, indirect).await?;
     let mut out = Vec::with_capacity(coupon_ids.len());

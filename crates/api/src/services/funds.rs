@@ -1,9 +1,9 @@
 //! Money movements and balances (domain.md §3).
 
+use super::acting_owner;
 use crate::error::ApiError;
 use pc_domain::funds::{check_fundable_customer, check_reseller_movement, TransferKind};
 use pc_domain::money::Money;
-use super::acting_owner;
 use pc_domain::tenancy::{PartnerContext, Principal};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Balance, Db, IdempotencyClaim, TransferCommand, TransferOutcome};
@@ -68,7 +68,15 @@ pub async fn move_customer_funds(
         Direction::Allocate => (owner.clone(), customer.clone()),
         Direction::Reclaim => (customer.clone(), owner.clone()),
     };
-    let cmd = TransferCommand { kind: direction.kind(), actor: owner, counterparty: customer, from_owner: Some(from), to_owner: to, amount, idempotency };
+    let cmd = TransferCommand {
+        kind: direction.kind(),
+        actor: owner,
+        counterparty: customer,
+        from_owner: Some(from),
+        to_owner: to,
+        amount,
+        idempotency,
+    };
     Ok(db.transfer(&cmd).await?)
 }
 
@@ -92,12 +100,26 @@ pub async fn move_reseller_funds(
         Direction::Allocate => (ctx.partner_id.clone(), reseller.clone()),
         Direction::Reclaim => (reseller.clone(), ctx.partner_id.clone()),
     };
-    let cmd = TransferCommand { kind: direction.kind(), actor: ctx.partner_id, counterparty: reseller, from_owner: Some(from), to_owner: to, amount, idempotency };
+    let cmd = TransferCommand {
+        kind: direction.kind(),
+        actor: ctx.partner_id,
+        counterparty: reseller,
+        from_owner: Some(from),
+        to_owner: to,
+        amount,
+        idempotency,
+    };
     Ok(db.transfer(&cmd).await?)
 }
 
 /// Operator credits a partner's cash account.
-pub async fn top_up(db: &Db, principal: &Principal, partner_id: Option<&str>, amount: Money, idempotency: Option<IdempotencyClaim>) -> Result<TransferOutcome, ApiError> {
+pub async fn top_up(
+    db: &Db,
+    principal: &Principal,
+    partner_id: Option<&str>,
+    amount: Money,
+    idempotency: Option<IdempotencyClaim>,
+) -> Result<TransferOutcome, ApiError> {
     let operator = principal.require_operator()?.clone();
     let partner = match partner_id {
         None | Some("") => return Err(DomainError::invalid("partner_id is required.").into()),

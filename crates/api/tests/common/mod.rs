@@ -37,14 +37,27 @@ pub async fn spawn_server(db: Db, vault: KeyVault) -> Server {
 
 pub async fn issue_key(db: &Db, vault: &KeyVault, domain_id: &DomainId, member: Option<&str>) -> Key {
     let k = vault.issue();
-    db.insert_access_key(&StoredKey { access_key_id: k.access_key_id.clone(), domain_id: domain_id.clone(), member_id: member.map(str::to_owned), secret_sealed: k.sealed })
-        .await
-        .unwrap();
+    db.insert_access_key(&StoredKey {
+        access_key_id: k.access_key_id.clone(),
+        domain_id: domain_id.clone(),
+        member_id: member.map(str::to_owned),
+        secret_sealed: k.sealed,
+    })
+    .await
+    .unwrap();
     Key { domain_id: domain_id.clone(), ak: k.access_key_id, sk: k.secret }
 }
 
 /// A request signed for `server`, dated `date_offset` from now; send it as is or alter it.
-pub fn signed(http: &reqwest::Client, server: &Server, key: &Key, method: &str, path_and_query: &str, body: &[u8], date_offset: Duration) -> reqwest::RequestBuilder {
+pub fn signed(
+    http: &reqwest::Client,
+    server: &Server,
+    key: &Key,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+    date_offset: Duration,
+) -> reqwest::RequestBuilder {
     let (path, query) = match path_and_query.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_and_query, None),
