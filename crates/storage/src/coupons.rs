@@ -436,49 +436,63 @@ impl Db {
     }
 
     /// A tier-1 takes back a reseller's sub-quota: its remaining balance returns to the parent.
+    /// The sub-quota is emptied by compare-and-set, so a coupon issued from it concurrently
+    /// either lands first (and is not returned) or is refused after; retried on conflict.
     pub async fn reclaim_sub_quota(&self, actor: &DomainId, quota_id: &str, remark: Option<&str>) -> Result<()> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        let now = now_millis();
-        let row: Option<(String, String, i64)> = sqlx::query_as(
-            "SELECT q.parent_quota_id, q.owner_id, q.balance_fen FROM coupon_quotas q JOIN coupon_quotas p ON p.quota_id = q.parent_quota_id \
-             WHERE q.quota_id = $1 AND p.owner_id = $2 AND q.status IN ($3, $4)",
-        )
-        .bind(quota_id)
-        .bind(actor.as_str())
-        .bind(quota_status::NORMAL)
-        .bind(quota_status::INVALID)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((parent, reseller, balance)) = row else {
-            return Err(DomainError::of(ErrorCode::QuotaUnavailable).into());
-        };
-        sqlx::query("UPDATE coupon_quotas SET balance_fen = 0, returned_fen = returned_fen + $1, status = $2, updated_at = $3 WHERE quota_id = $4 AND balance_fen = $1")
+        for _ in 0..5 {
+            let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+            let now = now_millis();
+            let row: Option<(String, String, i64)> = sqlx::query_as(
+                "SELECT q.parent_quota_id, q.owner_id, q.balance_fen FROM coupon_quotas q JOIN coupon_quotas p ON p.quota_id = q.parent_quota_id \
+                 WHERE q.quota_id = $1 AND p.owner_id = $2 AND q.status IN ($3, $4)",
+            )
+            .bind(quota_id)
+            .bind(actor.as_str())
+            .bind(quota_status::NORMAL)
+            .bind(quota_status::INVALID)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((parent, reseller, balance)) = row else {
+                return Err(DomainError::of(ErrorCode::QuotaUnavailable).into());
+            };
+            let emptied = sqlx::query(
+                "UPDATE coupon_quotas SET balance_fen = 0, returned_fen = returned_fen + $1, status = $2, updated_at = $3 \
+                 WHERE quota_id = $4 AND balance_fen = $1 AND status IN ($5, $6)",
+            )
             .bind(balance)
             .bind(quota_status::RECLAIMED)
             .bind(now)
             .bind(quota_id)
+            .bind(quota_status::NORMAL)
+            .bind(quota_status::INVALID)
             .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if emptied == 0 {
+                continue;
+            }
+            sqlx::query("UPDATE coupon_quotas SET balance_fen = balance_fen + $1, updated_at = $2 WHERE quota_id = $3")
+                .bind(balance)
+                .bind(now)
+                .bind(&parent)
+                .execute(&mut *tx)
+                .await?;
+            insert_quota_record(
+                &mut tx,
+                quota_record::RECLAIM,
+                actor,
+                &DomainId::from_trusted(reseller),
+                quota_id,
+                &parent,
+                balance,
+                remark,
+                now,
+            )
             .await?;
-        sqlx::query("UPDATE coupon_quotas SET balance_fen = balance_fen + $1, updated_at = $2 WHERE quota_id = $3")
-            .bind(balance)
-            .bind(now)
-            .bind(&parent)
-            .execute(&mut *tx)
-            .await?;
-        insert_quota_record(
-            &mut tx,
-            quota_record::RECLAIM,
-            actor,
-            &DomainId::from_trusted(reseller),
-            quota_id,
-            &parent,
-            balance,
-            remark,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            tx.commit().await?;
+            return Ok(());
+        }
+        Err(DomainError::new(ErrorCode::QuotaUnavailable, "The sub-quota is changing; try again.").into())
     }
 
     pub async fn quota_records(&self, actor: &DomainId, f: &QuotaRecordFilter, page: Page) -> Result<(Vec<QuotaRecordRow>, i64)> {

@@ -28,6 +28,7 @@ on_both_backends!(
     unbinding_returns_usable_coupons,
     concurrent_issues_never_exceed_the_quota,
     reclaim_racing_spend_never_double_counts,
+    sub_quota_reclaim_racing_issues_keeps_the_quota_whole,
 );
 
 async fn run<F, Fut>(backend: TestBackend, test: F)
@@ -291,6 +292,29 @@ async fn reclaim_racing_spend_never_double_counts(db: Db) {
         assert_eq!(c.balance.fen(), 0);
     }
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
+}
+
+async fn sub_quota_reclaim_racing_issues_keeps_the_quota_whole(db: Db) {
+    let w = Arc::new(world(&db).await);
+    let parent = quota(&db, &w, &w.t1, 100_000).await;
+    for round in 0..5 {
+        let sub = Arc::new(db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(10_000)).await.unwrap());
+        let mut handles = Vec::new();
+        for i in 0..8 {
+            let (db, w, sub) = (db.clone(), w.clone(), sub.clone());
+            handles.push(tokio::spawn(async move { db.issue_coupon(&coupon(&w.t2, &sub, &w.customers[i % 3], 900)).await.map(|_| ()) }));
+        }
+        let (db2, w2, sub2) = (db.clone(), w.clone(), sub.clone());
+        handles.push(tokio::spawn(async move { db2.reclaim_sub_quota(&w2.t1, &sub2, None).await }));
+        for h in handles {
+            match h.await.unwrap() {
+                Ok(()) => {}
+                Err(StorageError::Rule(e)) => assert!(matches!(e.code, ErrorCode::QuotaInsufficient | ErrorCode::QuotaUnavailable), "{e:?}"),
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        assert_eq!(db.coupon_audit().await.unwrap(), 0, "round {round}");
+    }
 }
 
 // ---- Property: random operation sequences keep every quota whole -----------------------
