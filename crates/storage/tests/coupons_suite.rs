@@ -309,7 +309,9 @@ async fn sub_quota_reclaim_racing_issues_keeps_the_quota_whole(db: Db) {
         for h in handles {
             match h.await.unwrap() {
                 Ok(()) => {}
-                Err(StorageError::Rule(e)) => assert!(matches!(e.code, ErrorCode::QuotaInsufficient | ErrorCode::QuotaUnavailable), "{e:?}"),
+                Err(StorageError::Rule(e)) => {
+                    assert!(matches!(e.code, ErrorCode::QuotaInsufficient | ErrorCode::QuotaUnavailable), "{e:?}")
+                }
                 Err(e) => panic!("{e:?}"),
             }
         }
