@@ -4,6 +4,8 @@ The suite expects a running server and the output of ``pcenter seed demo --json`
 scripts/sdk-tests.sh provides both through PCENTER_URL and PCENTER_DEMO.
 """
 
+import types
+
 import pytest
 
 import support
@@ -91,3 +93,28 @@ def fresh_consultative(sp):
 def fresh_reseller_customer(dist, demo):
     """A new customer of the tier-2 reseller (created by the distributor), with its own key."""
     return support.new_customer(dist, indirect_partner_id=demo["reseller"]["domain_id"])
+
+
+@pytest.fixture
+def sp_quota(demo):
+    """A fresh coupon quota of 100.00 (type 0) of the solution provider, effective for 30 days."""
+    return support.new_quota(demo["solution_provider"]["domain_id"])
+
+
+@pytest.fixture
+def dist_quota(demo):
+    """A fresh coupon quota of 100.00 (type 0) of the distributor, effective for 30 days."""
+    return support.new_quota(demo["distributor"]["domain_id"])
+
+
+@pytest.fixture
+def reseller_quota(dist, demo):
+    """A fresh sub-quota of 100.00 of the reseller, issued by the distributor.
+
+    It comes from a fresh 100.00 quota of the distributor (left with 0.00).
+    Namespace: ``id`` (the sub-quota) and ``parent`` (the distributor's quota).
+    """
+    reseller_id = demo["reseller"]["domain_id"]
+    parent = support.new_quota(demo["distributor"]["domain_id"])
+    sub_id = support.issue_sub_quota(dist, parent.id, reseller_id, parent.value)
+    return types.SimpleNamespace(id=sub_id, parent=parent, value=parent.value)

@@ -21,25 +21,41 @@ import requests
 import simplejson  # the SDK's own JSON library; writes and reads Decimal exactly
 from huaweicloudsdkbss.v2 import (
     AdjustAccountReq,
+    AdjustCouponQuotasReq,
     AdjustToIndirectPartnerReq,
     BssClient,
     CheckSubcustomerUserReq,
     CheckUserIdentityRequest,
     CreateCustomerV2Req,
+    CreatePartnerCouponsReq,
+    CreatePartnerCouponsRequest,
     CreateSubCustomerRequest,
+    ListCouponQuotasRecordsRequest,
     ListCustomerAccountChangeRecordsRequest,
+    ListCustomerCouponChangeRecordsRequest,
     ListIndirectPartnersRequest,
+    ListIssuedCouponQuotasRequest,
+    ListIssuedPartnerCouponsRequest,
     ListPartnerAccountChangeRecordsRequest,
     ListPartnerAdjustRecordsRequest,
     ListPartnerBalancesRequest,
+    ListPartnerCouponsRecordRequest,
+    ListQuotaCouponsRequest,
+    ListSubCustomerCouponsRequest,
     ListSubCustomersRequest,
+    QueryCouponQuotasReqExt,
     QueryIndirectPartnersReq,
     QuerySubCustomerListReq,
+    ReclaimCouponQuotasReq,
+    ReclaimCouponQuotasRequest,
     ReclaimIndirectPartnerAccountReq,
     ReclaimIndirectPartnerAccountRequest,
+    ReclaimPartnerCouponsReq,
+    ReclaimPartnerCouponsRequest,
     ReclaimToPartnerAccountBalancesReq,
     ReclaimToPartnerAccountRequest,
     ShowCustomerAccountBalancesRequest,
+    UpdateCouponQuotasRequest,
     UpdateCustomerAccountAmountRequest,
     UpdateIndirectPartnerAccountRequest,
 )
@@ -539,3 +555,289 @@ def expect_rejected(status, error_code, state, fn, *args, **kwargs):
     exc = expect_error(status, error_code, fn, *args, **kwargs)
     assert state() == before, "a rejected call changed something"
     return exc
+
+
+# --------------------------------------------------------------------------
+# coupons: quotas, tier-2 sub-quotas, partner coupons and their records
+
+QUOTA_UNAVAILABLE = "CBC.99000012"  # unknown, someone else's, or its status forbids it
+QUOTA_SHORT = "CBC.99000013"
+QUOTA_NOT_IN_EFFECT = "CBC.99000017"  # not yet effective, or expired
+TOO_MANY_CUSTOMERS = "CBC.99000020"
+LIMITS_BEYOND_QUOTA = "CBC.99000023"
+COUPON_NOT_RECLAIMABLE = "CBC.99007004"
+
+OPERATOR_QUOTA_PATH = "/v2/operator/coupon-quotas"
+OPERATOR_QUOTA_STATUS_PATH = "/v2/operator/coupon-quotas/status"
+
+# quota_status
+QUOTA_NORMAL, QUOTA_INVALID, QUOTA_FROZEN, QUOTA_RECLAIMED = 0, 3, 5, 6
+# coupon status
+COUPON_USABLE, COUPON_USED, COUPON_EXPIRED, COUPON_RECLAIMED = 2, 3, 4, 5
+# coupon_type by quota_type
+COUPON_TYPE_OF_QUOTA = {0: 1, 1: 4}
+# quota record operation_type
+QUOTA_ISSUE, QUOTA_RECLAIM = "10", "11"
+# partner coupon record operation_type
+COUPON_ISSUE, COUPON_MANUAL_RECLAIM, COUPON_EXPIRY_RECLAIM = "1", "2", "4"
+REVENUE, EXPENSE = "REVENUE", "EXPENSE"
+
+
+def parse_instant(ts):
+    """A ``yyyy-MM-ddTHH:mm:ssZ`` string as an aware UTC datetime."""
+    return datetime.strptime(ts, UTC_INSTANT).replace(tzinfo=timezone.utc)
+
+
+def whole_seconds(dt):
+    return dt.replace(microsecond=0)
+
+
+def operator_account():
+    return load_demo()["operator"]
+
+
+def quota_request(body, account=None):
+    """POST /v2/operator/coupon-quotas (operator extension) with ``account`` (default: the operator)."""
+    return signed_json(account or operator_account(), OPERATOR_QUOTA_PATH, body)
+
+
+def quota_status_request(quota_id, quota_status, account=None):
+    """POST /v2/operator/coupon-quotas/status with ``account`` (default: the operator)."""
+    body = {"quota_id": quota_id, "quota_status": quota_status}
+    return signed_json(account or operator_account(), OPERATOR_QUOTA_STATUS_PATH, body)
+
+
+def new_quota(
+    partner_id,
+    value=Decimal("100.00"),
+    quota_type=0,
+    effective=None,
+    expire=None,
+    cloud_service_types=None,
+    product_ids=None,
+):
+    """A fresh coupon quota granted by the operator.
+
+    The window defaults to [now - 1 hour, now + 30 days] (whole seconds).
+    Returns a namespace with ``id``, ``partner_id``, ``value``, ``quota_type``,
+    ``effective`` and ``expire`` (aware datetimes).
+    """
+    now = whole_seconds(datetime.now(timezone.utc))
+    effective = whole_seconds(effective) if effective is not None else now - timedelta(hours=1)
+    expire = whole_seconds(expire) if expire is not None else now + timedelta(days=30)
+    body = {
+        "partner_id": partner_id,
+        "quota_type": quota_type,
+        "quota_value": Decimal(value),
+        "effective_time": utc_instant(effective),
+        "expire_time": utc_instant(expire),
+    }
+    if cloud_service_types is not None:
+        body["cloud_service_types"] = cloud_service_types
+    if product_ids is not None:
+        body["product_ids"] = product_ids
+    response = quota_request(body)
+    assert response.status_code == 200, response.text
+    quota_id = response.json()["quota_id"]
+    assert isinstance(quota_id, str) and quota_id, response.text
+    return types.SimpleNamespace(
+        id=quota_id,
+        partner_id=partner_id,
+        value=Decimal(value),
+        quota_type=quota_type,
+        effective=effective,
+        expire=expire,
+    )
+
+
+def set_quota_status(quota_id, quota_status):
+    """The operator freezes (5), invalidates (3) or restores (0) a quota."""
+    response = quota_status_request(quota_id, quota_status)
+    assert response.status_code == 200, response.text
+
+
+def list_quotas(client, **filters):
+    """list_quota_coupons (POST /v2/partners/coupon-quotas/query)."""
+    return client.list_quota_coupons(ListQuotaCouponsRequest(body=QueryCouponQuotasReqExt(**filters)))
+
+
+def all_quotas(client, **filters):
+    """Every quota matching ``filters``, paging with limit=100."""
+    out, offset = [], 0
+    while True:
+        resp = list_quotas(client, offset=offset, limit=100, **filters)
+        page = resp.quotas or []
+        out.extend(page)
+        offset += len(page)
+        if not page or offset >= resp.total_count:
+            return out
+
+
+def find_quota(client, quota_id, quota_type=None, indirect_partner_id=None):
+    """The CouponQuotaV2 with this id as the caller lists it, or None."""
+    resp = list_quotas(client, quota_ids=[quota_id], quota_type=quota_type, indirect_partner_id=indirect_partner_id)
+    matches = [q for q in resp.quotas or [] if q.quota_id == quota_id]
+    assert len(matches) <= 1, resp
+    return matches[0] if matches else None
+
+
+def quota_of(client, quota_id, quota_type=None, indirect_partner_id=None):
+    quota = find_quota(client, quota_id, quota_type, indirect_partner_id)
+    assert quota is not None, "quota %s is not listed" % quota_id
+    return quota
+
+
+def quota_balance(client, quota_id, quota_type=None, indirect_partner_id=None):
+    return cents(quota_of(client, quota_id, quota_type, indirect_partner_id).balance)
+
+
+def adjust_quotas(client, quota_id, indirect_partner_ids, quota_amount):
+    """update_coupon_quotas: tier-1 quota -> sub-quotas of tier-2 partners."""
+    body = AdjustCouponQuotasReq(
+        quota_id=quota_id, indirect_partner_ids=indirect_partner_ids, quota_amount=quota_amount
+    )
+    return client.update_coupon_quotas(UpdateCouponQuotasRequest(body=body))
+
+
+def issue_sub_quota(dist, parent_quota_id, indirect_partner_id, amount):
+    """A new sub-quota of ``amount`` for the tier-2, issued from ``parent_quota_id``; its id."""
+    resp = adjust_quotas(dist, parent_quota_id, [indirect_partner_id], Decimal(amount))
+    assert not resp.error_details, resp
+    assert len(resp.simple_quota_infos or []) == 1, resp
+    info = resp.simple_quota_infos[0]
+    assert info.id == indirect_partner_id, resp
+    return info.quota_id
+
+
+def reclaim_quotas(client, quota_ids, remark=None):
+    """reclaim_coupon_quotas: sub-quotas -> the tier-1's parent quotas."""
+    body = ReclaimCouponQuotasReq(quota_ids=quota_ids, remark=remark)
+    return client.reclaim_coupon_quotas(ReclaimCouponQuotasRequest(body=body))
+
+
+def issued_quotas(client, **filters):
+    """list_issued_coupon_quotas (GET /v2/partners/issued-coupon-quotas)."""
+    return client.list_issued_coupon_quotas(ListIssuedCouponQuotasRequest(**filters))
+
+
+def issued_quota(client, quota_id):
+    """The IssuedCouponQuota (sub-quota) with this id as its tier-1 lists it."""
+    resp = issued_quotas(client, quota_id=quota_id)
+    matches = [q for q in resp.quotas or [] if q.quota_id == quota_id]
+    assert len(matches) == 1, resp
+    return matches[0]
+
+
+def quota_records(client, **filters):
+    """list_coupon_quotas_records (GET /v2/partners/coupon-quotas/records)."""
+    return client.list_coupon_quotas_records(ListCouponQuotasRecordsRequest(**filters))
+
+
+def create_coupons(client, quota_id, customer_ids, face_value, **fields):
+    """create_partner_coupons; ``fields`` are further CreatePartnerCouponsReq fields."""
+    body = CreatePartnerCouponsReq(quota_id=quota_id, customer_ids=customer_ids, face_value=face_value, **fields)
+    return client.create_partner_coupons(CreatePartnerCouponsRequest(body=body))
+
+
+def issue_coupon(client, quota_id, customer_id, face_value, **fields):
+    """One coupon for one customer that must succeed; its coupon_id."""
+    resp = create_coupons(client, quota_id, [customer_id], Decimal(face_value), **fields)
+    assert not resp.error_details, resp
+    assert len(resp.coupon_infos or []) == 1, resp
+    info = resp.coupon_infos[0]
+    assert info.id == customer_id, resp
+    assert isinstance(info.coupon_id, str) and info.coupon_id, resp
+    return info.coupon_id
+
+
+def issued_coupons(client, **filters):
+    """list_issued_partner_coupons (GET /v2/promotions/benefits/partner-coupons)."""
+    return client.list_issued_partner_coupons(ListIssuedPartnerCouponsRequest(**filters))
+
+
+def issued_coupon(client, coupon_id, indirect_partner_id=None):
+    """The IQueryUserPartnerCouponsResultV2 with this id as the issuing partner lists it."""
+    resp = issued_coupons(client, coupon_id=coupon_id, indirect_partner_id=indirect_partner_id)
+    matches = [c for c in resp.user_coupons or [] if c.coupon_id == coupon_id]
+    assert len(matches) == 1, resp
+    return matches[0]
+
+
+def reclaim_coupon(client, coupon_id, indirect_partner_id=None):
+    """reclaim_partner_coupons: the coupon's remaining balance back to its quota."""
+    body = ReclaimPartnerCouponsReq(coupon_id=coupon_id, indirect_partner_id=indirect_partner_id)
+    return client.reclaim_partner_coupons(ReclaimPartnerCouponsRequest(body=body))
+
+
+def coupon_records(client, **filters):
+    """list_partner_coupons_record (GET /v2/promotions/benefits/partner-coupons/records/query)."""
+    return client.list_partner_coupons_record(ListPartnerCouponsRecordRequest(**filters))
+
+
+def customer_coupon_changes(client, **filters):
+    """list_customer_coupon_change_records (customer key)."""
+    return client.list_customer_coupon_change_records(ListCustomerCouponChangeRecordsRequest(**filters))
+
+
+def customer_coupons(client, **filters):
+    """list_sub_customer_coupons (customer key); returns (SDK response, exact JSON body).
+
+    The SDK models ``face_value`` and ``balance`` of IQueryUserCouponsResultV2
+    as floats, so amounts are read from the raw body with exact decimals.
+    """
+    keeper = _last_response_of(client)
+    resp = client.list_sub_customer_coupons(ListSubCustomerCouponsRequest(**filters))
+    return resp, exact_json(keeper.response)
+
+
+def customer_coupon(client, coupon_id):
+    """The raw JSON of one coupon as the customer lists it (amounts as Decimal)."""
+    _, body = customer_coupons(client, coupon_id=coupon_id)
+    matches = [c for c in body.get("user_coupons") or [] if c.get("coupon_id") == coupon_id]
+    assert len(matches) == 1, body
+    return matches[0]
+
+
+def coupons_state(partner, quota_ids=(), indirect_partner_id=None, customers=(), quota_type=None):
+    """What a rejected (or wholly failed) coupon operation must leave unchanged.
+
+    Balances of ``quota_ids`` (as ``partner`` lists them, for its tier-2 with
+    ``indirect_partner_id``), the numbers of issued coupons and coupon records
+    of the acting partner, and for every client in ``customers`` the number of
+    coupons it holds and of its coupon change records.
+    """
+    state = {
+        "quotas": {q: quota_balance(partner, q, quota_type, indirect_partner_id) for q in quota_ids},
+        "coupons": issued_coupons(partner, limit=1, indirect_partner_id=indirect_partner_id).total_count,
+        "records": coupon_records(partner, limit=1, indirect_partner_id=indirect_partner_id).total_count,
+    }
+    for i, customer in enumerate(customers):
+        state["customer%d_coupons" % i] = customer_coupons(customer, limit=1)[0].count
+        state["customer%d_changes" % i] = customer_coupon_changes(customer, limit=1).total_count
+    return state
+
+
+def quota_state(dist, quota_ids=(), sub_quota_ids=(), indirect_partner_id=None):
+    """What a rejected (or wholly failed) tier-1 quota operation must leave unchanged.
+
+    Balances of the tier-1's own ``quota_ids``, status and balance of
+    ``sub_quota_ids``, the numbers of its issued sub-quotas and of its quota
+    records, and (with ``indirect_partner_id``) the number of that tier-2's quotas.
+    """
+    state = {
+        "quotas": {q: quota_balance(dist, q) for q in quota_ids},
+        "sub_quotas": {},
+        "issued": issued_quotas(dist, limit=1).total_count,
+        "records": quota_records(dist, limit=1).total_count,
+    }
+    for q in sub_quota_ids:
+        sub = issued_quota(dist, q)
+        state["sub_quotas"][q] = (sub.quota_status, cents(sub.balance))
+    if indirect_partner_id is not None:
+        state["tier2_quotas"] = list_quotas(dist, indirect_partner_id=indirect_partner_id, limit=1).total_count
+    return state
+
+
+def error_items(resp):
+    """error_details of a per-item response as [(id, error_code)]."""
+    return [(e.id, e.error_code) for e in resp.error_details or []]

@@ -121,6 +121,24 @@ pub fn parse_cst_date_range(begin: Option<&str>, end: Option<&str>, now: EpochMi
     Ok((millis(from), millis(to + Duration::days(1))))
 }
 
+/// A time bound given either as a UTC instant (`2019-05-06T08:05:01Z`) or as a UTC+8
+/// calendar date (`2019-05-06`, as some change-record operations document): a begin date
+/// means that day's first instant, an end date its last. Absent or empty: no bound.
+pub fn parse_instant_or_cst_date(field: &str, value: Option<&str>, is_end: bool) -> Result<Option<EpochMillis>, DomainError> {
+    let s = match value {
+        None | Some("") => return Ok(None),
+        Some(s) => s,
+    };
+    if s.len() == 10 {
+        let now = Utc::now().timestamp_millis();
+        let (from, to_exclusive) = parse_cst_date_range(Some(s), Some(s), now).map_err(|_| {
+            DomainError::invalid(format!("{field} must be a date like 2019-05-06 or a UTC time like 2019-05-06T08:05:01Z, not '{s}'."))
+        })?;
+        return Ok(Some(if is_end { to_exclusive - 1 } else { from }));
+    }
+    parse_utc(field, s).map(Some)
+}
+
 #[cfg(test)]
 mod date_range_tests {
     use super::*;
@@ -136,5 +154,19 @@ mod date_range_tests {
         assert_eq!(format_utc(from), "2025-11-21T16:00:00Z");
         assert!(parse_cst_date_range(Some("2026-11-23"), Some("2026-11-22"), now).is_err());
         assert!(parse_cst_date_range(Some("22/11/2026"), None, now).is_err());
+    }
+
+    #[test]
+    fn instant_or_date_bounds() {
+        assert_eq!(parse_instant_or_cst_date("t", Some("2026-11-22"), false).unwrap().map(format_utc).unwrap(), "2026-11-21T16:00:00Z");
+        let end = parse_instant_or_cst_date("t", Some("2026-11-22"), true).unwrap().unwrap();
+        assert_eq!(format_utc(end + 1), "2026-11-22T16:00:00Z");
+        assert_eq!(
+            parse_instant_or_cst_date("t", Some("2026-11-22T01:02:03Z"), true).unwrap().map(format_utc).unwrap(),
+            "2026-11-22T01:02:03Z"
+        );
+        assert_eq!(parse_instant_or_cst_date("t", None, true).unwrap(), None);
+        assert!(parse_instant_or_cst_date("t", Some("yesterday"), false).is_err());
+        assert!(parse_instant_or_cst_date("t", Some("2026-13-01"), false).is_err());
     }
 }

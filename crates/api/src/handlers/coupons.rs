@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::{Extension, Json};
 use pc_domain::coupons::{coupon_record, effective_coupon_status, effective_quota_status, parse_quota_type, Limits};
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
-use pc_domain::query::{format_utc, now_millis, parse_utc, Page};
+use pc_domain::query::{format_utc, now_millis, parse_instant_or_cst_date, parse_utc, Page};
 use pc_domain::tenancy::{PartnerKind, Principal};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{Coupon, CouponFilter, CouponRecordFilter, Quota, QuotaFilter, QuotaRecordFilter};
@@ -403,8 +403,8 @@ pub async fn list_customer_coupon_change_records(
         customer: Some(me),
         income,
         coupon_ids: nonempty(q.coupon_id).into_iter().collect(),
-        from: instant("trade_time_begin", q.trade_time_begin.as_deref())?,
-        to: instant("trade_time_end", q.trade_time_end.as_deref())?,
+        from: parse_instant_or_cst_date("trade_time_begin", q.trade_time_begin.as_deref(), false)?,
+        to: parse_instant_or_cst_date("trade_time_end", q.trade_time_end.as_deref(), true)?,
         matches_nothing: q.trade_id.as_deref().is_some_and(|s| !s.is_empty()) || q.trade_type.as_deref().is_some_and(|s| !s.is_empty()),
         ..Default::default()
     };
