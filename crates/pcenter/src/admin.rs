@@ -96,6 +96,8 @@ pub enum AdminCommand {
         #[arg(long)]
         status: i64,
     },
+    /// Check the ledger and coupon invariants; prints JSON and fails if any is broken.
+    Audit,
     /// Record the expiry of coupons past their expire time (the server also does this every minute).
     SweepCoupons,
     /// Make a member the customer manager of one of its partner's customers.
@@ -222,6 +224,28 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
             pc_api::services::coupons::set_quota_status(p.db, &principal, Some(&quota), Some(status)).await.map_err(explain)?;
             println!("quota {quota} status {status}");
+        }
+        AdminCommand::Audit => {
+            let ledger = p.db.ledger_audit().await?;
+            let coupons_broken = p.db.coupon_audit().await?;
+            let transfers = p.db.count_transfers().await?;
+            let ok = ledger.holds() && coupons_broken == 0;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "ok": ok,
+                    "transfers": transfers,
+                    "balances_fen": ledger.balances_fen,
+                    "topups_fen": ledger.topups_fen,
+                    "mismatched_accounts": ledger.mismatched_accounts,
+                    "unbalanced_transfers": ledger.unbalanced_transfers,
+                    "negative_accounts": ledger.negative_accounts,
+                    "broken_quotas_or_coupons": coupons_broken,
+                })
+            );
+            if !ok {
+                anyhow::bail!("invariants broken");
+            }
         }
         AdminCommand::SweepCoupons => {
             let n = p.db.sweep_expired_coupons(pc_domain::query::now_millis()).await?;

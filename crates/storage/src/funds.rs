@@ -420,6 +420,11 @@ impl Db {
         })
     }
 
+    /// Journaled movements between accounts (top-ups excluded).
+    pub async fn count_transfers(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM fund_transfers WHERE kind <> 'RECHARGE'").fetch_one(&self.pool).await?)
+    }
+
     /// How many transfers carry this idempotency key (0 or 1).
     pub async fn transfers_with_key(&self, scope: &str, key: &str) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM fund_transfers WHERE idem_scope = $1 AND idem_key = $2")
