@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use crate::signing::{self, AuthorizationHeader};
-use crate::state::AppState;
+use crate::state::{AppState, ResolvedKey};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
@@ -81,30 +81,42 @@ pub async fn authenticate(
         signed_values.push((name.clone(), values.join(",")));
     }
 
-    let key = state.db.find_access_key(&auth.access_key).await?.ok_or_else(bad_signature)?;
-    let secret = state.vault.open(&key.access_key_id, &key.secret_sealed).ok_or_else(|| {
-        // A key sealed under another server key: an operator error, reported as such in logs.
-        tracing::warn!(access_key = %key.access_key_id, "stored secret cannot be opened with this server key");
-        bad_signature()
-    })?;
+    let resolved = resolve_key(state, &auth.access_key).await?;
     let creq = signing::canonical_request(method.as_str(), uri.path(), uri.query(), &signed_values, &auth.signed_headers, body);
-    let expected = signing::signature(&secret, &signing::string_to_sign(&creq, sdk_date));
+    let expected = signing::signature(&resolved.secret, &signing::string_to_sign(&creq, sdk_date));
     if !signing::signatures_match(&expected, &auth.signature) {
         return Err(bad_signature());
     }
 
     if let Some(claimed) = header_str(headers, "x-domain-id")? {
-        if claimed != key.domain_id.as_str() {
+        if claimed != resolved.principal.domain_id.as_str() {
             return Err(ApiError::credential("X-Domain-Id does not match the account of the access key."));
         }
     }
+    Ok(resolved.principal)
+}
+
+/// The secret and principal of an access key: from the cache, or from the database (then
+/// cached for `KEY_CACHE_TTL`).
+async fn resolve_key(state: &AppState, access_key: &str) -> Result<ResolvedKey, ApiError> {
+    if let Some(hit) = state.keys.get(access_key) {
+        return Ok(hit);
+    }
+    let key = state.db.find_access_key(access_key).await?.ok_or_else(bad_signature)?;
+    let secret = state.vault.open(&key.access_key_id, &key.secret_sealed).ok_or_else(|| {
+        // A key sealed under another server key: an operator error, reported as such in logs.
+        tracing::warn!(access_key = %key.access_key_id, "stored secret cannot be opened with this server key");
+        bad_signature()
+    })?;
     let account = state.db.find_account(&key.domain_id).await?.ok_or_else(bad_signature)?;
     let member = match &key.member_id {
         None => None,
         // A member key stops working when the member is unbound.
         Some(m) => Some(state.db.member_identity(&account.domain_id, m).await?.ok_or_else(bad_signature)?),
     };
-    Ok(Principal { domain_id: account.domain_id, kind: account.kind, member })
+    let resolved = ResolvedKey { secret, principal: Principal { domain_id: account.domain_id, kind: account.kind, member } };
+    state.keys.put(access_key, resolved.clone());
+    Ok(resolved)
 }
 
 /// Unknown key and wrong signature answer the same, so keys cannot be probed.

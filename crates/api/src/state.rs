@@ -1,9 +1,54 @@
 use crate::vault::KeyVault;
+use pc_domain::tenancy::Principal;
 use pc_storage::Db;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
-/// Shared by every request: the database and the server key.
+/// How long a resolved access key is trusted without asking the database again. A disabled
+/// key or an unbound member stops working within this time.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// A verified access key: its secret and whom it authenticates.
+#[derive(Clone, Debug)]
+pub struct ResolvedKey {
+    pub secret: String,
+    pub principal: Principal,
+}
+
+/// Access keys resolved recently, so that a signed request costs no database read.
+#[derive(Clone, Debug, Default)]
+pub struct KeyCache {
+    entries: Arc<RwLock<HashMap<String, (ResolvedKey, Instant)>>>,
+}
+
+impl KeyCache {
+    pub fn get(&self, access_key: &str) -> Option<ResolvedKey> {
+        let entries = self.entries.read().ok()?;
+        entries.get(access_key).filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL).map(|(k, _)| k.clone())
+    }
+
+    pub fn put(&self, access_key: &str, key: ResolvedKey) {
+        if let Ok(mut entries) = self.entries.write() {
+            // Bounded: expired entries are dropped whenever the map grows large.
+            if entries.len() > 10_000 {
+                entries.retain(|_, (_, at)| at.elapsed() < KEY_CACHE_TTL);
+            }
+            entries.insert(access_key.to_owned(), (key, Instant::now()));
+        }
+    }
+}
+
+/// Shared by every request: the database, the server key and the resolved-key cache.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
     pub vault: KeyVault,
+    pub keys: KeyCache,
+}
+
+impl AppState {
+    pub fn new(db: Db, vault: KeyVault) -> Self {
+        AppState { db, vault, keys: KeyCache::default() }
+    }
 }

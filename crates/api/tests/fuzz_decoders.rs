@@ -64,7 +64,7 @@ proptest! {
 #[tokio::test]
 async fn garbage_requests_get_client_errors() {
     let t = TestDb::new(TestBackend::Sqlite).await.unwrap();
-    let app = pc_api::router(AppState { db: t.db.clone(), vault: KeyVault::from_key([1; 32]) });
+    let app = pc_api::router(AppState::new(t.db.clone(), KeyVault::from_key([1; 32])));
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 256, ..ProptestConfig::default() });
     let routes = [
         "/v2/partners/sub-customers",
@@ -116,7 +116,7 @@ async fn signed_garbage_gets_client_errors() {
     })
     .await
     .unwrap();
-    let app = pc_api::router(AppState { db: t.db.clone(), vault });
+    let app = pc_api::router(AppState::new(t.db.clone(), vault));
     let posts = [
         "/v2/partners/sub-customers",
         "/v2/partners/sub-customers/query",

@@ -148,7 +148,7 @@ async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
     });
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "serving the Open API");
-    axum::serve(listener, pc_api::router(AppState { db, vault })).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, pc_api::router(AppState::new(db, vault))).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 

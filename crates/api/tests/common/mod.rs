@@ -30,7 +30,7 @@ impl Drop for Server {
 pub async fn spawn_server(db: Db, vault: KeyVault) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = pc_api::router(AppState { db, vault });
+    let app = pc_api::router(AppState::new(db, vault));
     let handle = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server { base: format!("http://{addr}"), host: addr.to_string(), handle }
 }
