@@ -2,7 +2,7 @@
 //! request ids and tracing around everything.
 
 use crate::auth::require_signature;
-use crate::handlers::{coupons, customers, funds, health, partners};
+use crate::handlers::{coupons, customers, echo, funds, health, partners};
 use crate::state::AppState;
 use axum::http::{HeaderName, Request};
 use axum::middleware::from_fn_with_state;
@@ -16,6 +16,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
     let open_api = Router::new()
+        .route("/v2/echo", post(echo::echo))
         .route("/v2/partners/sub-customers", post(customers::create_sub_customer))
         .route("/v2/partners/sub-customers/query", post(customers::list_sub_customers))
         .route("/v2/partners/sub-customers/users/check-identity", post(customers::check_user_identity))
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/openapi.json", get(crate::openapi::document))
         .merge(open_api)
         .fallback(not_found)
         .with_state(state)

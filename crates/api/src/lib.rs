@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod openapi;
 pub mod passwords;
 pub mod services;
 pub mod signing;

@@ -1,6 +1,7 @@
 //! `pcenter`: the partner center in one binary.
 
 mod admin;
+mod bench;
 mod config;
 mod coupons_cli;
 mod funds_cli;
@@ -56,11 +57,23 @@ enum Command {
     Coupons(coupons_cli::CouponsArgs),
     /// A partner's money: balances, allocate, reclaim, records.
     Funds(funds_cli::FundsArgs),
+    /// Measure throughput and latency (seeds its own data into an empty database).
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Operator actions.
     Admin {
         #[command(subcommand)]
         action: admin::AdminCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Signed allocate/reclaim requests from concurrent clients, with an echo and a raw-SQL
+    /// reference; prints one JSON object on its last line.
+    Transfers(bench::BenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -112,6 +125,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Admin { action } => admin::run(&provisioner, action).await?,
+        Command::Bench { what: BenchWhat::Transfers(args) } => {
+            let backend = if settings.db.starts_with("sqlite") { "sqlite" } else { "postgres" };
+            bench::run(&db, &settings.db, backend, &vault, args).await?
+        }
         Command::Funds(args) => funds_cli::run(&db, args).await?,
         Command::Coupons(args) => coupons_cli::run(&db, args).await?,
         Command::Serve { demo } => {

@@ -151,6 +151,9 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(unique_violation_as(ErrorCode::LoginNameTaken))?;
+        if new.kind != AccountKind::Operator {
+            crate::funds::ensure_cash_account(&mut tx, &id, now).await?;
+        }
         tx.commit().await?;
         self.find_account(&id).await?.ok_or_else(|| StorageError::Corrupt("account vanished after insert".into()))
     }
@@ -231,6 +234,7 @@ impl Db {
         .await
         .map_err(unique_violation_as(ErrorCode::LoginNameTaken))?;
         insert_association(&mut tx, &id, partner_id, new.association, now).await?;
+        crate::funds::ensure_cash_account(&mut tx, &id, now).await?;
         if let Some(hash) = password_hash {
             insert_login(&mut tx, new.domain_name.as_str(), &id, None, hash, now).await?;
         }

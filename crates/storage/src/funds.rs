@@ -114,7 +114,8 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-async fn ensure_cash_account(conn: &mut AnyConnection, owner: &DomainId, at: EpochMillis) -> Result<String> {
+/// Creates an owner's cash account (in the transaction that creates the owner).
+pub(crate) async fn ensure_cash_account(conn: &mut AnyConnection, owner: &DomainId, at: EpochMillis) -> Result<String> {
     let id = cash_account_id(owner);
     sqlx::query(
         "INSERT INTO fund_accounts (account_id, owner_id, account_type, currency, balance_fen, version, created_at) \
@@ -188,11 +189,9 @@ impl Db {
         }
         let now = now_millis();
         let amount = cmd.amount.fen();
-        let to = ensure_cash_account(&mut tx, &cmd.to_owner, now).await?;
-        let from = match &cmd.from_owner {
-            Some(owner) => Some(ensure_cash_account(&mut tx, owner, now).await?),
-            None => None,
-        };
+        // Cash accounts exist from their owner's creation on (see `create_account`).
+        let to = cash_account_id(&cmd.to_owner);
+        let from = cmd.from_owner.as_ref().map(cash_account_id);
         let mut moves: Vec<(&str, i64)> = vec![(to.as_str(), amount)];
         if let Some(f) = &from {
             moves.push((f.as_str(), -amount));
@@ -204,7 +203,10 @@ impl Db {
         for (account, delta) in &moves {
             match apply_delta(&mut tx, account, *delta).await? {
                 Some((balance, version)) => entries.push((account.to_string(), *delta, balance, version)),
-                None => return Err(DomainError::of(ErrorCode::InsufficientBalance).into()),
+                // A debit the balance does not cover; or an owner without a cash account
+                // (an operator), which holds nothing either.
+                None if *delta < 0 => return Err(DomainError::of(ErrorCode::InsufficientBalance).into()),
+                None => return Err(DomainError::invalid("The receiving account has no cash account.").into()),
             }
         }
         let claim = cmd.idempotency.as_ref();
@@ -256,6 +258,12 @@ impl Db {
 
     /// The partner a customer is associated with, how, and who manages it.
     pub async fn customer_standing(&self, customer: &DomainId) -> Result<Option<CustomerStanding>> {
+        self.customer_standing_with(customer, true).await
+    }
+
+    /// As `customer_standing`; the managers are read only when `with_managers` (a caller
+    /// scoped to its managed customers needs them, others do not).
+    pub async fn customer_standing_with(&self, customer: &DomainId, with_managers: bool) -> Result<Option<CustomerStanding>> {
         let row: Option<(String, i64)> = sqlx::query_as("SELECT partner_id, association_type FROM associations WHERE customer_id = $1")
             .bind(customer.as_str())
             .fetch_optional(&self.pool)
@@ -265,10 +273,14 @@ impl Db {
             .ok()
             .and_then(AssociationType::from_code)
             .ok_or_else(|| StorageError::Corrupt(format!("association_type {code}")))?;
-        let managers: Vec<String> = sqlx::query_scalar("SELECT member_id FROM customer_managers WHERE customer_id = $1")
-            .bind(customer.as_str())
-            .fetch_all(&self.pool)
-            .await?;
+        let managers: Vec<String> = if with_managers {
+            sqlx::query_scalar("SELECT member_id FROM customer_managers WHERE customer_id = $1")
+                .bind(customer.as_str())
+                .fetch_all(&self.pool)
+                .await?
+        } else {
+            Vec::new()
+        };
         Ok(Some(CustomerStanding { partner_id: DomainId::from_trusted(partner), association, managers }))
     }
 

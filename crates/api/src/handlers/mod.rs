@@ -2,6 +2,7 @@
 
 pub mod coupons;
 pub mod customers;
+pub mod echo;
 pub mod funds;
 pub mod health;
 pub mod partners;

@@ -62,7 +62,8 @@ pub async fn move_customer_funds(
     let ctx = principal.require_partner()?;
     let customer = parse_customer(customer_id)?;
     let owner = acting_owner(db, &ctx, indirect).await?;
-    let standing = db.customer_standing(&customer).await?;
+    let scoped = matches!(ctx.scope, pc_domain::tenancy::CustomerScope::ManagedBy(_));
+    let standing = db.customer_standing_with(&customer, scoped).await?;
     check_fundable_customer(&ctx, &owner, standing.as_ref())?;
     let (from, to) = match direction {
         Direction::Allocate => (owner.clone(), customer.clone()),
