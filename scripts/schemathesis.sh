@@ -129,6 +129,9 @@ fi
 
 export PCENTER_URL="$URL"
 export PCENTER_DEMO="$tmp/demo.json"
+# Hypothesis' caches stay out of the work tree.
+export HYPOTHESIS_STORAGE_DIRECTORY="$tmp/hypothesis"
+export PYTHONDONTWRITEBYTECODE=1
 
 set +e
 "$PY" tests/schemathesis/run.py

@@ -4,7 +4,8 @@
 #      PostgreSQL (PCENTER_TEST_PG, default postgres://postgres@127.0.0.1:5432/postgres).
 #   2. The SDK compatibility suite (official huaweicloudsdkbss in a venv) against a live
 #      server, once on embedded SQLite and once on a fresh PostgreSQL database.
-#   3. The fault harness: repeated kill -9 under load; nothing lost, nothing doubled.
+#   3. Schemathesis against the served OpenAPI document: no request may produce a 5xx.
+#   4. The fault harness: repeated kill -9 under load; nothing lost, nothing doubled.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,6 +24,13 @@ pg_base="${PCENTER_TEST_PG%/*}"
 psql "$PCENTER_TEST_PG" -qc "CREATE DATABASE $pg_db"
 trap 'psql "$PCENTER_TEST_PG" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true' EXIT
 SDK_DB="$pg_base/$pg_db" bash scripts/sdk-tests.sh
+
+echo "== Schemathesis against the served OpenAPI document, signed requests (SQLite, then PostgreSQL)"
+bash scripts/schemathesis.sh
+st_db="pcenter_schema_$(date +%s)_$$"
+psql "$PCENTER_TEST_PG" -qc "CREATE DATABASE $st_db"
+trap 'psql "$PCENTER_TEST_PG" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; psql "$PCENTER_TEST_PG" -qc "DROP DATABASE IF EXISTS $st_db" >/dev/null 2>&1 || true' EXIT
+SCHEMATHESIS_DB="$pg_base/$st_db" bash scripts/schemathesis.sh
 
 echo "== Fault harness: kill -9 the server 20 times under signed money load (SQLite)"
 bash scripts/fault-harness.sh --kills 20

@@ -182,3 +182,61 @@ async fn signed_garbage_gets_client_errors() {
     }
     t.cleanup().await;
 }
+
+/// NUL in any text is a 400 on every backend (PostgreSQL cannot store it in text).
+#[tokio::test]
+async fn nul_characters_are_refused_on_both_backends() {
+    use pc_domain::tenancy::{AccountKind, PartnerKind};
+    for backend in [TestBackend::Sqlite, TestBackend::Postgres] {
+        let t = TestDb::new(backend).await.unwrap();
+        let vault = KeyVault::from_key([3; 32]);
+        let sp =
+            t.db.create_account(&pc_storage::NewAccount {
+                domain_name: pc_domain::DomainName::parse("nul-partner").unwrap(),
+                kind: AccountKind::Partner(PartnerKind::SolutionProvider),
+                parent_id: None,
+                display_name: String::new(),
+                email: None,
+                mobile: None,
+            })
+            .await
+            .unwrap();
+        let key = vault.issue();
+        t.db.insert_access_key(&pc_storage::StoredKey {
+            access_key_id: key.access_key_id.clone(),
+            domain_id: sp.domain_id,
+            member_id: None,
+            secret_sealed: key.sealed.clone(),
+        })
+        .await
+        .unwrap();
+        let app = pc_api::router(AppState::new(t.db.clone(), vault));
+        let cases: [(&str, &str, Option<&str>, &[u8]); 4] = [
+            ("POST", "/v2/promotions/benefits/partner-coupons/reclaim", None, br#"{"coupon_id": "x\u0000y"}"#),
+            ("POST", "/v2/partners/sub-customers/query", None, br#"{"account_name": "a\U0000b"}"#),
+            ("POST", "/v2/partners/sub-customers/query", None, b"{\"label\": \"a\0b\"}"),
+            ("GET", "/v3/accounts/partner-accounts/adjust-records", Some("trans_id=x%00y"), b""),
+        ];
+        for (method, path, query, body) in cases {
+            let headers = sign_request(
+                &key.access_key_id,
+                &key.secret,
+                method,
+                "h",
+                path,
+                query,
+                (method == "POST").then_some("application/json"),
+                body,
+                Utc::now(),
+            );
+            let uri = query.map(|q| format!("{path}?{q}")).unwrap_or_else(|| path.to_owned());
+            let mut req = axum::http::Request::builder().method(method).uri(uri).header("host", "h");
+            for (k, v) in headers {
+                req = req.header(k, v);
+            }
+            let resp = app.clone().oneshot(req.body(axum::body::Body::from(body.to_vec())).unwrap()).await.unwrap();
+            assert_eq!(resp.status().as_u16(), 400, "{backend:?} {method} {path}");
+        }
+        t.cleanup().await;
+    }
+}

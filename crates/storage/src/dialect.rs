@@ -36,7 +36,8 @@ impl Backend {
             conn.execute("PRAGMA journal_mode = WAL").await?;
             conn.execute("PRAGMA busy_timeout = 10000").await?;
             conn.execute("PRAGMA foreign_keys = ON").await?;
-            conn.execute("PRAGMA synchronous = NORMAL").await?;
+            // FULL: an acknowledged transfer survives power loss, not just a process crash.
+            conn.execute("PRAGMA synchronous = FULL").await?;
         }
         Ok(())
     }
