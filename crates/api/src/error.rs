@@ -24,6 +24,14 @@ impl ApiError {
     pub fn credential(message: impl Into<String>) -> Self {
         ApiError::Rule(DomainError::new(ErrorCode::InvalidCredential, message))
     }
+
+    /// For command-line callers: a rule violation reads "CBC.xxxx message".
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            ApiError::Rule(r) => anyhow::anyhow!("{} {}", r.code.code(), r.message),
+            ApiError::Internal(e) => e,
+        }
+    }
 }
 
 impl From<DomainError> for ApiError {

@@ -81,6 +81,17 @@ pub fn parse_trade_type(s: &str) -> Result<Option<TransferKind>, DomainError> {
     }
 }
 
+/// `revenue_expense_type`: `Some(true)` income only, `Some(false)` expense only; absent or
+/// empty does not filter.
+pub fn parse_revenue_expense(s: Option<&str>) -> Result<Option<bool>, DomainError> {
+    match s {
+        None | Some("") => Ok(None),
+        Some("REVENUE") => Ok(Some(true)),
+        Some("EXPENSE") => Ok(Some(false)),
+        Some(other) => Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE."))),
+    }
+}
+
 /// `balance_type`: answers whether the filter can match anything. Only the cash (debit)
 /// account exists, so `BALANCE_TYPE_CREDIT` is valid and matches nothing.
 pub fn parse_balance_type(s: Option<&str>, required: bool) -> Result<bool, DomainError> {
@@ -211,5 +222,9 @@ mod tests {
         assert!(parse_balance_type(Some("BALANCE_TYPE_DEBIT"), true).unwrap());
         assert!(!parse_balance_type(Some("BALANCE_TYPE_CREDIT"), true).unwrap());
         assert!(parse_balance_type(Some("CASH"), false).is_err());
+        assert_eq!(parse_revenue_expense(Some("REVENUE")).unwrap(), Some(true));
+        assert_eq!(parse_revenue_expense(Some("EXPENSE")).unwrap(), Some(false));
+        assert_eq!(parse_revenue_expense(Some("")).unwrap(), None);
+        assert!(parse_revenue_expense(Some("income")).is_err());
     }
 }

@@ -111,13 +111,6 @@ pub enum AdminCommand {
     },
 }
 
-fn explain(e: pc_api::error::ApiError) -> anyhow::Error {
-    match e {
-        pc_api::error::ApiError::Rule(r) => anyhow::anyhow!("{} {}", r.code.code(), r.message),
-        pc_api::error::ApiError::Internal(e) => e,
-    }
-}
-
 fn id(s: &str) -> anyhow::Result<DomainId> {
     DomainId::parse(s).map_err(|e| anyhow::anyhow!("{}", e.message))
 }
@@ -216,13 +209,15 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                 Default::default(),
             )
             .await
-            .map_err(explain)?;
+            .map_err(pc_api::error::ApiError::into_anyhow)?;
             println!("{}", serde_json::json!({"quota_id": quota_id}));
         }
         AdminCommand::QuotaStatus { quota, status } => {
             let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists"))?;
             let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
-            pc_api::services::coupons::set_quota_status(p.db, &principal, Some(&quota), Some(status)).await.map_err(explain)?;
+            pc_api::services::coupons::set_quota_status(p.db, &principal, Some(&quota), Some(status))
+                .await
+                .map_err(pc_api::error::ApiError::into_anyhow)?;
             println!("quota {quota} status {status}");
         }
         AdminCommand::Audit => {

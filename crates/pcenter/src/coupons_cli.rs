@@ -7,7 +7,6 @@ use pc_api::services::coupons::{self as svc, CouponIssue};
 use pc_domain::coupons::{effective_coupon_status, effective_quota_status, Limits};
 use pc_domain::money::Money;
 use pc_domain::query::{format_utc, now_millis, Page};
-use pc_domain::tenancy::Principal;
 use pc_domain::DomainId;
 use pc_storage::{CouponFilter, Db, QuotaFilter};
 use serde_json::json;
@@ -59,18 +58,9 @@ pub enum CouponsCommand {
     },
 }
 
-fn explain(e: ApiError) -> anyhow::Error {
-    match e {
-        ApiError::Rule(r) => anyhow::anyhow!("{} {}", r.code.code(), r.message),
-        ApiError::Internal(e) => e,
-    }
-}
-
 pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
-    let id = DomainId::parse(&args.acting_as).map_err(|e| anyhow::anyhow!("--as: {}", e.message))?;
-    let account = db.find_account(&id).await?.ok_or_else(|| anyhow::anyhow!("no account {id}"))?;
-    let principal = Principal { domain_id: account.domain_id, kind: account.kind, member: None };
-    principal.require_partner().map_err(|e| anyhow::anyhow!("--as must name a partner: {}", e.message))?;
+    let principal = crate::funds_cli::acting_partner(db, &args.acting_as).await?;
+    let id = principal.domain_id.clone();
     let now = now_millis();
     match args.command {
         CouponsCommand::Quotas => {
@@ -109,7 +99,7 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
                 memo,
                 indirect_partner_id: None,
             };
-            let items = svc::issue_coupons(db, &principal, issue).await.map_err(explain)?;
+            let items = svc::issue_coupons(db, &principal, issue).await.map_err(ApiError::into_anyhow)?;
             report(args.json, items.into_iter().map(|(id, r)| (id, r.map(|c| format!("coupon {c}")))).collect());
         }
         CouponsCommand::List { customer, status, limit } => {
@@ -143,7 +133,7 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
             }
         }
         CouponsCommand::Recall { coupons } => {
-            let items = svc::reclaim_coupons(db, &principal, &coupons, None).await.map_err(explain)?;
+            let items = svc::reclaim_coupons(db, &principal, &coupons, None).await.map_err(ApiError::into_anyhow)?;
             report(args.json, items.into_iter().map(|(id, r)| (id, r.map(|m| format!("{m} returned to the quota")))).collect());
         }
     }

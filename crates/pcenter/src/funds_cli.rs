@@ -76,21 +76,20 @@ pub enum FundsCommand {
     },
 }
 
-fn explain(e: ApiError) -> anyhow::Error {
-    match e {
-        ApiError::Rule(r) => anyhow::anyhow!("{} {}", r.code.code(), r.message),
-        ApiError::Internal(e) => e,
-    }
-}
-
-pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
-    let id = DomainId::parse(&args.acting_as).map_err(|e| anyhow::anyhow!("--as: {}", e.message))?;
+/// The partner named by `--as`, as the principal of a local admin context.
+pub async fn acting_partner(db: &Db, acting_as: &str) -> anyhow::Result<Principal> {
+    let id = DomainId::parse(acting_as).map_err(|e| anyhow::anyhow!("--as: {}", e.message))?;
     let account = db.find_account(&id).await?.ok_or_else(|| anyhow::anyhow!("no account {id}"))?;
     let principal = Principal { domain_id: account.domain_id, kind: account.kind, member: None };
     principal.require_partner().map_err(|e| anyhow::anyhow!("--as must name a partner: {}", e.message))?;
+    Ok(principal)
+}
+
+pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
+    let principal = acting_partner(db, &args.acting_as).await?;
     match args.command {
         FundsCommand::Balances { indirect_partner } => {
-            let b = svc::partner_balance(db, &principal, indirect_partner.as_deref()).await.map_err(explain)?;
+            let b = svc::partner_balance(db, &principal, indirect_partner.as_deref()).await.map_err(ApiError::into_anyhow)?;
             if args.json {
                 println!(
                     "{}",
@@ -104,7 +103,7 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
         FundsCommand::Allocate(m) => movement(db, &principal, Direction::Allocate, m, args.json).await?,
         FundsCommand::Reclaim(m) => movement(db, &principal, Direction::Reclaim, m, args.json).await?,
         FundsCommand::Records { customer, r#type, indirect_partner, limit, offset } => {
-            let (_, owner) = svc::records_owner(db, &principal, indirect_partner.as_deref()).await.map_err(explain)?;
+            let (_, owner) = svc::records_owner(db, &principal, indirect_partner.as_deref()).await.map_err(ApiError::into_anyhow)?;
             let page = Page::parse(Some(offset), Some(limit)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let filter = AdjustRecordFilter {
                 counterparty: customer
@@ -162,7 +161,7 @@ async fn movement(db: &Db, principal: &Principal, direction: Direction, m: MoveA
         }
         (None, None) => unreachable!("clap requires --customer or --reseller"),
     }
-    .map_err(explain)?;
+    .map_err(ApiError::into_anyhow)?;
     let replayed = matches!(outcome, pc_storage::TransferOutcome::Replayed(_));
     if json_out {
         println!("{}", json!({"trans_id": outcome.transfer_id(), "amount": amount.to_string(), "replayed": replayed}));

@@ -8,21 +8,17 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::{Extension, Json};
 use pc_domain::coupons::{coupon_record, effective_coupon_status, effective_quota_status, parse_quota_type, Limits};
+use pc_domain::funds::parse_revenue_expense;
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::query::{format_utc, now_millis, parse_instant_or_cst_date, parse_utc, Page};
 use pc_domain::tenancy::{PartnerKind, Principal};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{Coupon, CouponFilter, CouponRecordFilter, Quota, QuotaFilter, QuotaRecordFilter};
 use pc_wire::coupons::*;
-use pc_wire::funds::{decimal_literal, json_decimal, JsonDecimal};
+use pc_wire::funds::{json_decimal, JsonDecimal};
 use serde_json::{json, Value};
 
-fn money(field: &str, raw: Option<&JsonDecimal>) -> Result<Money, DomainError> {
-    match raw {
-        None => Err(DomainError::invalid(format!("{field} is required."))),
-        Some(r) => Money::parse_movement(field, decimal_literal(r)),
-    }
-}
+use super::money_field as money;
 
 fn dec(m: Money) -> JsonDecimal {
     json_decimal(m.to_string())
@@ -391,14 +387,7 @@ pub async fn list_customer_coupon_change_records(
 ) -> ApiResult<ListCustomerCouponChangeRecordsResponse> {
     let me = p.require_customer()?.clone();
     let page = Page::parse(q.offset, q.limit)?;
-    let income = match q.revenue_expense_type.as_deref() {
-        None | Some("") => None,
-        Some("REVENUE") => Some(true),
-        Some("EXPENSE") => Some(false),
-        Some(other) => {
-            return Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE.")).into())
-        }
-    };
+    let income = parse_revenue_expense(q.revenue_expense_type.as_deref())?;
     let filter = CouponRecordFilter {
         customer: Some(me),
         income,

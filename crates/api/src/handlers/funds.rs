@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::{Extension, Json};
-use pc_domain::funds::{parse_balance_type, parse_idempotency_key, parse_trade_type, AdjustFilter, TransferKind};
+use pc_domain::funds::{parse_balance_type, parse_idempotency_key, parse_revenue_expense, parse_trade_type, AdjustFilter, TransferKind};
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::query::{format_utc, now_millis, parse_cst_date_range, parse_utc_bound, Page};
 use pc_domain::tenancy::Principal;
@@ -28,10 +28,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 fn amount(raw: Option<&JsonDecimal>) -> Result<Money, DomainError> {
-    match raw {
-        None => Err(DomainError::invalid("amount is required.")),
-        Some(r) => Money::parse_movement("amount", decimal_literal(r)),
-    }
+    super::money_field("amount", raw)
 }
 
 async fn customer_funds(
@@ -265,14 +262,7 @@ pub async fn list_customer_account_change_records(
     let page = Page::parse(q.offset, q.limit)?;
     let (kind, no_such_kind) = trade_filter(q.trade_type.as_deref())?;
     let mut matches_nothing = no_such_kind || !has_account;
-    let income = match q.revenue_expense_type.as_deref() {
-        None | Some("") => None,
-        Some("REVENUE") => Some(true),
-        Some("EXPENSE") => Some(false),
-        Some(other) => {
-            return Err(DomainError::invalid(format!("revenue_expense_type '{other}' is unknown: use REVENUE or EXPENSE.")).into())
-        }
-    };
+    let income = parse_revenue_expense(q.revenue_expense_type.as_deref())?;
     // Movements of this product have no payment channel: a channel filter matches nothing.
     if q.payment_channel_id.as_deref().is_some_and(|s| !s.is_empty()) || q.payment_channel_no.as_deref().is_some_and(|s| !s.is_empty()) {
         matches_nothing = true;

@@ -7,9 +7,11 @@ pub mod funds;
 pub mod health;
 pub mod partners;
 
+use pc_domain::money::Money;
 use pc_domain::tenancy::PartnerContext;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::Db;
+use pc_wire::funds::{decimal_literal, JsonDecimal};
 
 /// Resolves `indirect_partner_id` as sent by a tier-1 caller: empty means absent; an id that
 /// is malformed or not a reseller yields no parent, which the domain rule rejects.
@@ -29,5 +31,13 @@ pub(crate) async fn indirect_partner(
             Err(_) => Err(DomainError::new(ErrorCode::NotYourIndirectPartner, format!("'{raw}' is not one of your resellers.")).into()),
         },
         _ => Ok((None, None)),
+    }
+}
+
+/// A required amount field: the exact decimal the client sent, > 0 with at most 2 places.
+pub(crate) fn money_field(field: &str, raw: Option<&JsonDecimal>) -> Result<Money, DomainError> {
+    match raw {
+        None => Err(DomainError::invalid(format!("{field} is required."))),
+        Some(r) => Money::parse_movement(field, decimal_literal(r)),
     }
 }
