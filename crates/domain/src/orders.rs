@@ -2,10 +2,15 @@
 //! integer codes, periods, the subscription maximum, the payment window, the lifecycle of an
 //! expired resource, payment plans and pro-rata refunds. Instants are epoch milliseconds.
 
+use crate::coupons::Limits;
 use crate::error::{DomainError, ErrorCode};
 use crate::money::Money;
 use crate::query::EpochMillis;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
+
+/// The platform's revenue account owner (created by migration 0006): order payments move
+/// money to its cash account, refunds back from it.
+pub const PLATFORM_REVENUE_ID: &str = "00000000000000000000000000000000";
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
@@ -344,6 +349,13 @@ pub struct CouponOffer {
     pub applicable: bool,
 }
 
+/// A coupon limited to services or products pays an order only if every line is one of them.
+pub fn coupon_covers(limits: &Limits, lines: &[(&str, &str)]) -> bool {
+    let types_ok = limits.cloud_service_types.is_empty() || lines.iter().all(|(t, _)| limits.cloud_service_types.iter().any(|x| x == t));
+    let products_ok = limits.product_ids.is_empty() || lines.iter().all(|(_, p)| limits.product_ids.iter().any(|x| x == p));
+    types_ok && products_ok
+}
+
 /// How `amount` is paid: coupons first, in the order given, each up to its balance; the rest
 /// from cash. Returns (coupon_id, spent) for coupons that pay something, and the cash part.
 pub fn split_payment(amount: Money, coupons: &[CouponOffer]) -> Result<(Vec<(String, Money)>, Money), DomainError> {
@@ -545,6 +557,14 @@ mod tests {
         let (_, cash) = split_payment(Money::from_fen(500), &[c("a", 200, true)]).unwrap();
         assert_eq!(cash.fen(), 300);
         assert_eq!(split_payment(Money::from_fen(500), &[c("a", 200, false)]).unwrap_err().code, ErrorCode::CouponNotApplicable);
+    }
+
+    #[test]
+    fn coupon_limits_cover_every_line() {
+        let l = Limits { cloud_service_types: vec!["hws.service.type.ebs".into()], product_ids: vec![] };
+        assert!(coupon_covers(&Limits::default(), &[("a", "p")]));
+        assert!(coupon_covers(&l, &[("hws.service.type.ebs", "p")]));
+        assert!(!coupon_covers(&l, &[("hws.service.type.ebs", "p"), ("hws.service.type.ec2", "q")]));
     }
 
     #[test]

@@ -4,16 +4,19 @@
 
 mod access;
 mod accounts;
+mod clock;
 mod coupons;
 mod db;
 pub mod dialect;
 mod error;
 mod funds;
+mod orders;
 mod sql;
 pub mod testing;
 
 pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
+pub use clock::ClockSettings;
 pub use coupons::{
     Coupon, CouponFilter, CouponRecordFilter, CouponRecordRow, NewCoupon, NewQuota, Quota, QuotaFilter, QuotaRecordFilter, QuotaRecordRow,
 };
@@ -22,6 +25,10 @@ pub use error::{Result, StorageError};
 pub use funds::{
     cash_account_id, AdjustRecord, AdjustRecordFilter, Balance, Entry, EntryFilter, IdempotencyClaim, LedgerAudit, TransferCommand,
     TransferOutcome,
+};
+pub use orders::{
+    DueRenewal, ExpirySweep, NewOrder, NewOrderLine, Order, OrderAudit, OrderCreated, OrderFilter, OrderLine, Payment, RefundItem,
+    Resource, ResourceFilter, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,
 };
 
 /// `account_type` of the cash balance account.
