@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod catalog;
 mod coupons;
 mod db;
 pub mod dialect;
@@ -14,6 +15,7 @@ pub mod testing;
 
 pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
+pub use catalog::{DiscountGrant, PriceBookLoad, PriceBookVersion};
 pub use coupons::{
     Coupon, CouponFilter, CouponRecordFilter, CouponRecordRow, NewCoupon, NewQuota, Quota, QuotaFilter, QuotaRecordFilter, QuotaRecordRow,
 };
