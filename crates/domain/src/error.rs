@@ -69,10 +69,12 @@ pub enum ErrorCode {
     CouponNotApplicable,
     /// CBC.99003113 — a discount cannot apply to this order.
     DiscountNotApplicable,
+    /// CBC.99003170 — a change of spec would scale the resource down.
+    SpecScaleDownRefused,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::InvalidParameter,
         ErrorCode::AccessDenied,
         ErrorCode::InvalidCredential,
@@ -104,6 +106,7 @@ impl ErrorCode {
         ErrorCode::MarketplaceNotOnBehalf,
         ErrorCode::CouponNotApplicable,
         ErrorCode::DiscountNotApplicable,
+        ErrorCode::SpecScaleDownRefused,
     ];
 
     pub fn code(self) -> &'static str {
@@ -139,6 +142,7 @@ impl ErrorCode {
             ErrorCode::MarketplaceNotOnBehalf => "CBC.99003111",
             ErrorCode::CouponNotApplicable => "CBC.99003112",
             ErrorCode::DiscountNotApplicable => "CBC.99003113",
+            ErrorCode::SpecScaleDownRefused => "CBC.99003170",
         }
     }
 
@@ -187,6 +191,9 @@ impl ErrorCode {
             ErrorCode::MarketplaceNotOnBehalf => "Marketplace products cannot be ordered on a customer's behalf.",
             ErrorCode::CouponNotApplicable => "The coupon cannot pay this order (not yours, not usable, or limited to other services).",
             ErrorCode::DiscountNotApplicable => "The discount does not apply to this order.",
+            ErrorCode::SpecScaleDownRefused => {
+                "A change of spec may only scale up (vCPUs, memory, disk size); scaling down is not supported."
+            }
         }
     }
 }

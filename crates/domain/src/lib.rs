@@ -1,6 +1,7 @@
 //! Pure rules of the partner center. No I/O: storage and HTTP call into this crate, never the
 //! reverse.
 
+pub mod catalog;
 pub mod coupons;
 pub mod customer;
 pub mod error;
@@ -8,6 +9,7 @@ pub mod funds;
 pub mod ids;
 pub mod money;
 pub mod orders;
+pub mod pricing;
 pub mod query;
 pub mod tenancy;
 
