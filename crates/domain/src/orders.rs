@@ -4,8 +4,11 @@
 
 use crate::coupons::Limits;
 use crate::error::{DomainError, ErrorCode};
+use crate::funds::CustomerStanding;
+use crate::ids::DomainId;
 use crate::money::Money;
 use crate::query::EpochMillis;
+use crate::tenancy::{AssociationType, CustomerScope, PartnerContext};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 
 /// The platform's revenue account owner (created by migration 0006): order payments move
@@ -278,6 +281,30 @@ pub fn check_on_behalf(authorized: bool, marketplace: bool) -> Result<(), Domain
     Ok(())
 }
 
+/// A partner orders only for its own resale customers (a scoped member: only those it
+/// manages); anything else is CBC.99000035.
+pub fn check_order_customer(ctx: &PartnerContext, owner: &DomainId, standing: Option<&CustomerStanding>) -> Result<(), DomainError> {
+    let ok = standing.is_some_and(|s| {
+        &s.partner_id == owner
+            && s.association == AssociationType::Resale
+            && match &ctx.scope {
+                CustomerScope::ManagedBy(member) => s.managers.contains(member),
+                CustomerScope::AllOfPartner => true,
+            }
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::new(ErrorCode::NotYourCustomer, "Orders can be placed only for your own resale customers."))
+    }
+}
+
+/// Marketplace (KooGallery) products are sold by merchants, never ordered on a customer's
+/// behalf.
+pub fn is_marketplace(cloud_service_type: &str) -> bool {
+    cloud_service_type.eq_ignore_ascii_case("hws.service.type.marketplace")
+}
+
 /// What the customer asked to pay with (pay_orders v3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaymentRequest {
@@ -450,6 +477,7 @@ pub fn prorata_refund(paid: &PaidParts, start: EpochMillis, end: EpochMillis, no
 mod tests {
     use super::*;
     use crate::query::parse_utc;
+    use crate::tenancy::PartnerKind;
     use proptest::prelude::*;
 
     fn t(s: &str) -> EpochMillis {
@@ -527,6 +555,22 @@ mod tests {
         assert!(check_on_behalf(true, false).is_ok());
         assert_eq!(check_on_behalf(false, false).unwrap_err().code, ErrorCode::NoOrderAuthorization);
         assert_eq!(check_on_behalf(true, true).unwrap_err().code, ErrorCode::MarketplaceNotOnBehalf);
+    }
+
+    #[test]
+    fn partners_order_for_their_own_resale_customers() {
+        let me = DomainId::generate();
+        let ctx = PartnerContext { partner_id: me.clone(), kind: PartnerKind::SolutionProvider, scope: CustomerScope::AllOfPartner };
+        let standing = |partner: &DomainId, association| CustomerStanding { partner_id: partner.clone(), association, managers: vec![] };
+        assert!(check_order_customer(&ctx, &me, Some(&standing(&me, AssociationType::Resale))).is_ok());
+        let err = |s: Option<&CustomerStanding>, c: &PartnerContext| check_order_customer(c, &me, s).unwrap_err().code;
+        assert_eq!(err(Some(&standing(&me, AssociationType::Consultative)), &ctx), ErrorCode::NotYourCustomer);
+        assert_eq!(err(Some(&standing(&DomainId::generate(), AssociationType::Resale)), &ctx), ErrorCode::NotYourCustomer);
+        assert_eq!(err(None, &ctx), ErrorCode::NotYourCustomer);
+        let scoped = PartnerContext { scope: CustomerScope::ManagedBy("m1".into()), ..ctx.clone() };
+        assert_eq!(err(Some(&standing(&me, AssociationType::Resale)), &scoped), ErrorCode::NotYourCustomer);
+        assert!(is_marketplace("hws.service.type.marketplace"));
+        assert!(!is_marketplace("hws.service.type.ec2"));
     }
 
     #[test]

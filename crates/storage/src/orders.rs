@@ -1133,6 +1133,33 @@ impl Db {
         Ok(order_id)
     }
 
+    /// Withdraws a pending conversion to on-demand: the type-10 order is cancelled.
+    pub async fn cancel_to_on_demand(&self, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<()> {
+        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let resource = lock_resource(&mut tx, customer, resource_id, now).await?;
+        if !resource.to_on_demand {
+            return Err(DomainError::invalid("The resource is not set to become on-demand.").into());
+        }
+        sqlx::query(
+            "UPDATE orders SET status = $1, closed_at = $2 WHERE order_type = $3 AND status = $4 \
+             AND order_id IN (SELECT order_id FROM order_lines WHERE resource_id = $5)",
+        )
+        .bind(OrderStatus::Cancelled.code())
+        .bind(now)
+        .bind(OrderType::PeriodToOnDemand.code())
+        .bind(OrderStatus::Processing.code())
+        .bind(resource_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE resources SET to_on_demand = 0, updated_at = $1 WHERE resource_id = $2")
+            .bind(now)
+            .bind(resource_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records (or replaces) the customer's authorization for `partner` to order on its behalf.
     pub async fn grant_order_authorization(&self, customer: &DomainId, partner: &DomainId, now: EpochMillis) -> Result<()> {
         sqlx::query(

@@ -6,6 +6,8 @@ pub mod coupons;
 pub mod customers;
 pub mod error;
 pub mod funds;
+pub mod orders;
 pub mod partners;
+pub mod resources;
 
 pub use error::ErrorBody;

@@ -3,6 +3,7 @@
 
 pub mod coupons;
 pub mod funds;
+pub mod orders;
 
 use crate::error::ApiError;
 use pc_domain::tenancy::{listing_owner, PartnerContext};
