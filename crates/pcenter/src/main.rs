@@ -5,7 +5,9 @@ mod bench;
 mod config;
 mod coupons_cli;
 mod funds_cli;
+mod orders_cli;
 mod provision;
+mod resources_cli;
 mod seed;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +59,10 @@ enum Command {
     Coupons(coupons_cli::CouponsArgs),
     /// A partner's money: balances, allocate, reclaim, records.
     Funds(funds_cli::FundsArgs),
+    /// Orders: list, show, create, pay, cancel, authorize the partner.
+    Orders(orders_cli::OrdersArgs),
+    /// A customer's yearly/monthly resources: list, renew, unsubscribe, auto-renew.
+    Resources(resources_cli::ResourcesArgs),
     /// Measure throughput and latency (seeds its own data into an empty database).
     Bench {
         #[command(subcommand)]
@@ -131,6 +137,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Funds(args) => funds_cli::run(&db, args).await?,
         Command::Coupons(args) => coupons_cli::run(&db, args).await?,
+        Command::Orders(args) => orders_cli::run(&db, args).await?,
+        Command::Resources(args) => resources_cli::run(&db, args).await?,
         Command::Serve { demo } => {
             if demo {
                 if db.count_accounts().await? == 0 {
@@ -163,10 +171,31 @@ async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
             }
         }
     });
+    spawn_order_jobs(db.clone());
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "serving the Open API");
     axum::serve(listener, pc_api::router(AppState::new(db, vault))).with_graceful_shutdown(shutdown()).await?;
     Ok(())
+}
+
+/// How often the order jobs run (unpaid orders, auto-renewals, expiries).
+const ORDER_JOBS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The time-driven order lifecycle: each job runs under a lease in the database, so with
+/// several nodes one runs it at a time.
+fn spawn_order_jobs(db: Db) {
+    let node = format!("node-{}", pc_domain::DomainId::generate());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(ORDER_JOBS_EVERY);
+        loop {
+            tick.tick().await;
+            match pc_api::services::orders::run_jobs(&db, &node).await {
+                Ok(r) if r == Default::default() => {}
+                Ok(r) => tracing::info!(report = ?r, "order jobs ran"),
+                Err(e) => tracing::warn!(error = ?e, "order jobs failed; retrying next round"),
+            }
+        }
+    });
 }
 
 async fn shutdown() {
