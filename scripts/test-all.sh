@@ -6,6 +6,7 @@
 #      server, once on embedded SQLite and once on a fresh PostgreSQL database.
 #   3. Schemathesis against the served OpenAPI document: no request may produce a 5xx.
 #   4. The fault harness: repeated kill -9 under load; nothing lost, nothing doubled.
+#   5. Web console browser tests in headless Debian Chromium; screenshots to docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,5 +35,8 @@ SCHEMATHESIS_DB="$pg_base/$st_db" bash scripts/schemathesis.sh
 
 echo "== Fault harness: kill -9 the server 20 times under signed money load (SQLite)"
 bash scripts/fault-harness.sh --kills 20
+
+echo "== Web console in headless Chromium (screenshots in docs/screenshots/)"
+bash scripts/browser-tests.sh
 
 echo "== all tests passed"
