@@ -37,6 +37,13 @@ impl KeyCache {
             entries.insert(access_key.to_owned(), (key, Instant::now()));
         }
     }
+
+    /// Forgets a key at once (it was disabled on this node).
+    pub fn remove(&self, access_key: &str) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.remove(access_key);
+        }
+    }
 }
 
 /// Shared by every request: the database, this node's group-commit writer for money

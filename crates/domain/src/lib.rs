@@ -1,6 +1,7 @@
 //! Pure rules of the partner center. No I/O: storage and HTTP call into this crate, never the
 //! reverse.
 
+pub mod console;
 pub mod coupons;
 pub mod customer;
 pub mod error;

@@ -164,8 +164,10 @@ async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
         }
     });
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
-    tracing::info!(address = %listener.local_addr()?, "serving the Open API");
-    axum::serve(listener, pc_api::router(AppState::new(db, vault))).with_graceful_shutdown(shutdown()).await?;
+    tracing::info!(address = %listener.local_addr()?, "serving the Open API and the web console");
+    let state = AppState::new(db, vault);
+    let app = pc_api::router(state.clone()).merge(pc_console::router(state));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 
@@ -189,6 +191,7 @@ fn print_demo(demo: &seed::Demo, listen: Option<&str>) {
     if let Some(addr) = listen {
         println!("partner-center is starting at http://{addr}");
         println!("  Open API endpoint: http://{addr}   (health: /health, readiness: /ready)");
+        println!("  Web console:       http://{addr}/console   (sign in with a console login below)");
     }
     println!("Demo channel (secrets are shown only now; keep them):");
     let row = |role: &str, h: &provision::Handover| {

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod console;
 mod coupons;
 mod db;
 pub mod dialect;
@@ -15,6 +16,7 @@ pub mod testing;
 
 pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
+pub use console::{ConsoleSession, ExportKind, ExportTask, KeyRow, PartnerRow, RevealRow};
 pub use coupons::{
     Coupon, CouponFilter, CouponRecordFilter, CouponRecordRow, NewCoupon, NewQuota, Quota, QuotaFilter, QuotaRecordFilter, QuotaRecordRow,
 };

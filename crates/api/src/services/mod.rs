@@ -2,7 +2,9 @@
 //! storage), shared by the HTTP handlers and the CLI.
 
 pub mod coupons;
+pub mod customers;
 pub mod funds;
+pub mod keys;
 
 use crate::error::ApiError;
 use pc_domain::tenancy::{listing_owner, PartnerContext};
