@@ -133,6 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Coupons(args) => coupons_cli::run(&db, args).await?,
         Command::Serve { demo } => {
             if demo {
+                seed::ensure_price_book(&db, "seed").await?;
                 if db.count_accounts().await? == 0 {
                     let d = seed::seed_demo(&provisioner).await?;
                     print_demo(&d, Some(&settings.listen));
