@@ -5,6 +5,8 @@
 //! Request fields are all optional on the wire; the ones listed as `required` are those the
 //! server refuses (400 CBC.0100) when absent.
 
+mod products;
+
 use axum::Json;
 use serde_json::{json, Map, Value};
 
@@ -23,7 +25,7 @@ pub async fn document() -> Json<Value> {
 /// The whole document.
 pub fn build() -> Value {
     let mut paths = Map::new();
-    for op in operations() {
+    for op in operations().into_iter().chain(products::operations()) {
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = op.render();
     }
@@ -45,6 +47,8 @@ pub fn build() -> Value {
             {"name": "coupons", "description": "Coupon quotas, coupons and their records."},
             {"name": "orders", "description": "Orders, payment and refunds."},
             {"name": "resources", "description": "Yearly/monthly resources: renewal, unsubscription, auto-renewal."},
+            {"name": "products", "description": "The catalog of the price book in effect."},
+            {"name": "ratings", "description": "Price inquiry and partner-granted customer discounts."},
             {"name": "operator", "description": "Product extensions for the platform operator."},
         ],
         "paths": Value::Object(paths),
@@ -1347,5 +1351,5 @@ fn schemas() -> Value {
             ),
         ),
     ];
-    Value::Object(entries.into_iter().chain(orders::schemas()).map(|(k, v)| (k.to_owned(), v)).collect())
+    Value::Object(entries.into_iter().chain(products::schemas()).chain(orders::schemas()).map(|(k, v)| (k.to_owned(), v)).collect())
 }

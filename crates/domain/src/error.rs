@@ -51,8 +51,6 @@ pub enum ErrorCode {
     LimitsExceedQuota,
     /// CBC.99003100 — the resource is in one of the customer's orders pending payment.
     ResourceInPendingOrder,
-    /// CBC.99003016 — the resource has expired and been deleted, or does not exist.
-    ResourceUnavailable,
     /// CBC.99003144 — the resource has an order in progress.
     ResourceOrderInProgress,
     /// CBC.99003154 — bought duration plus renewal exceeds the maximum.
@@ -71,6 +69,8 @@ pub enum ErrorCode {
     DiscountNotApplicable,
     /// CBC.99003170 — a change of spec would scale the resource down.
     SpecScaleDownRefused,
+    /// CBC.99003016 — the resource has expired and been deleted, or does not exist.
+    ResourceNotFound,
 }
 
 impl ErrorCode {
@@ -97,7 +97,6 @@ impl ErrorCode {
         ErrorCode::TooManyCoupons,
         ErrorCode::LimitsExceedQuota,
         ErrorCode::ResourceInPendingOrder,
-        ErrorCode::ResourceUnavailable,
         ErrorCode::ResourceOrderInProgress,
         ErrorCode::RenewalBeyondMaximum,
         ErrorCode::OrderNotFound,
@@ -107,6 +106,7 @@ impl ErrorCode {
         ErrorCode::CouponNotApplicable,
         ErrorCode::DiscountNotApplicable,
         ErrorCode::SpecScaleDownRefused,
+        ErrorCode::ResourceNotFound,
     ];
 
     pub fn code(self) -> &'static str {
@@ -133,7 +133,6 @@ impl ErrorCode {
             ErrorCode::TooManyCoupons => "CBC.99000020",
             ErrorCode::LimitsExceedQuota => "CBC.99000023",
             ErrorCode::ResourceInPendingOrder => "CBC.99003100",
-            ErrorCode::ResourceUnavailable => "CBC.99003016",
             ErrorCode::ResourceOrderInProgress => "CBC.99003144",
             ErrorCode::RenewalBeyondMaximum => "CBC.99003154",
             ErrorCode::OrderNotFound => "CBC.99003108",
@@ -143,6 +142,7 @@ impl ErrorCode {
             ErrorCode::CouponNotApplicable => "CBC.99003112",
             ErrorCode::DiscountNotApplicable => "CBC.99003113",
             ErrorCode::SpecScaleDownRefused => "CBC.99003170",
+            ErrorCode::ResourceNotFound => "CBC.99003016",
         }
     }
 
@@ -182,7 +182,6 @@ impl ErrorCode {
             ErrorCode::TooManyCoupons => "Too many coupons in one request: at most 100 customers.",
             ErrorCode::LimitsExceedQuota => "The coupon's service or product limits go beyond the quota's limits.",
             ErrorCode::ResourceInPendingOrder => "The resource is in an order pending payment; pay or cancel that order first.",
-            ErrorCode::ResourceUnavailable => "The resource has expired and been deleted, or does not exist.",
             ErrorCode::ResourceOrderInProgress => "The resource has an order in progress; wait until it completes.",
             ErrorCode::RenewalBeyondMaximum => "The bought duration plus the renewal exceeds the maximum of 5 years.",
             ErrorCode::OrderNotFound => "The order does not exist.",
@@ -191,6 +190,7 @@ impl ErrorCode {
             ErrorCode::MarketplaceNotOnBehalf => "Marketplace products cannot be ordered on a customer's behalf.",
             ErrorCode::CouponNotApplicable => "The coupon cannot pay this order (not yours, not usable, or limited to other services).",
             ErrorCode::DiscountNotApplicable => "The discount does not apply to this order.",
+            ErrorCode::ResourceNotFound => "The resource has expired and been deleted, or does not exist.",
             ErrorCode::SpecScaleDownRefused => {
                 "A change of spec may only scale up (vCPUs, memory, disk size); scaling down is not supported."
             }

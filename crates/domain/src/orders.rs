@@ -170,7 +170,7 @@ pub fn deletion_at(expire_at: EpochMillis) -> EpochMillis {
 /// (CBC.99003016 otherwise).
 pub fn check_resource_available(status: ResourceStatus) -> Result<(), DomainError> {
     match status {
-        ResourceStatus::Closed => Err(DomainError::of(ErrorCode::ResourceUnavailable)),
+        ResourceStatus::Closed => Err(DomainError::of(ErrorCode::ResourceNotFound)),
         _ => Ok(()),
     }
 }
@@ -533,7 +533,7 @@ mod tests {
         assert_eq!(resource_status(Some(e), false, deletion_at(e)), ResourceStatus::Closed);
         assert_eq!(resource_status(None, false, e), ResourceStatus::InUse);
         assert_eq!(resource_status(Some(e), true, e - 1), ResourceStatus::Closed);
-        assert_eq!(check_resource_available(ResourceStatus::Closed).unwrap_err().code, ErrorCode::ResourceUnavailable);
+        assert_eq!(check_resource_available(ResourceStatus::Closed).unwrap_err().code, ErrorCode::ResourceNotFound);
         assert!(check_resource_available(ResourceStatus::Frozen).is_ok());
     }
 

@@ -6,6 +6,7 @@ mod config;
 mod coupons_cli;
 mod funds_cli;
 mod orders_cli;
+mod price_cli;
 mod provision;
 mod resources_cli;
 mod seed;
@@ -63,6 +64,8 @@ enum Command {
     Orders(orders_cli::OrdersArgs),
     /// A customer's yearly/monthly resources: list, renew, unsubscribe, auto-renew.
     Resources(resources_cli::ResourcesArgs),
+    /// Price inquiries against the price book in effect.
+    Price(price_cli::PriceArgs),
     /// Measure throughput and latency (seeds its own data into an empty database).
     Bench {
         #[command(subcommand)]
@@ -139,8 +142,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Coupons(args) => coupons_cli::run(&db, args).await?,
         Command::Orders(args) => orders_cli::run(&db, args).await?,
         Command::Resources(args) => resources_cli::run(&db, args).await?,
+        Command::Price(args) => price_cli::run(&db, args).await?,
         Command::Serve { demo } => {
             if demo {
+                seed::ensure_price_book(&db, "seed").await?;
                 if db.count_accounts().await? == 0 {
                     let d = seed::seed_demo(&provisioner).await?;
                     print_demo(&d, Some(&settings.listen));
@@ -173,8 +178,10 @@ async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
     });
     spawn_order_jobs(db.clone());
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
-    tracing::info!(address = %listener.local_addr()?, "serving the Open API");
-    axum::serve(listener, pc_api::router(AppState::new(db, vault))).with_graceful_shutdown(shutdown()).await?;
+    tracing::info!(address = %listener.local_addr()?, "serving the Open API and the web console");
+    let state = AppState::new(db, vault);
+    let app = pc_api::router(state.clone()).merge(pc_console::router(state));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 
@@ -218,6 +225,7 @@ fn print_demo(demo: &seed::Demo, listen: Option<&str>) {
     if let Some(addr) = listen {
         println!("partner-center is starting at http://{addr}");
         println!("  Open API endpoint: http://{addr}   (health: /health, readiness: /ready)");
+        println!("  Web console:       http://{addr}/console   (sign in with a console login below)");
     }
     println!("Demo channel (secrets are shown only now; keep them):");
     let row = |role: &str, h: &provision::Handover| {

@@ -6,11 +6,13 @@ mod access;
 mod accounts;
 mod catalog;
 mod clock;
+mod console;
 mod coupons;
 mod db;
 pub mod dialect;
 mod error;
 mod funds;
+mod group_commit;
 mod orders;
 mod sql;
 pub mod testing;
@@ -19,6 +21,7 @@ pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
 pub use catalog::{DiscountGrant, PriceBookLoad, PriceBookVersion};
 pub use clock::ClockSettings;
+pub use console::{ConsoleSession, ExportKind, ExportTask, KeyRow, PartnerRow, RevealRow};
 pub use coupons::{
     Coupon, CouponFilter, CouponRecordFilter, CouponRecordRow, NewCoupon, NewQuota, Quota, QuotaFilter, QuotaRecordFilter, QuotaRecordRow,
 };
@@ -28,6 +31,7 @@ pub use funds::{
     cash_account_id, AdjustRecord, AdjustRecordFilter, Balance, Entry, EntryFilter, IdempotencyClaim, LedgerAudit, TransferCommand,
     TransferOutcome,
 };
+pub use group_commit::{GroupCommit, MAX_BATCH};
 pub use orders::{
     DueRenewal, ExpirySweep, NewOrder, NewOrderLine, Order, OrderAudit, OrderCreated, OrderFilter, OrderLine, Payment, RefundItem,
     Resource, ResourceFilter, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,

@@ -307,7 +307,7 @@ async fn lock_resource(conn: &mut AnyConnection, customer: &DomainId, resource_i
         .await?
         .rows_affected();
     if touched == 0 {
-        return Err(DomainError::of(ErrorCode::ResourceUnavailable).into());
+        return Err(DomainError::of(ErrorCode::ResourceNotFound).into());
     }
     let row = sqlx::query(&format!("SELECT {RESOURCE_COLUMNS} FROM resources r WHERE r.resource_id = $1"))
         .bind(resource_id)

@@ -234,7 +234,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     assert_eq!(db.refund_items(&done.refund_order_id).await.unwrap().len(), 3);
     let r = db.find_resource(&w.customer, &resource_id, half).await.unwrap().unwrap();
     assert_eq!(r.status, ResourceStatus::Closed);
-    refused(db.unsubscribe_resource(&w.customer, &resource_id, false, "customer", half).await, ErrorCode::ResourceUnavailable);
+    refused(db.unsubscribe_resource(&w.customer, &resource_id, false, "customer", half).await, ErrorCode::ResourceNotFound);
     let journal = db.account_entries(&w.customer, &Default::default(), Page { offset: 0, limit: 100 }).await.unwrap().0;
     assert_eq!(journal[0].balance_after.fen(), cash(&db, &w.customer).await, "the newest entry carries the balance");
     assert_eq!(journal[0].kind, TransferKind::Refund);
@@ -280,7 +280,7 @@ async fn documented_resource_refusals(db: Db) {
     // Unknown resource: CBC.99003016.
     refused(
         db.create_order(&order(&w, OrderType::Renewal, vec![line(Some("nope"), Some((2, 1)), 1_000)]), now).await,
-        ErrorCode::ResourceUnavailable,
+        ErrorCode::ResourceNotFound,
     );
     // Beyond 5 years: CBC.99003154 (1 month bought + 3 years + 3 years).
     let three_years = db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((3, 3)), 1_000)]), now).await.unwrap();
@@ -304,13 +304,13 @@ async fn documented_resource_refusals(db: Db) {
     refused(db.unsubscribe_resource(&w.customer, &r, false, "customer", now).await, ErrorCode::ResourceOrderInProgress);
     // Another customer's resource is unknown to this one.
     let other = account(&db, "other-customer", AccountKind::Customer).await;
-    refused(db.set_auto_renew(&other, &r, Some((2, None)), now).await, ErrorCode::ResourceUnavailable);
+    refused(db.set_auto_renew(&other, &r, Some((2, None)), now).await, ErrorCode::ResourceNotFound);
     // Expired and deleted after grace and retention: CBC.99003016.
     let r2 = bought(&db, &w, 1, now).await;
     let gone = add_months(now, 1) + GRACE_MS + RETENTION_MS;
     refused(
         db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r2), Some((2, 1)), 1_000)]), gone).await,
-        ErrorCode::ResourceUnavailable,
+        ErrorCode::ResourceNotFound,
     );
     // Frozen but not deleted yet: still renewable, and the renewal continues from expiry.
     let frozen = add_months(now, 1) + GRACE_MS + DAY;

@@ -8,6 +8,8 @@ pub mod error;
 pub mod funds;
 pub mod orders;
 pub mod partners;
+pub mod products;
+pub mod ratings;
 pub mod resources;
 
 pub use error::ErrorBody;

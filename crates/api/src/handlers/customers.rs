@@ -1,15 +1,14 @@
 //! create_sub_customer, check_user_identity, list_sub_customers.
 
-use super::indirect_partner;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
-use crate::passwords::hash_password;
+use crate::services::customers as services;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::{Extension, Json};
-use pc_domain::customer::{IdentityCheck, IdentityQuery, NewCustomer, NewCustomerInput};
+use pc_domain::customer::{IdentityCheck, IdentityQuery, NewCustomerInput};
 use pc_domain::query::{format_utc, parse_fuzzy, parse_utc_bound, Page};
-use pc_domain::tenancy::{association_target, listing_owner, AssociationType, Principal};
+use pc_domain::tenancy::{AssociationType, Principal};
 use pc_domain::DomainId;
 use pc_storage::{CustomerFilter, CustomerItem};
 use pc_wire::customers::*;
@@ -19,9 +18,7 @@ pub async fn create_sub_customer(
     Extension(principal): Extension<Principal>,
     ApiJson(req): ApiJson<CreateCustomerV2Req>,
 ) -> ApiResult<CreateSubCustomerResponse> {
-    let ctx = principal.require_partner()?;
-    ctx.require_full_scope()?;
-    let new = NewCustomer::parse(NewCustomerInput {
+    let input = NewCustomerInput {
         domain_name: req.domain_name.as_deref(),
         xaccount_type: req.xaccount_type.as_deref(),
         xaccount_id: req.xaccount_id.as_deref(),
@@ -29,16 +26,9 @@ pub async fn create_sub_customer(
         password: req.password.as_deref(),
         cooperation_type: req.cooperation_type.as_deref(),
         is_close_market_ms: req.is_close_market_ms.as_deref(),
-    })?;
-    let (reseller, parent) = indirect_partner(&state.db, &ctx, req.indirect_partner_id.as_deref()).await?;
-    let target = association_target(&ctx, reseller.as_ref(), parent.as_ref())?;
-    let hash = match &new.password {
-        Some(p) => Some(hash_password(p.expose().to_owned()).await?),
-        None => None,
     };
-    let id = state.db.create_customer(&target, &new, hash.as_deref()).await?;
-    tracing::info!(customer = %id, partner = %target, "customer created");
-    Ok(Json(CreateSubCustomerResponse { domain_id: id.to_string(), domain_name: new.domain_name.to_string() }))
+    let (id, name) = services::create_sub_customer(&state.db, &principal, input, req.indirect_partner_id.as_deref()).await?;
+    Ok(Json(CreateSubCustomerResponse { domain_id: id.to_string(), domain_name: name.to_string() }))
 }
 
 pub async fn check_user_identity(
@@ -61,7 +51,7 @@ pub async fn list_sub_customers(
     Extension(principal): Extension<Principal>,
     ApiJson(req): ApiJson<QuerySubCustomerListReq>,
 ) -> ApiResult<ListSubCustomersResponse> {
-    let ctx = principal.require_partner()?;
+    principal.require_partner()?;
     let page = Page::parse(req.offset, req.limit)?;
     let filter = CustomerFilter {
         account_name: parse_fuzzy("account_name", req.account_name.as_deref())?,
@@ -78,9 +68,7 @@ pub async fn list_sub_customers(
             Some(s) => Some(DomainId::parse(s)?),
         },
     };
-    let (reseller, parent) = indirect_partner(&state.db, &ctx, req.indirect_partner_id.as_deref()).await?;
-    let owner = listing_owner(&ctx, reseller.as_ref(), parent.as_ref())?;
-    let (items, count) = state.db.list_customers(&owner, &ctx.scope, &filter, page).await?;
+    let (items, count) = services::list_sub_customers(&state.db, &principal, &filter, page, req.indirect_partner_id.as_deref()).await?;
     Ok(Json(ListSubCustomersResponse { customer_infos: items.into_iter().map(customer_information).collect(), count }))
 }
 

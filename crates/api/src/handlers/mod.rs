@@ -7,6 +7,8 @@ pub mod funds;
 pub mod health;
 pub mod orders;
 pub mod partners;
+pub mod products;
+pub mod ratings;
 pub mod resources;
 
 use pc_domain::money::Money;

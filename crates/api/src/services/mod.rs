@@ -1,8 +1,11 @@
 //! Application services: the orchestration of one operation (principal → domain rules →
 //! storage), shared by the HTTP handlers and the CLI.
 
+pub mod catalog;
 pub mod coupons;
+pub mod customers;
 pub mod funds;
+pub mod keys;
 pub mod orders;
 
 use crate::error::ApiError;

@@ -185,7 +185,7 @@ fn product_of(r: &Resource, period: Period) -> PeriodProduct {
 async fn owned_resource(db: &Db, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Resource, ApiError> {
     match db.find_resource(customer, resource_id, now).await? {
         Some(r) => Ok(r),
-        None => Err(DomainError::of(ErrorCode::ResourceUnavailable).into()),
+        None => Err(DomainError::of(ErrorCode::ResourceNotFound).into()),
     }
 }
 

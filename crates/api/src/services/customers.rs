@@ -1,0 +1,72 @@
+//! Sub-customers (domain.md §2): creation, scoped listing, and the audited reveal of a masked
+//! field (§1).
+
+use crate::error::ApiError;
+use crate::passwords::hash_password;
+use pc_domain::console::SensitiveField;
+use pc_domain::customer::{NewCustomer, NewCustomerInput};
+use pc_domain::query::Page;
+use pc_domain::tenancy::{association_target, listing_owner, Principal};
+use pc_domain::{DomainError, DomainId, DomainName, ErrorCode};
+use pc_storage::{CustomerFilter, CustomerItem, Db};
+
+/// Creates a customer associated with the caller, or (a tier-1) with its named tier-2.
+pub async fn create_sub_customer(
+    db: &Db,
+    principal: &Principal,
+    input: NewCustomerInput<'_>,
+    indirect: Option<&str>,
+) -> Result<(DomainId, DomainName), ApiError> {
+    let ctx = principal.require_partner()?;
+    ctx.require_full_scope()?;
+    let new = NewCustomer::parse(input)?;
+    let (reseller, parent) = crate::handlers::indirect_partner(db, &ctx, indirect).await?;
+    let target = association_target(&ctx, reseller.as_ref(), parent.as_ref())?;
+    let hash = match &new.password {
+        Some(p) => Some(hash_password(p.expose().to_owned()).await?),
+        None => None,
+    };
+    let id = db.create_customer(&target, &new, hash.as_deref()).await?;
+    tracing::info!(customer = %id, partner = %target, "customer created");
+    Ok((id, new.domain_name))
+}
+
+/// One page of the customers the caller may see (its own, or a tier-1's named tier-2's).
+pub async fn list_sub_customers(
+    db: &Db,
+    principal: &Principal,
+    filter: &CustomerFilter,
+    page: Page,
+    indirect: Option<&str>,
+) -> Result<(Vec<CustomerItem>, i64), ApiError> {
+    let ctx = principal.require_partner()?;
+    let (reseller, parent) = crate::handlers::indirect_partner(db, &ctx, indirect).await?;
+    let owner = listing_owner(&ctx, reseller.as_ref(), parent.as_ref())?;
+    Ok(db.list_customers(&owner, &ctx.scope, filter, page).await?)
+}
+
+/// One customer the caller may see, or CBC.99000035.
+pub async fn visible_customer(db: &Db, principal: &Principal, customer_id: &str) -> Result<CustomerItem, ApiError> {
+    let id = DomainId::parse(customer_id).map_err(|_| DomainError::of(ErrorCode::NotYourCustomer))?;
+    let filter = CustomerFilter { customer_id: Some(id), ..Default::default() };
+    let (mut items, _) = list_sub_customers(db, principal, &filter, Page { offset: 0, limit: 1 }, None).await?;
+    items.pop().ok_or_else(|| DomainError::of(ErrorCode::NotYourCustomer).into())
+}
+
+/// The clear value of one masked field of a customer the caller may see; every reveal is
+/// written to the audit trail before the value is returned.
+pub async fn reveal_customer_field(
+    db: &Db,
+    principal: &Principal,
+    actor_login: &str,
+    customer_id: &str,
+    field: SensitiveField,
+) -> Result<Option<String>, ApiError> {
+    let customer = visible_customer(db, principal, customer_id).await?;
+    db.record_reveal(&principal.domain_id, actor_login, &customer.customer_id, field).await?;
+    Ok(match field {
+        SensitiveField::Name => Some(customer.display_name),
+        SensitiveField::Mobile => customer.mobile,
+        SensitiveField::Email => customer.email,
+    })
+}

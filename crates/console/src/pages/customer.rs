@@ -1,0 +1,49 @@
+//! Customer pages: balance, coupons and "my partner".
+
+use super::{show_time, shown, view, PageResult};
+use crate::session::Ctx;
+use axum::extract::State;
+use axum::http::StatusCode;
+use minijinja::context;
+use pc_api::error::ApiError;
+use pc_api::AppState;
+use pc_domain::query::{now_millis, Page};
+use pc_domain::tenancy::AssociationType;
+use pc_storage::CouponFilter;
+
+pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let user = ctx.signed_in()?;
+    let fail = |e: ApiError| {
+        let (status, error) = shown(ctx.lang, e);
+        super::message(&ctx, status, "error.title", Some(error))
+    };
+    let me = user.principal.require_customer().map_err(|e| fail(e.into()))?.clone();
+    let db = &state.db;
+    let balance = db.cash_balance(&me).await.map_err(|e| fail(e.into()))?;
+    let filter = CouponFilter { customer: Some(me.clone()), ..Default::default() };
+    let coupons = db.list_coupons(&filter, Page { offset: 0, limit: 50 }, now_millis()).await.map_err(|e| fail(e.into()))?.0;
+    let standing = db.customer_standing_with(&me, false).await.map_err(|e| fail(e.into()))?;
+    let partner = match &standing {
+        Some(s) => db.find_account(&s.partner_id).await.map_err(|e| fail(e.into()))?.map(|a| {
+            context! {
+                name => a.display_name, account_name => a.domain_name, email => a.email,
+                association => if s.association == AssociationType::Resale { "resale" } else { "consultative" },
+            }
+        }),
+        None => None,
+    };
+    let now = now_millis();
+    Ok(view(
+        &ctx,
+        StatusCode::OK,
+        "customer_home.html",
+        context! {
+            balance => balance.amount.to_string(),
+            coupons => coupons.iter().map(|c| {
+                let status = pc_domain::coupons::effective_coupon_status(c.status, c.expire_at, now);
+                context! { id => c.coupon_id, face => c.face_value.to_string(), balance => c.balance.to_string(), status, expires => show_time(c.expire_at) }
+            }).collect::<Vec<_>>(),
+            partner,
+        },
+    ))
+}

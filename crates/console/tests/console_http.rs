@@ -1,0 +1,393 @@
+//! The web console through real HTTP on a real database (SQLite and PostgreSQL): sign-in,
+//! lockout, CSRF refusal, masking and the reveal audit, allocating funds, exports and the
+//! language switch.
+
+use pc_api::passwords::hash_password_blocking;
+use pc_api::{AppState, KeyVault};
+use pc_domain::funds::TransferKind;
+use pc_domain::money::Money;
+use pc_domain::tenancy::{AccountKind, AssociationType, PartnerKind};
+use pc_domain::{DomainId, DomainName};
+use pc_storage::testing::{TestBackend, TestDb};
+use pc_storage::{Db, NewAccount, TransferCommand};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::StatusCode;
+use std::collections::BTreeMap;
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
+    };
+}
+
+on_both_backends!(
+    sign_in_session_and_sign_out,
+    five_failures_lock_the_login,
+    posts_without_the_csrf_token_are_refused,
+    fields_are_masked_and_each_reveal_is_audited,
+    allocate_moves_money_once_per_confirmation,
+    language_switch_and_translated_errors,
+    exports_are_tasks_with_anonymized_fields,
+);
+
+const PASSWORD: &str = "Console#Pass1";
+
+struct World {
+    base: String,
+    db: Db,
+    http: reqwest::Client,
+    partner: DomainId,
+    partner_login: String,
+    resale_customer: DomainId,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", &DomainId::generate().as_str()[..10])
+}
+
+async fn account(db: &Db, kind: AccountKind, display: &str, email: Option<&str>, mobile: Option<&str>) -> DomainId {
+    db.create_account(&NewAccount {
+        domain_name: DomainName::parse(&unique("acct")).unwrap(),
+        kind,
+        parent_id: None,
+        display_name: display.into(),
+        email: email.map(str::to_owned),
+        mobile: mobile.map(str::to_owned),
+    })
+    .await
+    .unwrap()
+    .domain_id
+}
+
+async fn login_for(db: &Db, id: &DomainId) -> String {
+    let login = unique("login");
+    db.create_login(&login, id, None, &hash_password_blocking(PASSWORD).unwrap()).await.unwrap();
+    login
+}
+
+async fn run<F, Fut>(backend: TestBackend, test: F)
+where
+    F: FnOnce(World) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = TestDb::new(backend).await.expect("test database");
+    let db = t.db.clone();
+    let state = AppState::new(db.clone(), KeyVault::from_key([7; 32]));
+    let app = pc_api::router(state.clone()).merge(pc_console::router(state));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let operator = account(&db, AccountKind::Operator, "Ops", None, None).await;
+    let partner = account(&db, AccountKind::Partner(PartnerKind::SolutionProvider), "Partner Co", Some("p@example.com"), None).await;
+    let resale_customer = account(&db, AccountKind::Customer, "Alpha Retail Ltd.", Some("alpha@example.com"), Some("13812345678")).await;
+    db.associate_customer(&resale_customer, &partner, AssociationType::Resale).await.unwrap();
+    db.transfer(&TransferCommand {
+        kind: TransferKind::TopUp,
+        actor: operator,
+        counterparty: partner.clone(),
+        from_owner: None,
+        to_owner: partner.clone(),
+        amount: Money::from_fen(100_000),
+        idempotency: None,
+    })
+    .await
+    .unwrap();
+    let partner_login = login_for(&db, &partner).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    test(World { base, db, http, partner, partner_login, resale_customer, _server: server }).await;
+    t.cleanup().await;
+}
+
+/// A browser in miniature: a cookie jar and the last page's CSRF token.
+#[derive(Default)]
+struct Browser {
+    cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep(&mut self, resp: &reqwest::Response) {
+        for v in resp.headers().get_all(SET_COOKIE) {
+            let text = v.to_str().unwrap();
+            let (pair, _) = text.split_once(';').unwrap_or((text, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            if val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+    }
+
+    async fn get(&mut self, w: &World, path: &str) -> (StatusCode, String) {
+        let resp = w.http.get(format!("{}{path}", w.base)).header(COOKIE, self.header()).send().await.unwrap();
+        self.keep(&resp);
+        (resp.status(), resp.text().await.unwrap())
+    }
+
+    async fn post(&mut self, w: &World, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+        let resp = w.http.post(format!("{}{path}", w.base)).header(COOKIE, self.header()).form(form).send().await.unwrap();
+        self.keep(&resp);
+        let location = resp.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+        (resp.status(), resp.text().await.unwrap(), location)
+    }
+
+    async fn sign_in(&mut self, w: &World, login: &str, password: &str) -> (StatusCode, String, Option<String>) {
+        let (_, page) = self.get(w, "/console/login").await;
+        let csrf = csrf_of(&page);
+        self.post(w, "/console/login", &[("csrf", &csrf), ("login", login), ("password", password)]).await
+    }
+
+    /// The CSRF token of the session, read from any signed-in page.
+    async fn csrf(&mut self, w: &World) -> String {
+        let (_, page) = self.get(w, "/console/keys").await;
+        csrf_of(&page)
+    }
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("page has a CSRF field") + 19;
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn balance(db: &Db, id: &DomainId) -> i64 {
+    db.cash_balance(id).await.unwrap().amount.fen()
+}
+
+async fn sign_in_session_and_sign_out(w: World) {
+    let mut b = Browser::default();
+    let (status, _, location) = b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/console"));
+    let token = b.cookies.get("pc_session").expect("session cookie").clone();
+
+    // The cookie is HttpOnly and SameSite=Strict; the database holds only a hash of it.
+    let resp = {
+        let mut again = Browser::default();
+        let (_, page) = again.get(&w, "/console/login").await;
+        let csrf = csrf_of(&page);
+        w.http
+            .post(format!("{}/console/login", w.base))
+            .header(COOKIE, again.header())
+            .form(&[("csrf", csrf.as_str()), ("login", w.partner_login.as_str()), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap()
+    };
+    let set: Vec<_> = resp.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let session = set.iter().find(|c| c.starts_with("pc_session=")).unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
+    assert!(w.db.find_session(&token, 0).await.unwrap().is_none(), "the raw token is not a key of the table");
+
+    let (status, page) = b.get(&w, "/console/partner").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("1000.00"), "overview shows the balance");
+    let (status, _) = b.get(&w, "/console").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // A partner cannot open operator or customer pages.
+    let (status, page) = b.get(&w, "/console/operator").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("CBC.0151"));
+
+    let csrf = b.csrf(&w).await;
+    let (status, _, location) = b.post(&w, "/console/logout", &[("csrf", &csrf)]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/login")));
+    b.cookies.insert("pc_session".into(), token);
+    let (status, _) = b.get(&w, "/console/partner").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "a signed-out token no longer opens pages");
+
+    // A wrong password is refused with the credential code and opens nothing.
+    let mut c = Browser::default();
+    let (status, page, _) = c.sign_in(&w, &w.partner_login, "wrong-password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("CBC.0154"));
+    assert!(!c.cookies.contains_key("pc_session"));
+}
+
+async fn five_failures_lock_the_login(w: World) {
+    let mut b = Browser::default();
+    for _ in 0..5 {
+        let (status, _, _) = b.sign_in(&w, &w.partner_login, "nope").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, page, _) = b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "locked even with the right password");
+    assert!(page.contains("CBC.0151"));
+    assert!(!b.cookies.contains_key("pc_session"));
+    // Other logins are not affected.
+    let other = login_for(&w.db, &w.resale_customer).await;
+    let (status, _, _) = Browser::default().sign_in(&w, &other, PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+async fn posts_without_the_csrf_token_are_refused(w: World) {
+    let mut b = Browser::default();
+    b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let customer = w.resale_customer.to_string();
+    let form = |csrf: Option<&'static str>| {
+        let mut f = vec![("target", "customer"), ("direction", "allocate"), ("amount", "10.00")];
+        if let Some(c) = csrf {
+            f.push(("csrf", c));
+        }
+        f
+    };
+    let before = balance(&w.db, &w.resale_customer).await;
+    for csrf in [None, Some("0000"), Some("")] {
+        let mut f = form(csrf);
+        f.push(("target_id", &customer));
+        let (status, page, _) = b.post(&w, "/console/partner/funds/move", &f).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(page.contains("CSRF"));
+    }
+    assert_eq!(balance(&w.db, &w.resale_customer).await, before, "nothing moved");
+
+    // The sign-in form needs its pre-session token too.
+    let resp = w
+        .http
+        .post(format!("{}/console/login", w.base))
+        .form(&[("login", w.partner_login.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+async fn fields_are_masked_and_each_reveal_is_audited(w: World) {
+    let mut b = Browser::default();
+    b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let (status, page) = b.get(&w, "/console/partner/customers").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("138****5678") && page.contains("a***@example.com") && page.contains("A***"));
+    assert!(!page.contains("13812345678") && !page.contains("alpha@example.com") && !page.contains("Alpha Retail"));
+
+    let csrf = b.csrf(&w).await;
+    let path = format!("/console/partner/customers/{}/reveal", w.resale_customer);
+    let (status, page, _) = b.post(&w, &path, &[("csrf", &csrf), ("field", "mobile")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("13812345678"), "the revealed field is shown");
+    assert!(!page.contains("alpha@example.com"), "only that field");
+    let (reveals, total) = w.db.list_reveals(&w.partner, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!((reveals[0].field.as_str(), reveals[0].actor_login.as_str()), ("mobile", w.partner_login.as_str()));
+    let (_, audit) = b.get(&w, "/console/partner/audit").await;
+    assert!(audit.contains(&w.partner_login));
+
+    // Another partner can neither see nor reveal this customer, and leaves no audit row.
+    let other = account(&w.db, AccountKind::Partner(PartnerKind::SolutionProvider), "Other", None, None).await;
+    let other_login = login_for(&w.db, &other).await;
+    let mut o = Browser::default();
+    o.sign_in(&w, &other_login, PASSWORD).await;
+    let csrf = o.csrf(&w).await;
+    let (status, page, _) = o.post(&w, &path, &[("csrf", &csrf), ("field", "email")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("CBC.99000035") && !page.contains("alpha@example.com"));
+    assert_eq!(w.db.list_reveals(&other, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap().1, 0);
+    let (_, page) = o.get(&w, "/console/partner/customers").await;
+    assert!(!page.contains("138****5678"));
+}
+
+async fn allocate_moves_money_once_per_confirmation(w: World) {
+    let mut b = Browser::default();
+    b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let csrf = b.csrf(&w).await;
+    let customer = w.resale_customer.to_string();
+    let ask = [("csrf", csrf.as_str()), ("target", "customer"), ("target_id", &customer), ("direction", "allocate"), ("amount", "12.30")];
+    let (status, page, _) = b.post(&w, "/console/partner/funds/confirm", &ask).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("12.30"));
+    assert_eq!(balance(&w.db, &w.resale_customer).await, 0, "nothing moves before confirmation");
+    let key = {
+        let at = page.find("name=\"idempotency_key\" value=\"").unwrap() + 30;
+        page[at..].split('"').next().unwrap().to_owned()
+    };
+    let mut confirm = ask.to_vec();
+    confirm.push(("idempotency_key", &key));
+    for _ in 0..2 {
+        let (status, _, location) = b.post(&w, "/console/partner/funds/move", &confirm).await;
+        assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/partner/funds?done=allocate")));
+    }
+    assert_eq!(balance(&w.db, &w.resale_customer).await, 1230, "a double submit moves the money once");
+    assert_eq!(balance(&w.db, &w.partner).await, 100_000 - 1230);
+    let (_, page) = b.get(&w, "/console/partner/funds").await;
+    assert!(page.contains("987.70") && page.contains("12.30"));
+
+    // Over the balance: the service's error, in the page, nothing moved.
+    let too_much =
+        [("csrf", csrf.as_str()), ("target", "customer"), ("target_id", &customer), ("direction", "reclaim"), ("amount", "99.00")];
+    let (status, page, _) = b.post(&w, "/console/partner/funds/move", &too_much).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("CBC.99005003"), "{page}");
+    // Bad amounts are refused at the edge.
+    let bad = [("csrf", csrf.as_str()), ("target", "customer"), ("target_id", &customer), ("direction", "allocate"), ("amount", "1.234")];
+    let (status, page, _) = b.post(&w, "/console/partner/funds/confirm", &bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("CBC.0100"));
+    assert_eq!(balance(&w.db, &w.resale_customer).await, 1230);
+    assert!(w.db.ledger_audit().await.unwrap().holds());
+}
+
+async fn language_switch_and_translated_errors(w: World) {
+    let mut b = Browser::default();
+    let (_, page) = b.get(&w, "/console/login").await;
+    assert!(page.contains("lang=\"zh-CN\"") && page.contains("登录"), "Chinese by default");
+    let (status, _) = b.get(&w, "/console/lang/en?next=/console/login").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(b.cookies.get("pc_lang").map(String::as_str), Some("en"));
+    let (_, page) = b.get(&w, "/console/login").await;
+    assert!(page.contains("lang=\"en\"") && page.contains("Sign in") && !page.contains("登录"));
+
+    // The same error in both languages, with the same code.
+    b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let csrf = b.csrf(&w).await;
+    let customer = w.resale_customer.to_string();
+    let form = [("csrf", csrf.as_str()), ("target", "customer"), ("target_id", &customer), ("direction", "reclaim"), ("amount", "5.00")];
+    let (_, en, _) = b.post(&w, "/console/partner/funds/move", &form).await;
+    assert!(en.contains("CBC.99005003") && en.contains("insufficient"), "{en}");
+    b.get(&w, "/console/lang/zh-CN?next=/console").await;
+    let (_, zh, _) = b.post(&w, "/console/partner/funds/move", &form).await;
+    assert!(zh.contains("CBC.99005003") && zh.contains("余额不足"), "{zh}");
+    // An open redirect is not possible through the switch.
+    let resp = w.http.get(format!("{}/console/lang/en?next=//evil.example/", w.base)).send().await.unwrap();
+    assert_eq!(resp.headers().get("location").unwrap(), "/console");
+}
+
+async fn exports_are_tasks_with_anonymized_fields(w: World) {
+    let mut b = Browser::default();
+    b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let csrf = b.csrf(&w).await;
+    let (status, _, location) = b.post(&w, "/console/exports", &[("csrf", &csrf), ("kind", "customers")]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/exports?created=1")));
+    let mut id = None;
+    for _ in 0..50 {
+        let (tasks, _) = w.db.list_exports(&w.partner, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap();
+        if tasks[0].status == "done" {
+            id = Some(tasks[0].export_id.clone());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let id = id.expect("the export finishes");
+    let (_, page) = b.get(&w, "/console/exports").await;
+    assert!(page.contains(&format!("/console/exports/{id}")));
+    let (status, csv) = b.get(&w, &format!("/console/exports/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with("customer_id,"));
+    assert!(csv.contains("A**") && csv.contains("****5678") && csv.contains("***@example.com"), "{csv}");
+    assert!(!csv.contains("Alpha") && !csv.contains("13812345678") && !csv.contains("alpha@"), "{csv}");
+
+    // Another partner cannot download it.
+    let other = account(&w.db, AccountKind::Partner(PartnerKind::SolutionProvider), "Other", None, None).await;
+    let other_login = login_for(&w.db, &other).await;
+    let mut o = Browser::default();
+    o.sign_in(&w, &other_login, PASSWORD).await;
+    let (status, body) = o.get(&w, &format!("/console/exports/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("customer_id,"));
+}
