@@ -238,3 +238,15 @@ def test_partners_cannot_pay_and_customers_see_only_their_orders(sp, buyer, cust
     expect_error(403, FORBIDDEN, pay, sp, order_id)
     expect_error(400, "CBC.99003108", customer.show_customer_order_details, ShowCustomerOrderDetailsRequest(order_id=order_id))
     assert customer.list_customer_orders(ListCustomerOrdersRequest(order_id=order_id)).total_count == 0
+
+
+def test_renewal_inquiry_prices_the_customers_own_resources(sp, buyer):
+    from huaweicloudsdkbss.v2 import ListRenewRateOnPeriodReq, ListRenewRateOnPeriodRequest
+
+    rid = bought(buyer)
+    req = ListRenewRateOnPeriodRequest(body=ListRenewRateOnPeriodReq(resource_ids=[rid, "no-such-resource"], period_type=2, period_num=1))
+    r = buyer.client.list_renew_rate_on_period(req)
+    assert [(i.resource_id, Decimal(str(i.amount))) for i in r.renew_inquiry_results] == [(rid, Decimal("32.20"))]
+    assert [f.error_code for f in r.fail_resource_infos] == [RESOURCE_NOT_FOUND]
+    # Another account's view of the same id: unknown.
+    assert sp.list_renew_rate_on_period(req).fail_resource_infos[0].resource_id == rid

@@ -166,7 +166,8 @@ pub async fn create_purchase(
     Ok(db.create_order(&order, now).await?)
 }
 
-fn product_of(r: &Resource, period: Period) -> PeriodProduct {
+/// The product line a resource is renewed as (its spec and region, for `period`).
+pub fn product_of(r: &Resource, period: Period) -> PeriodProduct {
     PeriodProduct {
         id: r.resource_id.clone(),
         cloud_service_type: r.cloud_service_type.clone(),
@@ -180,6 +181,17 @@ fn product_of(r: &Resource, period: Period) -> PeriodProduct {
         period_num: period.period_num,
         subscription_num: 1,
     }
+}
+
+/// A customer's resource that can still be renewed (not closed, yearly/monthly), as the
+/// product line to price; `None` for anything else (unknown, another's, deleted, on-demand).
+pub async fn renewable_product(db: &Db, customer: &DomainId, resource_id: &str, period: Period) -> Result<Option<PeriodProduct>, ApiError> {
+    let now = db.now().await?;
+    Ok(db
+        .find_resource(customer, resource_id, now)
+        .await?
+        .filter(|r| r.expire_at.is_some() && pc_domain::orders::check_resource_available(r.status).is_ok())
+        .map(|r| product_of(&r, period)))
 }
 
 async fn owned_resource(db: &Db, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Resource, ApiError> {
