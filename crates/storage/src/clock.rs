@@ -9,6 +9,10 @@ use pc_domain::query::{now_millis, EpochMillis};
 use pc_domain::{DomainError, ErrorCode};
 use sqlx::Row;
 
+/// The furthest a sandbox clock may run ahead of the wall clock, in all: 100 years.
+const MAX_OFFSET_MS: i64 = 100 * 366 * 24 * 3600 * 1000;
+const MAX_ADVANCE_MS: i64 = MAX_OFFSET_MS;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClockSettings {
     pub sandbox: bool,
@@ -37,6 +41,10 @@ impl Db {
     pub async fn advance_clock(&self, ms: i64) -> Result<EpochMillis> {
         if ms <= 0 {
             return Err(DomainError::invalid("The clock only moves forward: give a positive duration.").into());
+        }
+        // Keeps every instant far inside the 64-bit range whatever is added to it later.
+        if ms > MAX_ADVANCE_MS || self.clock_settings().await?.offset_ms > MAX_OFFSET_MS - ms {
+            return Err(DomainError::invalid("The sandbox clock moves at most 100 years ahead in all.").into());
         }
         let done = sqlx::query("UPDATE clock_settings SET offset_ms = offset_ms + $1 WHERE id = 1 AND sandbox = 1")
             .bind(ms)

@@ -423,6 +423,7 @@ async fn clock_and_leases(db: Db) {
     let after = db.advance_clock(30 * DAY).await.unwrap();
     assert!(after - before >= 30 * DAY);
     refused(db.advance_clock(-1).await, ErrorCode::InvalidParameter);
+    refused(db.advance_clock(i64::MAX).await, ErrorCode::InvalidParameter);
 
     assert!(db.try_lease("job", "node-a", 1_000, 500).await.unwrap());
     assert!(!db.try_lease("job", "node-b", 1_200, 500).await.unwrap(), "held by node-a");
