@@ -493,6 +493,21 @@ impl Db {
     /// (exists and not deleted, no other open order, renewal within the maximum). An
     /// idempotency key answers the first order for the same request.
     pub async fn create_order(&self, new: &NewOrder, now: EpochMillis) -> Result<OrderCreated> {
+        match self.try_create_order(new, now).await {
+            // A concurrent request with the same key committed first: answer its order.
+            Err(StorageError::Rule(e)) if e.code == ErrorCode::IdempotencyKeyReused && new.idempotency.is_some() => {
+                let claim = new.idempotency.as_ref().expect("checked above");
+                let mut conn = self.pool.acquire().await?;
+                match find_order_key(&mut conn, claim).await? {
+                    Some(order_id) => Ok(OrderCreated { order_id, replayed: true }),
+                    None => Err(StorageError::Rule(e)),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn try_create_order(&self, new: &NewOrder, now: EpochMillis) -> Result<OrderCreated> {
         if new.lines.is_empty() {
             return Err(DomainError::invalid("An order needs at least one line.").into());
         }

@@ -476,6 +476,21 @@ async fn orders_are_scoped(db: Db) {
     let first = db.create_order(&keyed, now).await.unwrap();
     let again = db.create_order(&keyed, now).await.unwrap();
     assert_eq!((again.order_id.as_str(), again.replayed), (first.order_id.as_str(), true));
-    let other_request = NewOrder { idempotency: Some(pc_storage::IdempotencyClaim { request_hash: "h2".into(), ..claim }), ..keyed };
+    let other_request =
+        NewOrder { idempotency: Some(pc_storage::IdempotencyClaim { request_hash: "h2".into(), ..claim.clone() }), ..keyed.clone() };
     refused(db.create_order(&other_request, now).await, ErrorCode::IdempotencyKeyReused);
+    // Retries racing on several nodes: one order, every retry answers it.
+    let raced = NewOrder { idempotency: Some(pc_storage::IdempotencyClaim { key: "k2".into(), ..claim }), ..keyed };
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let (db, o) = (db.clone(), raced.clone());
+            tokio::spawn(async move { db.create_order(&o, now).await.unwrap().order_id })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
 }
