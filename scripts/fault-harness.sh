@@ -8,13 +8,15 @@
 # a free port, and guarantees no server outlives it.
 #
 # Usage (the server binary must already be built):
-#   cargo build -p pcenter && bash scripts/fault-harness.sh [--kills N] [--seconds-between S] [--db sqlite|postgres]
+#   cargo build -p pcenter && bash scripts/fault-harness.sh [--kills N] [--seconds-between S] [--db sqlite|postgres] [--nodes N]
 #
 # Options:
 #   --kills N              SIGKILLs to deliver under load (default 20)
 #   --seconds-between S    mean time between kills, randomized +-40% (default 0.7)
 #   --db sqlite|postgres   a temporary SQLite file (default), or a fresh PostgreSQL
 #                          database on postgres://postgres@127.0.0.1:5432, dropped at exit
+#   --nodes N              server nodes on the one database, each its own process and port;
+#                          requests and kills go to a node picked at random (default 1)
 #   --workers N            concurrent load workers (default 8)
 #   --seed S               random seed of the load and of the kill timing
 #
@@ -37,6 +39,7 @@ KILLS=20
 BETWEEN=0.7
 DB_KIND=sqlite
 WORKERS=8
+NODES=1
 SEED=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -46,6 +49,8 @@ while [[ $# -gt 0 ]]; do
     --seconds-between=*) BETWEEN="${1#*=}"; shift ;;
     --db) DB_KIND="${2:?--db needs a value}"; shift 2 ;;
     --db=*) DB_KIND="${1#*=}"; shift ;;
+    --nodes) NODES="${2:?--nodes needs a value}"; shift 2 ;;
+    --nodes=*) NODES="${1#*=}"; shift ;;
     --workers) WORKERS="${2:?--workers needs a value}"; shift 2 ;;
     --workers=*) WORKERS="${1#*=}"; shift ;;
     --seed) SEED="${2:?--seed needs a value}"; shift 2 ;;
@@ -56,6 +61,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$KILLS" =~ ^[0-9]+$ ]] || { echo "fault-harness: --kills must be a whole number" >&2; exit 2; }
 [[ "$WORKERS" =~ ^[1-9][0-9]*$ ]] || { echo "fault-harness: --workers must be a positive whole number" >&2; exit 2; }
+[[ "$NODES" =~ ^[1-9][0-9]*$ ]] || { echo "fault-harness: --nodes must be a positive whole number" >&2; exit 2; }
 [[ "$BETWEEN" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "fault-harness: --seconds-between must be a number of seconds" >&2; exit 2; }
 case "$DB_KIND" in
   sqlite|postgres) ;;
@@ -110,14 +116,15 @@ cleanup() {
     stop_pid "$driver_pid"
     wait "$driver_pid" 2>/dev/null || true
   fi
-  if [[ -f "$PID_FILE" ]]; then
-    local spid
-    spid="$(cat "$PID_FILE" 2>/dev/null || true)"
+  local pid_file spid
+  for pid_file in "$PID_FILE" "$PID_FILE".*; do
+    [[ -f "$pid_file" ]] || continue
+    spid="$(cat "$pid_file" 2>/dev/null || true)"
     # Only a process that still runs our binary (pids are reused).
     if [[ -n "$spid" && "$(readlink "/proc/$spid/exe" 2>/dev/null || true)" == "$(readlink -f "$BIN")" ]]; then
       kill -9 "$spid" 2>/dev/null || true
     fi
-  fi
+  done
   if [[ -n "$pg_db" ]]; then
     psql "$PG_ADMIN" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$pg_db\" WITH (FORCE)" >/dev/null 2>&1 \
       || echo "fault-harness: could not drop database $pg_db" >&2
@@ -134,9 +141,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 print_log() {
-  echo "----- server log, last 60 lines ($tmp/server.log) -----" >&2
-  tail -n 60 "$tmp/server.log" >&2 || true
-  echo "----- end of server log -----" >&2
+  local log
+  for log in "$tmp/server.log" "$tmp/server.log".node*; do
+    [[ -f "$log" ]] || continue
+    echo "----- server log, last 60 lines ($log) -----" >&2
+    tail -n 60 "$log" >&2 || true
+    echo "----- end of server log -----" >&2
+  done
 }
 
 # Local traffic only: never route the requests through a proxy.
@@ -162,13 +173,19 @@ if ! "$BIN" --db "$DB" seed demo --json >"$tmp/demo.json" 2>"$tmp/seed.log"; the
   exit 1
 fi
 
-PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-
-args=(--bin "$BIN" --db "$DB" --port "$PORT" --demo "$tmp/demo.json" --server-log "$tmp/server.log"
+args=(--bin "$BIN" --db "$DB")
+# Free ports, all held open until every one is chosen, so no two nodes get the same.
+for port in $("$PY" -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' "$NODES"); do
+  args+=(--port "$port")
+done
+args+=(--demo "$tmp/demo.json" --server-log "$tmp/server.log"
   --pid-file "$PID_FILE" --kills "$KILLS" --seconds-between "$BETWEEN" --workers "$WORKERS")
 [[ -n "$SEED" ]] && args+=(--seed "$SEED")
 
-echo "fault-harness: db=$DB_KIND kills=$KILLS seconds-between=$BETWEEN workers=$WORKERS" >&2
+echo "fault-harness: db=$DB_KIND nodes=$NODES kills=$KILLS seconds-between=$BETWEEN workers=$WORKERS" >&2
 set +e
 "$PY" tests/fault/harness.py "${args[@]}" &
 driver_pid=$!

@@ -5,7 +5,8 @@
 #   2. The SDK compatibility suite (official huaweicloudsdkbss in a venv) against a live
 #      server, once on embedded SQLite and once on a fresh PostgreSQL database.
 #   3. Schemathesis against the served OpenAPI document: no request may produce a 5xx.
-#   4. The fault harness: repeated kill -9 under load; nothing lost, nothing doubled.
+#   4. The fault harness: repeated kill -9 under load; nothing lost, nothing doubled (one node on
+#      SQLite, then two nodes on one PostgreSQL database).
 #   5. Web console browser tests in headless Debian Chromium; screenshots to docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,6 +36,9 @@ SCHEMATHESIS_DB="$pg_base/$st_db" bash scripts/schemathesis.sh
 
 echo "== Fault harness: kill -9 the server 20 times under signed money load (SQLite)"
 bash scripts/fault-harness.sh --kills 20
+
+echo "== Fault harness: two server nodes on one PostgreSQL database, hot account, 10 kills"
+bash scripts/fault-harness.sh --db postgres --nodes 2 --kills 10
 
 echo "== Web console in headless Chromium (screenshots in docs/screenshots/)"
 bash scripts/browser-tests.sh

@@ -6,11 +6,13 @@ channel), the virtualenv and a free port. This driver owns the server process fr
 
 1. it starts ``pcenter serve`` and waits for ``/ready``;
 2. load workers send signed allocate (``adjust-amount``) and reclaim requests as the demo
-   solution provider to its two resale customers, each with a fresh ``X-Idempotency-Key``,
+   solution provider to its two resale customers, each with a fresh ``X-Idempotency-Key``
+   (with several ``--port`` options, one server node per port on the same database, each
+   request sent to a node picked at random: the provider's account is hot on all of them),
    and classify every answer: *acked* (200), *refused* (400 CBC.99005003, short balance),
    or *unknown* (the connection broke after the request may have reached the server);
-3. meanwhile the server is killed with SIGKILL every few tenths of a second and restarted on
-   the same port and database;
+3. meanwhile the server (a node picked at random) is killed with SIGKILL every few tenths of a
+   second and restarted on the same port and database;
 4. after the last kill and restart it retries every unknown and every acked request once with
    the same key and body, looks every transfer up in the adjust records, checks that money
    is conserved and matches the requests known to be applied, and runs ``pcenter admin audit``.
@@ -260,8 +262,8 @@ def classify(m, status, text):
 
 
 class Load:
-    def __init__(self, api, partner, customers, run_id, seed):
-        self.api = api
+    def __init__(self, apis, partner, customers, run_id, seed):
+        self.apis = apis
         self.partner = partner
         self.customers = customers
         self.run_id = run_id
@@ -284,7 +286,8 @@ class Load:
         return Movement(key, op, customer, amount, body)
 
     def submit(self, m):
-        return self.api.send(self.partner, "POST", PATH[m.op], m.body, extra_headers={"X-Idempotency-Key": m.key})
+        # Any node: a retry may land on another node than the first attempt.
+        return random.choice(self.apis).send(self.partner, "POST", PATH[m.op], m.body, extra_headers={"X-Idempotency-Key": m.key})
 
     def worker(self, index):
         rng = random.Random("%s/%d" % (self.seed, index))
@@ -366,10 +369,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", required=True)
     ap.add_argument("--db", required=True)
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int, action="append", required=True, help="one server node per --port, all on --db")
     ap.add_argument("--demo", required=True, help="output of 'pcenter seed demo --json'")
-    ap.add_argument("--server-log", required=True)
-    ap.add_argument("--pid-file", required=True, help="where the current server pid is written (for the caller's trap)")
+    ap.add_argument("--server-log", required=True, help="node 0's log; node i writes to this path plus .node<i>")
+    ap.add_argument("--pid-file", required=True, help="where node 0's current pid is written (node i: plus .<i>), for the caller's trap")
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seconds-between", type=float, default=0.7)
     ap.add_argument("--workers", type=int, default=8)
@@ -391,11 +394,22 @@ def main():
             log("demo customers[0..1] are not resale customers of the solution provider: %s" % c)
             return 2
 
-    server = Server(args.bin, args.db, args.port, args.server_log, args.pid_file)
+    servers = [
+        Server(
+            args.bin,
+            args.db,
+            port,
+            args.server_log + (".node%d" % i if i else ""),
+            args.pid_file + (".%d" % i if i else ""),
+        )
+        for i, port in enumerate(args.port)
+    ]
+    server = servers[0]
     api = Api(server.url)
     violations = []
     try:
-        server.start()
+        for s in servers:
+            s.start()
         initial_partner = partner_balance(api, partner)
         initial_customers = [customer_balance(api, c) for c in customers]
         initial_records = int(adjust_records(api, partner, limit=1)["total_count"])
@@ -403,11 +417,11 @@ def main():
             violations.append("initial partner balance %s, expected %s" % (initial_partner, INITIAL_PARTNER_BALANCE))
         total0 = initial_partner + sum(initial_customers)
         log(
-            "seed=%s server=%s partner=%s customers=%s; %d workers, %d kills every ~%.2f s"
-            % (seed, server.url, initial_partner, [str(b) for b in initial_customers], args.workers, args.kills, args.seconds_between)
+            "seed=%s servers=%s partner=%s customers=%s; %d workers, %d kills every ~%.2f s"
+            % (seed, " ".join(s.url for s in servers), initial_partner, [str(b) for b in initial_customers], args.workers, args.kills, args.seconds_between)
         )
 
-        load = Load(api, partner, customers, run_id, seed)
+        load = Load([Api(s.url) for s in servers], partner, customers, run_id, seed)
         threads = [threading.Thread(target=load.worker, args=(i,), daemon=True) for i in range(args.workers)]
         for t in threads:
             t.start()
@@ -415,10 +429,11 @@ def main():
         try:
             for _ in range(args.kills):
                 time.sleep(args.seconds_between * rng.uniform(0.6, 1.4))
-                server.kill()
+                victim = rng.choice(servers)
+                victim.kill()
                 kills += 1
                 time.sleep(rng.choice([0.0, 0.0, 0.05, 0.2]))
-                server.start()
+                victim.start()
         finally:
             load.stop.set()
             for t in threads:
@@ -434,7 +449,7 @@ def main():
         unknown = [m for m in movements if m.outcome == "unknown"]
         log(
             "load done in %.1f s: %d requests, %d acked, %d refused, %d unknown, %d undelivered attempts retried, "
-            "%d bind retries" % (load_seconds, len(movements), len(acked), len(refused), len(unknown), load.unsent_attempts, server.bind_retries)
+            "%d bind retries" % (load_seconds, len(movements), len(acked), len(refused), len(unknown), load.unsent_attempts, sum(s.bind_retries for s in servers))
         )
         reasons = {}
         for m in unknown:
@@ -574,8 +589,9 @@ def main():
                 conserved = False
                 violations.append("customer %d balance %s, expected %s" % (i, final_customers[i], expected))
 
-        # (e) the ledger audit, on a cleanly stopped server.
-        server.stop()
+        # (e) the ledger audit, on cleanly stopped servers.
+        for s in servers:
+            s.stop()
         audit_ok, audit_detail = run_audit(args.bin, args.db)
         if not audit_ok:
             violations.append("admin audit failed: " + audit_detail)
@@ -623,7 +639,8 @@ def main():
         traceback.print_exc()
         return 1
     finally:
-        server.kill()
+        for s in servers:
+            s.kill()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 use crate::vault::KeyVault;
 use pc_domain::tenancy::Principal;
-use pc_storage::Db;
+use pc_storage::{Db, GroupCommit};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -46,16 +46,19 @@ impl KeyCache {
     }
 }
 
-/// Shared by every request: the database, the server key and the resolved-key cache.
+/// Shared by every request: the database, this node's group-commit writer for money
+/// movements, the server key and the resolved-key cache.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
+    pub ledger: GroupCommit,
     pub vault: KeyVault,
     pub keys: KeyCache,
 }
 
 impl AppState {
+    /// Starts the node's group-commit writer: call inside the tokio runtime.
     pub fn new(db: Db, vault: KeyVault) -> Self {
-        AppState { db, vault, keys: KeyCache::default() }
+        AppState { ledger: GroupCommit::start(db.clone()), db, vault, keys: KeyCache::default() }
     }
 }

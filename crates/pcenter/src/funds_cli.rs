@@ -10,7 +10,7 @@ use pc_domain::money::Money;
 use pc_domain::query::{format_utc, Page};
 use pc_domain::tenancy::Principal;
 use pc_domain::DomainId;
-use pc_storage::{AdjustRecordFilter, Db};
+use pc_storage::{AdjustRecordFilter, Db, GroupCommit};
 use serde_json::json;
 
 #[derive(Args)]
@@ -148,16 +148,17 @@ async fn movement(db: &Db, principal: &Principal, direction: Direction, m: MoveA
     let key =
         m.idempotency_key.map(|k| pc_domain::funds::parse_idempotency_key(&k)).transpose().map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let fen = amount.fen().to_string();
+    let ledger = GroupCommit::start(db.clone());
     let outcome = match (&m.customer, &m.reseller) {
         (Some(customer), _) => {
             let op = if direction == Direction::Allocate { "allocate-customer" } else { "reclaim-customer" };
             let claim = svc::claim(principal, key, op, &[customer.as_str(), fen.as_str(), m.indirect_partner.as_deref().unwrap_or("")]);
-            svc::move_customer_funds(db, principal, direction, Some(customer), amount, m.indirect_partner.as_deref(), claim).await
+            svc::move_customer_funds(db, &ledger, principal, direction, Some(customer), amount, m.indirect_partner.as_deref(), claim).await
         }
         (None, Some(reseller)) => {
             let op = if direction == Direction::Allocate { "allocate-reseller" } else { "reclaim-reseller" };
             let claim = svc::claim(principal, key, op, &[reseller.as_str(), fen.as_str()]);
-            svc::move_reseller_funds(db, principal, direction, Some(reseller), amount, claim).await
+            svc::move_reseller_funds(db, &ledger, principal, direction, Some(reseller), amount, claim).await
         }
         (None, None) => unreachable!("clap requires --customer or --reseller"),
     }

@@ -129,7 +129,7 @@ fn customer_from_row(row: &AnyRow) -> Result<CustomerItem> {
 impl Db {
     /// Creates an account of any kind (operator action and demo seed).
     pub async fn create_account(&self, new: &NewAccount) -> Result<Account> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
         ensure_login_name_free(&mut tx, new.domain_name.as_str()).await?;
         let (kind, partner_kind) = new.kind.as_db();
         let id = DomainId::generate();

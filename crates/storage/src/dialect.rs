@@ -52,6 +52,15 @@ impl Backend {
         }
     }
 
+    /// The clause that locks the rows a SELECT returns, in its ORDER BY order. SQLite has
+    /// none and needs none: its write transaction excludes every other writer.
+    pub fn lock_rows_clause(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(" FOR UPDATE"),
+        }
+    }
+
     /// Case-sensitive substring test of `column` against placeholder `param`.
     pub fn contains(self, column: &str, param: &str) -> String {
         match self {

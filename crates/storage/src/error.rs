@@ -13,6 +13,9 @@ pub enum StorageError {
     Config(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The batch a transfer was committed with failed; nothing of it was acknowledged.
+    #[error("group commit: {0}")]
+    GroupCommit(String),
 }
 
 pub type Result<T> = std::result::Result<T, StorageError>;

@@ -10,6 +10,7 @@ mod db;
 pub mod dialect;
 mod error;
 mod funds;
+mod group_commit;
 mod sql;
 pub mod testing;
 
@@ -25,6 +26,7 @@ pub use funds::{
     cash_account_id, AdjustRecord, AdjustRecordFilter, Balance, Entry, EntryFilter, IdempotencyClaim, LedgerAudit, TransferCommand,
     TransferOutcome,
 };
+pub use group_commit::{GroupCommit, MAX_BATCH};
 
 /// `account_type` of the cash balance account.
 pub fn funds_cash_type() -> i64 {

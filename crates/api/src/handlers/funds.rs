@@ -45,6 +45,7 @@ async fn customer_funds(
     let claim = svc::claim(principal, idempotency_key(headers)?, op, &fields);
     let outcome = svc::move_customer_funds(
         &state.db,
+        &state.ledger,
         principal,
         direction,
         req.customer_id.as_deref(),
@@ -67,7 +68,8 @@ async fn reseller_funds(
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
     let claim = svc::claim(principal, idempotency_key(headers)?, op, &[req.indirect_partner_id.as_deref().unwrap_or(""), fen.as_str()]);
-    let outcome = svc::move_reseller_funds(&state.db, principal, direction, req.indirect_partner_id.as_deref(), amount, claim).await?;
+    let outcome =
+        svc::move_reseller_funds(&state.db, &state.ledger, principal, direction, req.indirect_partner_id.as_deref(), amount, claim).await?;
     Ok(outcome.transfer_id().to_owned())
 }
 
@@ -125,7 +127,7 @@ pub async fn operator_top_up(
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
     let claim = svc::claim(&p, idempotency_key(&headers)?, "top-up", &[req.partner_id.as_deref().unwrap_or(""), fen.as_str()]);
-    let outcome = svc::top_up(&state.db, &p, req.partner_id.as_deref(), amount, claim).await?;
+    let outcome = svc::top_up(&state.db, &state.ledger, &p, req.partner_id.as_deref(), amount, claim).await?;
     Ok(Json(TransIdResponse { trans_id: outcome.transfer_id().to_owned() }))
 }
 

@@ -1,4 +1,5 @@
-//! Money movements and balances (domain.md §3).
+//! Money movements and balances (domain.md §3). Movements go through the node's group
+//! commit (`ledger`); reads go to the database.
 
 use super::acting_owner;
 use crate::error::ApiError;
@@ -6,7 +7,7 @@ use pc_domain::funds::{check_fundable_customer, check_reseller_movement, Transfe
 use pc_domain::money::Money;
 use pc_domain::tenancy::{PartnerContext, Principal};
 use pc_domain::{DomainError, DomainId, ErrorCode};
-use pc_storage::{Balance, Db, IdempotencyClaim, TransferCommand, TransferOutcome};
+use pc_storage::{Balance, Db, GroupCommit, IdempotencyClaim, TransferCommand, TransferOutcome};
 use sha2::{Digest, Sha256};
 
 /// Direction of a movement relative to the partner.
@@ -52,6 +53,7 @@ fn parse_customer(raw: Option<&str>) -> Result<DomainId, DomainError> {
 /// `indirect_partner_id`, moving the tier-2's money).
 pub async fn move_customer_funds(
     db: &Db,
+    ledger: &GroupCommit,
     principal: &Principal,
     direction: Direction,
     customer_id: Option<&str>,
@@ -78,12 +80,13 @@ pub async fn move_customer_funds(
         amount,
         idempotency,
     };
-    Ok(db.transfer(&cmd).await?)
+    Ok(ledger.transfer(cmd).await?)
 }
 
 /// Tier-1 ↔ its tier-2.
 pub async fn move_reseller_funds(
     db: &Db,
+    ledger: &GroupCommit,
     principal: &Principal,
     direction: Direction,
     reseller_id: Option<&str>,
@@ -110,12 +113,13 @@ pub async fn move_reseller_funds(
         amount,
         idempotency,
     };
-    Ok(db.transfer(&cmd).await?)
+    Ok(ledger.transfer(cmd).await?)
 }
 
 /// Operator credits a partner's cash account.
 pub async fn top_up(
     db: &Db,
+    ledger: &GroupCommit,
     principal: &Principal,
     partner_id: Option<&str>,
     amount: Money,
@@ -139,7 +143,7 @@ pub async fn top_up(
         amount,
         idempotency,
     };
-    Ok(db.transfer(&cmd).await?)
+    Ok(ledger.transfer(cmd).await?)
 }
 
 /// The partner's own balance, or (tier-1 with `indirect_partner_id`) its tier-2's.
