@@ -353,6 +353,11 @@ async fn language_switch_and_translated_errors(w: World) {
     b.get(&w, "/console/lang/zh-CN?next=/console").await;
     let (_, zh, _) = b.post(&w, "/console/partner/funds/move", &form).await;
     assert!(zh.contains("CBC.99005003") && zh.contains("余额不足"), "{zh}");
+    // Pages are never framed, run no script and are not cached.
+    let resp = w.http.get(format!("{}/console/login", w.base)).send().await.unwrap();
+    let csp = resp.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'none'"), "{csp}");
+    assert_eq!(resp.headers().get("cache-control").unwrap(), "no-store");
     // An open redirect is not possible through the switch.
     let resp = w.http.get(format!("{}/console/lang/en?next=//evil.example/", w.base)).send().await.unwrap();
     assert_eq!(resp.headers().get("location").unwrap(), "/console");

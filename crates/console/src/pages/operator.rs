@@ -61,7 +61,7 @@ pub async fn top_up(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             let key = f.get("idempotency_key").map(str::to_owned);
             let partner = f.get("partner_id").unwrap_or_default();
             let idem = fund_services::claim(&user.principal, key, "console.top_up", &[partner, &amount.to_string()]);
-            fund_services::top_up(&state.db, &user.principal, Some(partner), amount, idem).await.map(|_| ())
+            fund_services::top_up(&state.db, &state.ledger, &user.principal, Some(partner), amount, idem).await.map(|_| ())
         }
         Err(e) => Err(e.into()),
     };

@@ -354,9 +354,9 @@ pub async fn funds_move(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let amount = m.amount.to_string();
     let idem = claim(&user.principal, ctx.form.get("idempotency_key").map(str::to_owned), op, &[dir, &m.target, &amount]);
     let result = if m.to_reseller {
-        move_reseller_funds(&state.db, &user.principal, m.direction, Some(&m.target), m.amount, idem).await
+        move_reseller_funds(&state.db, &state.ledger, &user.principal, m.direction, Some(&m.target), m.amount, idem).await
     } else {
-        move_customer_funds(&state.db, &user.principal, m.direction, Some(&m.target), m.amount, None, idem).await
+        move_customer_funds(&state.db, &state.ledger, &user.principal, m.direction, Some(&m.target), m.amount, None, idem).await
     };
     match result {
         Ok(_) if m.to_reseller => Ok(Redirect::to(&format!("/console/partner/resellers?done={dir}")).into_response()),
