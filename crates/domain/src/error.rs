@@ -49,10 +49,12 @@ pub enum ErrorCode {
     TooManyCoupons,
     /// CBC.99000023 — the coupon's service or product limits go beyond the quota's.
     LimitsExceedQuota,
+    /// CBC.99003170 — a change of spec would scale the resource down.
+    SpecScaleDownRefused,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::InvalidParameter,
         ErrorCode::AccessDenied,
         ErrorCode::InvalidCredential,
@@ -74,6 +76,7 @@ impl ErrorCode {
         ErrorCode::QuotaNotInEffect,
         ErrorCode::TooManyCoupons,
         ErrorCode::LimitsExceedQuota,
+        ErrorCode::SpecScaleDownRefused,
     ];
 
     pub fn code(self) -> &'static str {
@@ -99,6 +102,7 @@ impl ErrorCode {
             ErrorCode::QuotaNotInEffect => "CBC.99000017",
             ErrorCode::TooManyCoupons => "CBC.99000020",
             ErrorCode::LimitsExceedQuota => "CBC.99000023",
+            ErrorCode::SpecScaleDownRefused => "CBC.99003170",
         }
     }
 
@@ -137,6 +141,9 @@ impl ErrorCode {
             ErrorCode::QuotaNotInEffect => "The coupon quota is not in effect yet or has expired.",
             ErrorCode::TooManyCoupons => "Too many coupons in one request: at most 100 customers.",
             ErrorCode::LimitsExceedQuota => "The coupon's service or product limits go beyond the quota's limits.",
+            ErrorCode::SpecScaleDownRefused => {
+                "A change of spec may only scale up (vCPUs, memory, disk size); scaling down is not supported."
+            }
         }
     }
 }

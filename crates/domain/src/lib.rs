@@ -1,6 +1,7 @@
 //! Pure rules of the partner center. No I/O: storage and HTTP call into this crate, never the
 //! reverse.
 
+pub mod catalog;
 pub mod console;
 pub mod coupons;
 pub mod customer;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod funds;
 pub mod ids;
 pub mod money;
+pub mod pricing;
 pub mod query;
 pub mod tenancy;
 

@@ -6,6 +6,8 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use std::time::Duration;
 
+use crate::catalog::PriceBookCache;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// A handle on the database; cheap to clone.
@@ -13,6 +15,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Db {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// Parsed price-book versions by id (versions never change once in effect).
+    pub(crate) price_books: PriceBookCache,
 }
 
 impl Db {
@@ -32,7 +36,7 @@ impl Db {
             .after_connect(move |conn, _| Box::pin(async move { backend.prepare_connection(conn).await }))
             .connect(&backend.connect_url(url))
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, price_books: PriceBookCache::default() })
     }
 
     /// Applies pending migrations. Safe to run from several nodes at once on PostgreSQL

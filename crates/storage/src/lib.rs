@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod catalog;
 mod console;
 mod coupons;
 mod db;
@@ -16,6 +17,7 @@ pub mod testing;
 
 pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
+pub use catalog::{DiscountGrant, PriceBookLoad, PriceBookVersion};
 pub use console::{ConsoleSession, ExportKind, ExportTask, KeyRow, PartnerRow, RevealRow};
 pub use coupons::{
     Coupon, CouponFilter, CouponRecordFilter, CouponRecordRow, NewCoupon, NewQuota, Quota, QuotaFilter, QuotaRecordFilter, QuotaRecordRow,

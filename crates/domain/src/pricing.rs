@@ -1,0 +1,730 @@
+//! Price inquiry (domain.md §5): yearly/monthly, renewal, on-demand and change-of-spec quotes
+//! against a price book, with the customer's partner-granted discounts. Pure functions; the
+//! order flow prices with exactly these.
+//!
+//! Rounding (docs/API-DESIGN.md, "Prices and rounding"):
+//! - yearly/monthly: each product's official amount is `unit price × size × periods ×
+//!   subscriptions`, rounded once to 2 decimals, half away from zero; a discounted amount is
+//!   `official × rate` rounded the same way, and its discount is `official − amount`; totals
+//!   are sums of the rounded product figures.
+//! - on-demand: the same formula with the usage converted to the price's unit, rounded to 6
+//!   decimals (`inquiry_precision` 0) or 10 (`inquiry_precision` 1).
+//! - change of spec: `(new official − old official) × remaining / period`, rounded to 2.
+
+use crate::catalog::{PriceBook, Spec};
+use crate::error::{DomainError, ErrorCode};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// `period_type` 2: months.
+pub const PERIOD_MONTH: i64 = 2;
+/// `period_type` 3: years.
+pub const PERIOD_YEAR: i64 = 3;
+/// `discount_type` of a discount the partner set for its customer (a rate).
+pub const DISCOUNT_TYPE_PARTNER_RATE: i64 = 607;
+/// Decimal places of yearly/monthly amounts.
+pub const MONEY_SCALE: u32 = 2;
+/// The most instances priced in one product line.
+pub const MAX_SUBSCRIPTIONS: i64 = 1000;
+
+/// Rounds `d` to `scale` places, half away from zero — the one rounding rule of pricing.
+pub fn round_price(d: Decimal, scale: u32) -> Decimal {
+    d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// One yearly/monthly product line of an inquiry (`PeriodProductInfo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodProduct {
+    pub id: String,
+    pub cloud_service_type: String,
+    pub resource_type: String,
+    pub resource_spec: String,
+    pub region: String,
+    pub available_zone: Option<String>,
+    pub resource_size: Option<i64>,
+    pub size_measure_id: Option<i64>,
+    pub period_type: i64,
+    pub period_num: i64,
+    pub subscription_num: i64,
+}
+
+/// One on-demand product line (`DemandProductInfo`). `usage_value` is in `usage_measure_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemandProduct {
+    pub id: String,
+    pub cloud_service_type: String,
+    pub resource_type: String,
+    pub resource_spec: String,
+    pub region: String,
+    pub available_zone: Option<String>,
+    pub resource_size: Option<i64>,
+    pub size_measure_id: Option<i64>,
+    pub usage_factor: String,
+    pub usage_value: Decimal,
+    pub usage_measure_id: i64,
+    pub subscription_num: i64,
+}
+
+/// A discount a partner granted one of its customers: `rate` (0 < rate < 1, e.g. 0.85 = 15 %
+/// off) on the listed service types, or on every service when the list is empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerDiscount {
+    pub discount_id: String,
+    pub name: String,
+    pub rate: Decimal,
+    pub service_types: Vec<String>,
+}
+
+impl CustomerDiscount {
+    pub fn applies_to(&self, service_type: &str) -> bool {
+        self.service_types.is_empty() || self.service_types.iter().any(|s| s == service_type)
+    }
+}
+
+/// A discount rate as granted: greater than 0, less than 1, at most 4 decimal places.
+pub fn parse_discount_rate(text: &str) -> Result<Decimal, DomainError> {
+    let bad = || {
+        DomainError::invalid(format!("discount rate must be a decimal greater than 0 and less than 1 with at most 4 places, not {text}."))
+    };
+    let d = Decimal::from_str_exact(text.trim()).map_err(|_| bad())?.normalize();
+    if d <= Decimal::ZERO || d >= Decimal::ONE || d.scale() > 4 {
+        return Err(bad());
+    }
+    Ok(d)
+}
+
+/// One discount option applied to a product line or a whole inquiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscountOption {
+    pub discount_id: String,
+    pub discount_name: String,
+    pub discount_type: i64,
+    pub official_amount: Decimal,
+    pub discount_amount: Decimal,
+    pub amount: Decimal,
+    /// The option with the largest discount (the first of equals); `best_offer` 1.
+    pub best: bool,
+}
+
+/// The price of one product line: official, and after the best applicable discount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodQuote {
+    pub id: String,
+    /// The catalog product priced: `<spec>@<region>`.
+    pub product_id: String,
+    pub service_type: String,
+    pub official_amount: Decimal,
+    pub discount_amount: Decimal,
+    pub amount: Decimal,
+    pub discounts: Vec<DiscountOption>,
+}
+
+/// Product figures inside one whole-inquiry discount option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionLine {
+    pub id: String,
+    pub product_id: String,
+    pub official_amount: Decimal,
+    pub discount_amount: Decimal,
+    pub amount: Decimal,
+}
+
+/// A whole-inquiry option: one discount applied to every product it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InquiryOption {
+    pub total: DiscountOption,
+    pub lines: Vec<OptionLine>,
+}
+
+/// Several product lines priced together (`list_rate_on_period_detail`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodInquiry {
+    pub official_amount: Decimal,
+    pub products: Vec<PeriodQuote>,
+    pub options: Vec<InquiryOption>,
+}
+
+/// The catalog product id of a spec in a region.
+pub fn product_id(spec: &str, region: &str) -> String {
+    format!("{spec}@{region}")
+}
+
+/// The spec a product line names, after checking service type, resource type, region,
+/// zone and size against the book. Returns the spec and the size factor.
+/// What any product line names in the catalog.
+struct LineRef<'a> {
+    id: &'a str,
+    service: &'a str,
+    resource: &'a str,
+    spec: &'a str,
+    region: &'a str,
+    zone: Option<&'a str>,
+    size: Option<i64>,
+    size_measure: Option<i64>,
+}
+
+impl<'a> From<&'a PeriodProduct> for LineRef<'a> {
+    fn from(p: &'a PeriodProduct) -> Self {
+        LineRef {
+            id: &p.id,
+            service: &p.cloud_service_type,
+            resource: &p.resource_type,
+            spec: &p.resource_spec,
+            region: &p.region,
+            zone: p.available_zone.as_deref(),
+            size: p.resource_size,
+            size_measure: p.size_measure_id,
+        }
+    }
+}
+
+impl<'a> From<&'a DemandProduct> for LineRef<'a> {
+    fn from(p: &'a DemandProduct) -> Self {
+        LineRef {
+            id: &p.id,
+            service: &p.cloud_service_type,
+            resource: &p.resource_type,
+            spec: &p.resource_spec,
+            region: &p.region,
+            zone: p.available_zone.as_deref(),
+            size: p.resource_size,
+            size_measure: p.size_measure_id,
+        }
+    }
+}
+
+fn resolve<'b>(book: &'b PriceBook, line: LineRef<'_>) -> Result<(&'b Spec, Decimal), DomainError> {
+    let LineRef { id, service, resource, spec, region, zone, size, size_measure } = line;
+    let bad = |m: String| Err(DomainError::invalid(format!("Product {id}: {m}")));
+    let Some(s) = book.spec(spec) else { return bad(format!("resource_spec '{spec}' is not in the price book.")) };
+    if s.service_type != service {
+        return bad(format!("resource_spec '{spec}' belongs to cloud_service_type {}, not '{service}'.", s.service_type));
+    }
+    if s.resource_type != resource {
+        return bad(format!("resource_spec '{spec}' belongs to resource_type {}, not '{resource}'.", s.resource_type));
+    }
+    let Some(r) = book.region(region) else { return bad(format!("region '{region}' is not offered.")) };
+    if let Some(z) = zone.filter(|z| !z.is_empty()) {
+        if !r.available_zones.iter().any(|a| a == z) {
+            return bad(format!("available_zone '{z}' is not in region {region}."));
+        }
+    }
+    let factor = match s.size {
+        None => Decimal::ONE,
+        Some(rule) => {
+            let Some(n) = size else { return bad(format!("resource_size is required for '{spec}' (in measure {}).", rule.measure_id)) };
+            if let Some(m) = size_measure.filter(|m| *m != rule.measure_id) {
+                return bad(format!("size_measure_id must be {} for '{spec}', not {m}.", rule.measure_id));
+            }
+            if n < rule.min || n > rule.max {
+                return bad(format!("resource_size must be from {} to {} for '{spec}', not {n}.", rule.min, rule.max));
+            }
+            Decimal::from(n)
+        }
+    };
+    Ok((s, factor))
+}
+
+fn check_subscriptions(id: &str, n: i64) -> Result<Decimal, DomainError> {
+    if !(1..=MAX_SUBSCRIPTIONS).contains(&n) {
+        return Err(DomainError::invalid(format!("Product {id}: subscription_num must be from 1 to {MAX_SUBSCRIPTIONS}, not {n}.")));
+    }
+    Ok(Decimal::from(n))
+}
+
+/// Period limits: 1–11 months (`period_type` 2) or 1–3 years (`period_type` 3).
+pub fn check_period(period_type: i64, period_num: i64) -> Result<(), DomainError> {
+    match period_type {
+        PERIOD_MONTH if (1..=11).contains(&period_num) => Ok(()),
+        PERIOD_YEAR if (1..=3).contains(&period_num) => Ok(()),
+        PERIOD_MONTH => Err(DomainError::invalid(format!("period_num must be from 1 to 11 months, not {period_num}."))),
+        PERIOD_YEAR => Err(DomainError::invalid(format!("period_num must be from 1 to 3 years, not {period_num}."))),
+        other => Err(DomainError::invalid(format!("period_type must be 2 (month) or 3 (year), not {other}."))),
+    }
+}
+
+/// Every discount that covers `service_type`, applied to `official` at `scale` places, the
+/// best one marked.
+fn discount_options(service_type: &str, official: Decimal, scale: u32, discounts: &[CustomerDiscount]) -> Vec<DiscountOption> {
+    let mut options: Vec<DiscountOption> = discounts
+        .iter()
+        .filter(|d| d.applies_to(service_type))
+        .map(|d| {
+            let amount = round_price(official * d.rate, scale);
+            DiscountOption {
+                discount_id: d.discount_id.clone(),
+                discount_name: d.name.clone(),
+                discount_type: DISCOUNT_TYPE_PARTNER_RATE,
+                official_amount: official,
+                discount_amount: official - amount,
+                amount,
+                best: false,
+            }
+        })
+        .collect();
+    mark_best(&mut options);
+    options
+}
+
+/// Marks the option with the largest discount, the first of equals.
+fn mark_best(options: &mut [DiscountOption]) {
+    let mut best: Option<usize> = None;
+    for (i, o) in options.iter().enumerate() {
+        if best.is_none_or(|b| o.discount_amount > options[b].discount_amount) {
+            best = Some(i);
+        }
+    }
+    if let Some(b) = best {
+        options[b].best = true;
+    }
+}
+
+fn quote_from(id: &str, product_id: String, service_type: &str, official: Decimal, options: Vec<DiscountOption>) -> PeriodQuote {
+    let best = options.iter().find(|o| o.best);
+    PeriodQuote {
+        id: id.to_owned(),
+        product_id,
+        service_type: service_type.to_owned(),
+        official_amount: official,
+        discount_amount: best.map_or(Decimal::ZERO, |b| b.discount_amount),
+        amount: best.map_or(official, |b| b.amount),
+        discounts: options,
+    }
+}
+
+/// The official yearly/monthly amount of one product line, rounded to 2 places.
+fn period_official<'b>(book: &'b PriceBook, p: &PeriodProduct) -> Result<(Decimal, &'b Spec), DomainError> {
+    check_period(p.period_type, p.period_num)?;
+    let subs = check_subscriptions(&p.id, p.subscription_num)?;
+    let (spec, size) = resolve(book, LineRef::from(p))?;
+    let unit = if p.period_type == PERIOD_YEAR { spec.yearly } else { spec.monthly };
+    let Some(unit) = unit else {
+        return Err(DomainError::invalid(format!("Product {}: '{}' is not sold yearly/monthly.", p.id, spec.code)));
+    };
+    Ok((round_price(unit * size * Decimal::from(p.period_num) * subs, MONEY_SCALE), spec))
+}
+
+/// Prices one yearly/monthly product line for a new subscription.
+pub fn quote_period(book: &PriceBook, p: &PeriodProduct, discounts: &[CustomerDiscount]) -> Result<PeriodQuote, DomainError> {
+    let (official, spec) = period_official(book, p)?;
+    let options = discount_options(&spec.service_type, official, MONEY_SCALE, discounts);
+    Ok(quote_from(&p.id, product_id(&spec.code, &p.region), &spec.service_type, official, options))
+}
+
+/// Prices renewing an existing resource (described as the product line it was bought as)
+/// for a further period: the book in effect at renewal prices it, with the same rules.
+pub fn quote_renewal(book: &PriceBook, resource: &PeriodProduct, discounts: &[CustomerDiscount]) -> Result<PeriodQuote, DomainError> {
+    quote_period(book, resource, discounts)
+}
+
+/// Prices several product lines together; each discount becomes one whole-inquiry option.
+pub fn quote_periods(book: &PriceBook, products: &[PeriodProduct], discounts: &[CustomerDiscount]) -> Result<PeriodInquiry, DomainError> {
+    if products.is_empty() || products.len() > 100 {
+        return Err(DomainError::invalid("product_infos must hold 1 to 100 products."));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for p in products {
+        if p.id.is_empty() || !ids.insert(p.id.as_str()) {
+            return Err(DomainError::invalid(format!("Every product needs an id unique in the request; '{}' is empty or repeated.", p.id)));
+        }
+    }
+    let quotes = products.iter().map(|p| quote_period(book, p, discounts)).collect::<Result<Vec<_>, _>>()?;
+    let official: Decimal = quotes.iter().map(|q| q.official_amount).sum();
+    let mut options: Vec<InquiryOption> = discounts
+        .iter()
+        .filter(|d| quotes.iter().any(|q| d.applies_to(&q.service_type)))
+        .map(|d| {
+            let lines: Vec<OptionLine> = quotes
+                .iter()
+                .map(|q| {
+                    let o = q.discounts.iter().find(|o| o.discount_id == d.discount_id);
+                    OptionLine {
+                        id: q.id.clone(),
+                        product_id: q.product_id.clone(),
+                        official_amount: q.official_amount,
+                        discount_amount: o.map_or(Decimal::ZERO, |o| o.discount_amount),
+                        amount: o.map_or(q.official_amount, |o| o.amount),
+                    }
+                })
+                .collect();
+            let discount: Decimal = lines.iter().map(|l| l.discount_amount).sum();
+            InquiryOption {
+                total: DiscountOption {
+                    discount_id: d.discount_id.clone(),
+                    discount_name: d.name.clone(),
+                    discount_type: DISCOUNT_TYPE_PARTNER_RATE,
+                    official_amount: official,
+                    discount_amount: discount,
+                    amount: official - discount,
+                    best: false,
+                },
+                lines,
+            }
+        })
+        .collect();
+    let mut totals: Vec<DiscountOption> = options.iter().map(|o| o.total.clone()).collect();
+    mark_best(&mut totals);
+    for (o, t) in options.iter_mut().zip(totals) {
+        o.total.best = t.best;
+    }
+    Ok(PeriodInquiry { official_amount: official, products: quotes, options })
+}
+
+/// `inquiry_precision`: 0 → 6 decimal places, 1 → 10.
+pub fn on_demand_scale(inquiry_precision: Option<i64>) -> Result<u32, DomainError> {
+    match inquiry_precision.unwrap_or(0) {
+        0 => Ok(6),
+        1 => Ok(10),
+        other => Err(DomainError::invalid(format!("inquiry_precision must be 0 (6 decimals) or 1 (10 decimals), not {other}."))),
+    }
+}
+
+/// Prices one on-demand product line for `usage_value` of its usage factor, at `scale` places
+/// (see [`on_demand_scale`]).
+pub fn quote_on_demand(
+    book: &PriceBook,
+    p: &DemandProduct,
+    scale: u32,
+    discounts: &[CustomerDiscount],
+) -> Result<PeriodQuote, DomainError> {
+    let subs = check_subscriptions(&p.id, p.subscription_num)?;
+    let (spec, size) = resolve(book, LineRef::from(p))?;
+    let bad = |m: String| Err(DomainError::invalid(format!("Product {}: {m}", p.id)));
+    let Some(price) = spec.on_demand.iter().find(|o| o.usage_type.eq_ignore_ascii_case(&p.usage_factor)) else {
+        let known: Vec<&str> = spec.on_demand.iter().map(|o| o.usage_type.as_str()).collect();
+        return bad(format!("usage_factor '{}' is not priced on demand for '{}'; use one of {known:?}.", p.usage_factor, spec.code));
+    };
+    if p.usage_value < Decimal::ZERO || p.usage_value > Decimal::from(1_000_000_000) {
+        return bad(format!("usage_value must be from 0 to 1000000000, not {}.", p.usage_value));
+    }
+    let Some(usage) = book.convert(p.usage_value, p.usage_measure_id, price.measure_id) else {
+        return bad(format!("usage_measure_id {} cannot be converted to the price's unit {}.", p.usage_measure_id, price.measure_id));
+    };
+    let size = if price.per_size { size } else { Decimal::ONE };
+    let official = price.unit_price.checked_mul(usage).and_then(|v| v.checked_mul(size)).and_then(|v| v.checked_mul(subs));
+    let Some(official) = official else { return bad("the amount is too large.".into()) };
+    let official = round_price(official, scale);
+    let options = discount_options(&spec.service_type, official, scale, discounts);
+    Ok(quote_from(&p.id, product_id(&spec.code, &p.region), &spec.service_type, official, options))
+}
+
+/// A spec (and size, for sized specs) a resource has or would have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecChoice {
+    pub resource_spec: String,
+    pub resource_size: Option<i64>,
+}
+
+/// A change of spec may only scale up: vCPUs, memory and disk size never go down, and the
+/// new spec must be of the same resource type. Refusals name what would shrink.
+pub fn check_spec_change(book: &PriceBook, from: &SpecChoice, to: &SpecChoice) -> Result<(), DomainError> {
+    let find = |c: &SpecChoice| {
+        book.spec(&c.resource_spec)
+            .ok_or_else(|| DomainError::invalid(format!("resource_spec '{}' is not in the price book.", c.resource_spec)))
+    };
+    let (a, b) = (find(from)?, find(to)?);
+    if a.resource_type != b.resource_type {
+        return Err(DomainError::invalid(format!(
+            "A change of spec stays within one resource type: '{}' is {}, '{}' is {}.",
+            a.code, a.resource_type, b.code, b.resource_type
+        )));
+    }
+    if from == to {
+        return Err(DomainError::invalid("The new spec is the same as the current one: nothing to change."));
+    }
+    let mut shrinks = Vec::new();
+    for (what, x, y) in
+        [("vCPUs", a.vcpus, b.vcpus), ("memory (GB)", a.memory_gb, b.memory_gb), ("size", from.resource_size, to.resource_size)]
+    {
+        if let (Some(x), Some(y)) = (x, y) {
+            if y < x {
+                shrinks.push(format!("{what} {x} → {y}"));
+            }
+        }
+    }
+    if !shrinks.is_empty() {
+        return Err(DomainError::new(
+            ErrorCode::SpecScaleDownRefused,
+            format!("{} Refused: {}.", ErrorCode::SpecScaleDownRefused.default_message(), shrinks.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// Prices changing a yearly/monthly resource's spec for the time it has left: the official
+/// difference for its period × `remaining_ms / period_ms`, rounded to 2 places, and the
+/// discounts on that difference. Scale-downs are refused ([`check_spec_change`]), and so is a
+/// change that would lower the price.
+pub fn quote_spec_change(
+    book: &PriceBook,
+    from: &PeriodProduct,
+    to: &SpecChoice,
+    remaining_ms: i64,
+    period_ms: i64,
+    discounts: &[CustomerDiscount],
+) -> Result<PeriodQuote, DomainError> {
+    if period_ms <= 0 || remaining_ms <= 0 || remaining_ms > period_ms {
+        return Err(DomainError::invalid(format!(
+            "The remaining time ({remaining_ms} ms) must be within the period ({period_ms} ms) and above 0."
+        )));
+    }
+    let current = SpecChoice { resource_spec: from.resource_spec.clone(), resource_size: from.resource_size };
+    check_spec_change(book, &current, to)?;
+    let target = PeriodProduct { resource_spec: to.resource_spec.clone(), resource_size: to.resource_size, ..from.clone() };
+    let (old, _) = period_official(book, from)?;
+    let (new, spec) = period_official(book, &target)?;
+    if new < old {
+        return Err(DomainError::new(
+            ErrorCode::SpecScaleDownRefused,
+            format!(
+                "{} '{}' costs less than '{}'.",
+                ErrorCode::SpecScaleDownRefused.default_message(),
+                to.resource_spec,
+                from.resource_spec
+            ),
+        ));
+    }
+    let official = round_price((new - old) * Decimal::from(remaining_ms) / Decimal::from(period_ms), MONEY_SCALE);
+    let options = discount_options(&spec.service_type, official, MONEY_SCALE, discounts);
+    Ok(quote_from(&from.id, product_id(&spec.code, &from.region), &spec.service_type, official, options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::SHIPPED_PRICE_BOOK;
+    use proptest::prelude::*;
+
+    fn book() -> PriceBook {
+        PriceBook::parse(SHIPPED_PRICE_BOOK).unwrap()
+    }
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    fn vm(id: &str, spec: &str, months: i64) -> PeriodProduct {
+        PeriodProduct {
+            id: id.into(),
+            cloud_service_type: "hws.service.type.ec2".into(),
+            resource_type: "hws.resource.type.vm".into(),
+            resource_spec: spec.into(),
+            region: "cn-north-4".into(),
+            available_zone: Some("cn-north-4a".into()),
+            resource_size: None,
+            size_measure_id: None,
+            period_type: PERIOD_MONTH,
+            period_num: months,
+            subscription_num: 1,
+        }
+    }
+
+    fn disk(id: &str, spec: &str, gb: i64, months: i64) -> PeriodProduct {
+        PeriodProduct {
+            cloud_service_type: "hws.service.type.ebs".into(),
+            resource_type: "hws.resource.type.volume".into(),
+            resource_size: Some(gb),
+            size_measure_id: Some(17),
+            ..vm(id, spec, months)
+        }
+    }
+
+    fn discount(id: &str, rate: &str, services: &[&str]) -> CustomerDiscount {
+        CustomerDiscount {
+            discount_id: id.into(),
+            name: format!("{id} {rate}"),
+            rate: d(rate),
+            service_types: services.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_server_and_its_30_gb_disk_for_5_months() {
+        let q = quote_periods(&book(), &[vm("1", "s6.small.1.linux", 5), disk("2", "SAS", 30, 5)], &[]).unwrap();
+        assert_eq!(q.products[0].official_amount, d("161.00")); // 32.20 × 5
+        assert_eq!(q.products[1].official_amount, d("52.50")); // 0.35 × 30 × 5
+        assert_eq!(q.official_amount, d("213.50"));
+        assert!(q.options.is_empty());
+        assert_eq!(q.products[0].amount, q.products[0].official_amount);
+    }
+
+    #[test]
+    fn yearly_uses_the_discounted_yearly_price() {
+        let mut p = vm("1", "s6.small.1.linux", 2);
+        p.period_type = PERIOD_YEAR;
+        assert_eq!(quote_period(&book(), &p, &[]).unwrap().official_amount, d("656.88"));
+    }
+
+    #[test]
+    fn period_limits() {
+        let b = book();
+        assert!(quote_period(&b, &vm("1", "s6.small.1.linux", 11), &[]).is_ok());
+        for (t, n) in [(PERIOD_MONTH, 0), (PERIOD_MONTH, 12), (PERIOD_YEAR, 0), (PERIOD_YEAR, 4), (1, 1), (4, 1)] {
+            let p = PeriodProduct { period_type: t, period_num: n, ..vm("1", "s6.small.1.linux", 1) };
+            assert_eq!(quote_period(&b, &p, &[]).unwrap_err().code, ErrorCode::InvalidParameter, "{t}/{n}");
+        }
+    }
+
+    #[test]
+    fn product_lines_are_checked_against_the_book() {
+        let b = book();
+        let cases = [
+            PeriodProduct { resource_spec: "nope".into(), ..vm("1", "x", 1) },
+            PeriodProduct { cloud_service_type: "hws.service.type.ebs".into(), ..vm("1", "s6.small.1.linux", 1) },
+            PeriodProduct { region: "mars-1".into(), ..vm("1", "s6.small.1.linux", 1) },
+            PeriodProduct { available_zone: Some("cn-south-1a".into()), ..vm("1", "s6.small.1.linux", 1) },
+            PeriodProduct { resource_size: None, ..disk("1", "SAS", 30, 1) },
+            PeriodProduct { resource_size: Some(5), ..disk("1", "SAS", 30, 1) },
+            PeriodProduct { size_measure_id: Some(10), ..disk("1", "SAS", 30, 1) },
+            PeriodProduct { subscription_num: 0, ..vm("1", "s6.small.1.linux", 1) },
+        ];
+        for p in cases {
+            assert_eq!(quote_period(&b, &p, &[]).unwrap_err().code, ErrorCode::InvalidParameter, "{p:?}");
+        }
+        let dup = quote_periods(&b, &[vm("1", "s6.small.1.linux", 1), vm("1", "s6.small.1.linux", 1)], &[]);
+        assert!(dup.is_err());
+        assert!(quote_periods(&b, &[], &[]).is_err());
+    }
+
+    #[test]
+    fn best_offer_is_the_largest_discount() {
+        let discounts = [
+            discount("ecs90", "0.9", &["hws.service.type.ec2"]),
+            discount("all95", "0.95", &[]),
+            discount("rds50", "0.5", &["hws.service.type.rds"]),
+        ];
+        let q = quote_periods(&book(), &[vm("1", "s6.small.1.linux", 5), disk("2", "SAS", 30, 5)], &discounts).unwrap();
+        // rds50 covers nothing here, so it is no option.
+        assert_eq!(q.options.len(), 2);
+        let ecs = &q.options[0];
+        assert_eq!(ecs.total.discount_amount, d("16.10")); // 161.00 × 10 %
+        assert_eq!(ecs.lines[1].discount_amount, Decimal::ZERO);
+        let all = &q.options[1];
+        assert_eq!(all.total.discount_amount, d("10.67")); // 8.05 + (52.50 − round(49.875) = 2.62)
+        assert!(ecs.total.best && !all.total.best);
+        assert_eq!(ecs.total.amount, d("197.40"));
+        // Per product, the disk's best is the all-services discount.
+        assert_eq!(q.products[1].amount, d("49.88"));
+    }
+
+    #[test]
+    fn equal_discounts_prefer_the_first() {
+        let discounts = [discount("a", "0.9", &[]), discount("b", "0.9", &[])];
+        let q = quote_period(&book(), &vm("1", "s6.small.1.linux", 1), &discounts).unwrap();
+        assert!(q.discounts[0].best && !q.discounts[1].best);
+    }
+
+    #[test]
+    fn on_demand_precision() {
+        let b = book();
+        let p = DemandProduct {
+            id: "1".into(),
+            cloud_service_type: "hws.service.type.ebs".into(),
+            resource_type: "hws.resource.type.volume".into(),
+            resource_spec: "SAS".into(),
+            region: "cn-north-4".into(),
+            available_zone: None,
+            resource_size: Some(30),
+            size_measure_id: Some(17),
+            usage_factor: "Duration".into(),
+            usage_value: d("1"),
+            usage_measure_id: 4,
+            subscription_num: 1,
+        };
+        assert_eq!(quote_on_demand(&b, &p, on_demand_scale(None).unwrap(), &[]).unwrap().official_amount, d("0.021"));
+        // 7 minutes at 0.0007 × 30 per hour = 0.00245 per … → 0.00245 exactly
+        let p7 = DemandProduct { usage_value: d("7"), usage_measure_id: 14, ..p.clone() };
+        assert_eq!(quote_on_demand(&b, &p7, 6, &[]).unwrap().official_amount, d("0.00245"));
+        // 1 minute: 0.00035 per minute; 6 places keep it, a third of a minute does not.
+        let third = DemandProduct { usage_value: d("0.333333"), usage_measure_id: 14, ..p.clone() };
+        let six = quote_on_demand(&b, &third, on_demand_scale(Some(0)).unwrap(), &[]).unwrap().official_amount;
+        let ten = quote_on_demand(&b, &third, on_demand_scale(Some(1)).unwrap(), &[]).unwrap().official_amount;
+        assert_eq!(six, d("0.000117"));
+        assert_eq!(ten, d("0.0001166666"));
+        assert!(on_demand_scale(Some(2)).is_err());
+        let wrong = DemandProduct { usage_factor: "upflow".into(), ..p.clone() };
+        assert!(quote_on_demand(&b, &wrong, 6, &[]).is_err());
+        let unit = DemandProduct { usage_measure_id: 17, ..p };
+        assert!(quote_on_demand(&b, &unit, 6, &[]).is_err());
+    }
+
+    #[test]
+    fn spec_changes_only_scale_up() {
+        let b = book();
+        let c = |s: &str, n: Option<i64>| SpecChoice { resource_spec: s.into(), resource_size: n };
+        assert!(check_spec_change(&b, &c("s6.small.1.linux", None), &c("s6.large.2.linux", None)).is_ok());
+        let e = check_spec_change(&b, &c("s6.xlarge.2.linux", None), &c("s6.large.2.linux", None)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::SpecScaleDownRefused);
+        assert!(e.message.contains("vCPUs 4 → 2"), "{}", e.message);
+        assert_eq!(check_spec_change(&b, &c("SAS", Some(40)), &c("SAS", Some(30))).unwrap_err().code, ErrorCode::SpecScaleDownRefused);
+        assert!(check_spec_change(&b, &c("SAS", Some(30)), &c("SSD", Some(40))).is_ok());
+        assert_eq!(check_spec_change(&b, &c("SAS", Some(30)), &c("s6.large.2.linux", None)).unwrap_err().code, ErrorCode::InvalidParameter);
+        assert_eq!(check_spec_change(&b, &c("SAS", Some(30)), &c("SAS", Some(30))).unwrap_err().code, ErrorCode::InvalidParameter);
+    }
+
+    #[test]
+    fn spec_change_is_pro_rata() {
+        let b = book();
+        let from = vm("1", "s6.small.1.linux", 1);
+        let to = SpecChoice { resource_spec: "s6.large.2.linux".into(), resource_size: None };
+        // (133.00 − 32.20) × 10 / 30 = 33.60
+        let q = quote_spec_change(&b, &from, &to, 10, 30, &[discount("a", "0.9", &[])]).unwrap();
+        assert_eq!(q.official_amount, d("33.60"));
+        assert_eq!(q.amount, d("30.24"));
+        assert!(quote_spec_change(&b, &from, &to, 31, 30, &[]).is_err());
+        assert!(quote_spec_change(&b, &from, &to, 0, 30, &[]).is_err());
+        let cheaper = disk("2", "SSD", 30, 1);
+        let e =
+            quote_spec_change(&b, &cheaper, &SpecChoice { resource_spec: "SATA".into(), resource_size: Some(30) }, 1, 2, &[]).unwrap_err();
+        assert_eq!(e.code, ErrorCode::SpecScaleDownRefused);
+    }
+
+    #[test]
+    fn discount_rates() {
+        assert_eq!(parse_discount_rate("0.85").unwrap(), d("0.85"));
+        for bad in ["0", "1", "1.2", "-0.5", "0.12345", "x"] {
+            assert!(parse_discount_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_price(d("2.625"), 2), d("2.63"));
+        assert_eq!(round_price(d("2.624999"), 2), d("2.62"));
+        assert_eq!(round_price(d("0.0000005"), 6), d("0.000001"));
+    }
+
+    proptest! {
+        #[test]
+        fn period_amounts_are_exact_and_consistent(months in 1i64..=11, gb in 10i64..=2000, subs in 1i64..=20, rate in 1u32..=9999) {
+            let b = book();
+            let p = PeriodProduct { subscription_num: subs, ..disk("1", "SSD", gb, months) };
+            let rate = Decimal::new(rate as i64, 4);
+            let q = quote_period(&b, &p, &[CustomerDiscount { discount_id: "r".into(), name: "r".into(), rate, service_types: vec![] }]).unwrap();
+            prop_assert!(q.official_amount.scale() <= 2 && q.amount.scale() <= 2);
+            prop_assert_eq!(q.official_amount, Decimal::from(gb * months * subs));
+            prop_assert_eq!(q.amount + q.discount_amount, q.official_amount);
+            prop_assert!(q.amount > Decimal::ZERO && q.amount <= q.official_amount);
+        }
+
+        #[test]
+        fn more_months_never_cost_less(months in 1i64..=10) {
+            let b = book();
+            let a = quote_period(&b, &vm("1", "s6.large.2.linux", months), &[]).unwrap();
+            let n = quote_period(&b, &vm("1", "s6.large.2.linux", months + 1), &[]).unwrap();
+            prop_assert!(n.official_amount > a.official_amount);
+        }
+
+        #[test]
+        fn on_demand_amounts_keep_their_scale(hours in 0u32..100_000, precision in 0i64..=1) {
+            let scale = on_demand_scale(Some(precision)).unwrap();
+            let p = DemandProduct {
+                id: "1".into(), cloud_service_type: "hws.service.type.ec2".into(), resource_type: "hws.resource.type.vm".into(),
+                resource_spec: "s6.small.1.linux".into(), region: "cn-south-1".into(), available_zone: None, resource_size: None,
+                size_measure_id: None, usage_factor: "Duration".into(), usage_value: Decimal::new(hours as i64, 2), usage_measure_id: 4, subscription_num: 1,
+            };
+            let q = quote_on_demand(&book(), &p, scale, &[]).unwrap();
+            prop_assert!(q.official_amount.scale() <= scale);
+            prop_assert_eq!(q.official_amount, round_price(d("0.09") * Decimal::new(hours as i64, 2), scale));
+        }
+    }
+}
