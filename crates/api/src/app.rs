@@ -2,7 +2,7 @@
 //! request ids and tracing around everything.
 
 use crate::auth::require_signature;
-use crate::handlers::{coupons, customers, echo, funds, health, partners};
+use crate::handlers::{coupons, customers, echo, funds, health, partners, products, ratings};
 use crate::state::AppState;
 use axum::http::{HeaderName, Request};
 use axum::middleware::from_fn_with_state;
@@ -43,6 +43,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/promotions/benefits/coupons", get(coupons::list_sub_customer_coupons))
         .route("/v2/operator/coupon-quotas", post(coupons::operator_grant_quota))
         .route("/v2/operator/coupon-quotas/status", post(coupons::operator_set_quota_status))
+        .route("/v2/products/service-types", get(products::list_service_types))
+        .route("/v2/products/resource-types", get(products::list_resource_types))
+        .route("/v2/products/service-resources", get(products::list_service_resources))
+        .route("/v2/products/resource-specs-query", post(products::list_resource_specs))
+        .route("/v2/products/usage-types", get(products::list_usage_types))
+        .route("/v2/bases/measurements", get(products::list_measure_units))
+        .route("/v2/bases/conversions", get(products::list_conversions))
+        .route("/v2/bills/ratings/period-resources/subscribe-rate", post(ratings::list_rate_on_period_detail))
+        .route("/v2/bills/ratings/period-resources/renew-rate", post(ratings::list_renew_rate_on_period))
+        .route("/v2/bills/ratings/on-demand-resources", post(ratings::list_on_demand_resource_ratings))
+        .route("/v2/bills/ratings/change-spec-rate", post(ratings::change_spec_rate))
+        .route("/v2/partners/customer-discounts", post(products::grant_customer_discount).get(products::list_customer_discounts))
+        .route("/v2/partners/customer-discounts/revoke", post(products::revoke_customer_discount))
+        .route("/v2/operator/price-books", post(products::operator_load_price_book))
         .route_layer(from_fn_with_state(state.clone(), require_signature));
 
     Router::new()

@@ -5,6 +5,8 @@
 //! Request fields are all optional on the wire; the ones listed as `required` are those the
 //! server refuses (400 CBC.0100) when absent.
 
+mod products;
+
 use axum::Json;
 use serde_json::{json, Map, Value};
 
@@ -21,7 +23,7 @@ pub async fn document() -> Json<Value> {
 /// The whole document.
 pub fn build() -> Value {
     let mut paths = Map::new();
-    for op in operations() {
+    for op in operations().into_iter().chain(products::operations()) {
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = op.render();
     }
@@ -41,6 +43,8 @@ pub fn build() -> Value {
             {"name": "partners", "description": "Tier-2 resellers of a tier-1 distributor."},
             {"name": "funds", "description": "Cash accounts, movements and records."},
             {"name": "coupons", "description": "Coupon quotas, coupons and their records."},
+            {"name": "products", "description": "The catalog of the price book in effect."},
+            {"name": "ratings", "description": "Price inquiry and partner-granted customer discounts."},
             {"name": "operator", "description": "Product extensions for the platform operator."},
         ],
         "paths": Value::Object(paths),
@@ -1334,5 +1338,5 @@ fn schemas() -> Value {
             ),
         ),
     ];
-    Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    Value::Object(entries.into_iter().chain(products::schemas()).map(|(k, v)| (k.to_owned(), v)).collect())
 }

@@ -51,10 +51,12 @@ pub enum ErrorCode {
     LimitsExceedQuota,
     /// CBC.99003170 — a change of spec would scale the resource down.
     SpecScaleDownRefused,
+    /// CBC.99003016 — the resource has expired and been deleted, or does not exist.
+    ResourceNotFound,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::InvalidParameter,
         ErrorCode::AccessDenied,
         ErrorCode::InvalidCredential,
@@ -77,6 +79,7 @@ impl ErrorCode {
         ErrorCode::TooManyCoupons,
         ErrorCode::LimitsExceedQuota,
         ErrorCode::SpecScaleDownRefused,
+        ErrorCode::ResourceNotFound,
     ];
 
     pub fn code(self) -> &'static str {
@@ -103,6 +106,7 @@ impl ErrorCode {
             ErrorCode::TooManyCoupons => "CBC.99000020",
             ErrorCode::LimitsExceedQuota => "CBC.99000023",
             ErrorCode::SpecScaleDownRefused => "CBC.99003170",
+            ErrorCode::ResourceNotFound => "CBC.99003016",
         }
     }
 
@@ -141,6 +145,7 @@ impl ErrorCode {
             ErrorCode::QuotaNotInEffect => "The coupon quota is not in effect yet or has expired.",
             ErrorCode::TooManyCoupons => "Too many coupons in one request: at most 100 customers.",
             ErrorCode::LimitsExceedQuota => "The coupon's service or product limits go beyond the quota's limits.",
+            ErrorCode::ResourceNotFound => "The resource has expired and been deleted, or does not exist.",
             ErrorCode::SpecScaleDownRefused => {
                 "A change of spec may only scale up (vCPUs, memory, disk size); scaling down is not supported."
             }

@@ -92,6 +92,24 @@ pub fn parse_discount_rate(text: &str) -> Result<Decimal, DomainError> {
     Ok(d)
 }
 
+/// May the partner grant this customer a discount? Only its own customers (of either
+/// association type), and a scoped member only those it manages.
+pub fn check_discount_customer(
+    ctx: &crate::tenancy::PartnerContext,
+    standing: Option<&crate::funds::CustomerStanding>,
+) -> Result<(), DomainError> {
+    let standing = match standing {
+        Some(s) if s.partner_id == ctx.partner_id => s,
+        _ => return Err(DomainError::of(ErrorCode::NotYourCustomer)),
+    };
+    if let crate::tenancy::CustomerScope::ManagedBy(member) = &ctx.scope {
+        if !standing.managers.contains(member) {
+            return Err(DomainError::of(ErrorCode::NotYourCustomer));
+        }
+    }
+    Ok(())
+}
+
 /// One discount option applied to a product line or a whole inquiry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscountOption {
@@ -240,6 +258,13 @@ pub fn check_period(period_type: i64, period_num: i64) -> Result<(), DomainError
         PERIOD_YEAR => Err(DomainError::invalid(format!("period_num must be from 1 to 3 years, not {period_num}."))),
         other => Err(DomainError::invalid(format!("period_type must be 2 (month) or 3 (year), not {other}."))),
     }
+}
+
+/// The length of a period for pro-rata figures: a month is 30 days, a year 365 days.
+pub fn period_length_ms(period_type: i64, period_num: i64) -> Result<i64, DomainError> {
+    check_period(period_type, period_num)?;
+    let days = if period_type == PERIOD_YEAR { 365 } else { 30 };
+    Ok(period_num * days * 86_400_000)
 }
 
 /// Every discount that covers `service_type`, applied to `official` at `scale` places, the
@@ -676,6 +701,29 @@ mod tests {
         let e =
             quote_spec_change(&b, &cheaper, &SpecChoice { resource_spec: "SATA".into(), resource_size: Some(30) }, 1, 2, &[]).unwrap_err();
         assert_eq!(e.code, ErrorCode::SpecScaleDownRefused);
+    }
+
+    #[test]
+    fn discounts_only_for_own_customers() {
+        use crate::funds::CustomerStanding;
+        use crate::tenancy::{AssociationType, CustomerScope, PartnerContext, PartnerKind};
+        use crate::DomainId;
+        let me =
+            PartnerContext { partner_id: DomainId::generate(), kind: PartnerKind::SolutionProvider, scope: CustomerScope::AllOfPartner };
+        let mine = CustomerStanding { partner_id: me.partner_id.clone(), association: AssociationType::Consultative, managers: vec![] };
+        assert!(check_discount_customer(&me, Some(&mine)).is_ok());
+        let theirs = CustomerStanding { partner_id: DomainId::generate(), ..mine.clone() };
+        assert_eq!(check_discount_customer(&me, Some(&theirs)).unwrap_err().code, ErrorCode::NotYourCustomer);
+        assert_eq!(check_discount_customer(&me, None).unwrap_err().code, ErrorCode::NotYourCustomer);
+        let member = PartnerContext { scope: CustomerScope::ManagedBy("m1".into()), ..me.clone() };
+        assert_eq!(check_discount_customer(&member, Some(&mine)).unwrap_err().code, ErrorCode::NotYourCustomer);
+    }
+
+    #[test]
+    fn period_lengths() {
+        assert_eq!(period_length_ms(PERIOD_MONTH, 2).unwrap(), 60 * 86_400_000);
+        assert_eq!(period_length_ms(PERIOD_YEAR, 1).unwrap(), 365 * 86_400_000);
+        assert!(period_length_ms(PERIOD_MONTH, 12).is_err());
     }
 
     #[test]

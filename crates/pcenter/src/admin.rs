@@ -25,6 +25,11 @@ impl From<PartnerKindArg> for PartnerKind {
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
+    /// Load or list price-book versions.
+    PriceBook {
+        #[command(subcommand)]
+        action: crate::price_cli::PriceBookCommand,
+    },
     /// Create a partner account with an access key and console login.
     CreatePartner {
         #[arg(long, value_enum)]
@@ -117,6 +122,7 @@ fn id(s: &str) -> anyhow::Result<DomainId> {
 
 pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
     match cmd {
+        AdminCommand::PriceBook { action } => crate::price_cli::run_price_book(p.db, "operator-cli", action).await?,
         AdminCommand::CreatePartner { kind, name, display_name, email, parent } => {
             let kind = PartnerKind::from(kind);
             let parent = parent.as_deref().map(id).transpose()?;

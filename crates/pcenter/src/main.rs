@@ -5,6 +5,7 @@ mod bench;
 mod config;
 mod coupons_cli;
 mod funds_cli;
+mod price_cli;
 mod provision;
 mod seed;
 
@@ -57,6 +58,8 @@ enum Command {
     Coupons(coupons_cli::CouponsArgs),
     /// A partner's money: balances, allocate, reclaim, records.
     Funds(funds_cli::FundsArgs),
+    /// Price inquiries against the price book in effect.
+    Price(price_cli::PriceArgs),
     /// Measure throughput and latency (seeds its own data into an empty database).
     Bench {
         #[command(subcommand)]
@@ -131,8 +134,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Funds(args) => funds_cli::run(&db, args).await?,
         Command::Coupons(args) => coupons_cli::run(&db, args).await?,
+        Command::Price(args) => price_cli::run(&db, args).await?,
         Command::Serve { demo } => {
             if demo {
+                seed::ensure_price_book(&db, "seed").await?;
                 if db.count_accounts().await? == 0 {
                     let d = seed::seed_demo(&provisioner).await?;
                     print_demo(&d, Some(&settings.listen));

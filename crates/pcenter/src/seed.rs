@@ -33,10 +33,20 @@ fn email(name: &str) -> Option<String> {
     Some(format!("{name}@example.com"))
 }
 
+/// Loads the shipped price book when no version is loaded yet.
+pub async fn ensure_price_book(db: &pc_storage::Db, loaded_by: &str) -> anyhow::Result<()> {
+    if db.price_book_versions().await?.is_empty() {
+        let book = pc_domain::catalog::PriceBook::parse(pc_domain::catalog::SHIPPED_PRICE_BOOK)?;
+        db.load_price_book(&book, loaded_by).await?;
+    }
+    Ok(())
+}
+
 pub async fn seed_demo(p: &Provisioner<'_>) -> anyhow::Result<Demo> {
     if p.db.count_accounts().await? > 0 {
         anyhow::bail!("the database is not empty; the demo is seeded only into an empty database");
     }
+    ensure_price_book(p.db, "seed").await?;
     let partner = |kind| AccountKind::Partner(kind);
     let operator = p.create_account("demo-operator", AccountKind::Operator, None, "Cloud Operations", email("demo-operator")).await?;
     let distributor = p

@@ -7,5 +7,7 @@ pub mod customers;
 pub mod error;
 pub mod funds;
 pub mod partners;
+pub mod products;
+pub mod ratings;
 
 pub use error::ErrorBody;

@@ -6,6 +6,8 @@ pub mod echo;
 pub mod funds;
 pub mod health;
 pub mod partners;
+pub mod products;
+pub mod ratings;
 
 use pc_domain::money::Money;
 use pc_domain::tenancy::PartnerContext;

@@ -1,6 +1,7 @@
 //! Application services: the orchestration of one operation (principal → domain rules →
 //! storage), shared by the HTTP handlers and the CLI.
 
+pub mod catalog;
 pub mod coupons;
 pub mod customers;
 pub mod funds;
