@@ -14,6 +14,11 @@ use pc_domain::pricing::{quote_period, PeriodProduct, PERIOD_MONTH, PERIOD_YEAR}
 use pc_domain::query::now_millis;
 use pc_domain::DomainError;
 
+/// Amounts of a quote, always with two decimals (quotes are rounded to fen by the rules).
+fn yuan(d: rust_decimal::Decimal) -> String {
+    format!("{d:.2}")
+}
+
 fn specs(book: &PriceBook) -> Vec<Value> {
     book.specs()
         .map(|s| {
@@ -82,9 +87,9 @@ pub async fn calculator(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         match priced {
             Ok(q) => {
                 quote = Some(context! {
-                    product => q.product_id, official => q.official_amount.to_string(),
-                    discount => q.discount_amount.to_string(), amount => q.amount.to_string(),
-                    options => q.discounts.iter().map(|o| context! { name => o.discount_name, amount => o.amount.to_string(), best => o.best }).collect::<Vec<_>>(),
+                    product => q.product_id, official => yuan(q.official_amount),
+                    discount => yuan(q.discount_amount), amount => yuan(q.amount),
+                    options => q.discounts.iter().map(|o| context! { name => o.discount_name, amount => yuan(o.amount), best => o.best }).collect::<Vec<_>>(),
                 })
             }
             Err(e) => {
