@@ -8,6 +8,7 @@ pub mod exports;
 pub mod keys;
 pub mod operator;
 pub mod partner;
+pub mod prices;
 
 use crate::i18n::{error_text, tr, Lang};
 use crate::render;
@@ -46,6 +47,7 @@ fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
                 item("/console/partner/customers", "nav.customers"),
                 item("/console/partner/funds", "nav.funds"),
                 item("/console/partner/coupons", "nav.coupons"),
+                item("/console/partner/prices", "nav.prices"),
             ];
             if pk == PartnerKind::Distributor {
                 v.push(item("/console/partner/resellers", "nav.resellers"));
@@ -58,7 +60,11 @@ fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
             v
         }
         Some(AccountKind::Customer) => vec![item("/console/customer", "nav.my_account"), item("/console/keys", "nav.keys")],
-        Some(AccountKind::Operator) => vec![item("/console/operator", "nav.partners"), item("/console/keys", "nav.keys")],
+        Some(AccountKind::Operator) => vec![
+            item("/console/operator", "nav.partners"),
+            item("/console/operator/price-book", "nav.price_book"),
+            item("/console/keys", "nav.keys"),
+        ],
         None => Vec::new(),
     }
 }
