@@ -2,11 +2,11 @@
 //! request ids and tracing around everything.
 
 use crate::auth::require_signature;
-use crate::handlers::{coupons, customers, echo, funds, health, partners, products, ratings};
+use crate::handlers::{coupons, customers, echo, funds, health, orders, partners, products, ratings, resources};
 use crate::state::AppState;
 use axum::http::{HeaderName, Request};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -43,6 +43,29 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/promotions/benefits/coupons", get(coupons::list_sub_customer_coupons))
         .route("/v2/operator/coupon-quotas", post(coupons::operator_grant_quota))
         .route("/v2/operator/coupon-quotas/status", post(coupons::operator_set_quota_status))
+        .route("/v2/orders/customer-orders", get(orders::list_customer_orders).post(orders::create_customer_order))
+        .route("/v2/partners/sub-customers/orders", post(orders::create_customer_order))
+        .route("/v2/orders/customer-orders/details/{order_id}", get(orders::show_customer_order_details))
+        .route("/v3/orders/customer-orders/pay", post(orders::pay_orders))
+        .route("/v2/orders/customer-orders/cancel", put(orders::cancel_customer_order))
+        .route("/v2/orders/customer-orders/order-coupons", get(orders::list_order_coupons_by_order_id))
+        .route("/v2/orders/customer-orders/order-discounts", get(orders::list_order_discounts))
+        .route("/v2/orders/customer-orders/refund-orders", get(orders::show_refund_order_details))
+        .route(
+            "/v2/orders/customer-orders/authorization",
+            post(orders::grant_order_authorization).delete(orders::revoke_order_authorization),
+        )
+        .route("/v2/orders/subscriptions/resources/change", post(orders::change_resource_spec))
+        .route("/v2/operator/clock", post(orders::operator_advance_clock))
+        .route("/v2/orders/suscriptions/resources/query", post(resources::list_pay_per_use_customer_resources))
+        .route("/v2/orders/subscriptions/resources/renew", post(resources::renewal_resources))
+        .route("/v2/orders/subscriptions/resources/unsubscribe", post(resources::cancel_resources_subscription))
+        .route(
+            "/v2/orders/subscriptions/resources/autorenew/{resource_id}",
+            post(resources::auto_renewal_resources).delete(resources::cancel_auto_renewal_resources),
+        )
+        .route("/v2/orders/subscriptions/resources/renew/config", post(resources::set_resources_renew_config))
+        .route("/v2/orders/subscriptions/resources/to-on-demand", post(resources::update_period_to_on_demand))
         .route("/v2/products/service-types", get(products::list_service_types))
         .route("/v2/products/resource-types", get(products::list_resource_types))
         .route("/v2/products/service-resources", get(products::list_service_resources))

@@ -10,6 +10,8 @@ mod products;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+mod orders;
+
 const UTC_TIME: &str = "UTC time `yyyy-MM-ddTHH:mm:ssZ`, e.g. `2019-05-06T08:05:01Z`.";
 const CST_DATE: &str = "Date `YYYY-MM-DD` in UTC+8, inclusive.";
 const AMOUNT_IN: &str = "Exact decimal amount in yuan: greater than 0, at most 2 decimal places, at most 10^12.";
@@ -43,6 +45,8 @@ pub fn build() -> Value {
             {"name": "partners", "description": "Tier-2 resellers of a tier-1 distributor."},
             {"name": "funds", "description": "Cash accounts, movements and records."},
             {"name": "coupons", "description": "Coupon quotas, coupons and their records."},
+            {"name": "orders", "description": "Orders, payment and refunds."},
+            {"name": "resources", "description": "Yearly/monthly resources: renewal, unsubscription, auto-renewal."},
             {"name": "products", "description": "The catalog of the price book in effect."},
             {"name": "ratings", "description": "Price inquiry and partner-granted customer discounts."},
             {"name": "operator", "description": "Product extensions for the platform operator."},
@@ -169,6 +173,9 @@ impl Operation {
             "tags": [self.tag],
         });
         let mut parameters = Vec::new();
+        for name in self.path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
+            parameters.push(json!({"name": name, "in": "path", "required": true, "schema": string()}));
+        }
         if self.access == Access::SignedIdempotent {
             parameters.push(json!({"$ref": "#/components/parameters/IdempotencyKey"}));
         }
@@ -234,6 +241,12 @@ fn q_required(name: &'static str, schema: Value) -> (&'static str, Value, bool) 
 }
 
 fn operations() -> Vec<Operation> {
+    let mut all = first_operations();
+    all.extend(orders::operations());
+    all
+}
+
+fn first_operations() -> Vec<Operation> {
     use Access::*;
     vec![
         // ---- probes
@@ -1338,5 +1351,5 @@ fn schemas() -> Value {
             ),
         ),
     ];
-    Value::Object(entries.into_iter().chain(products::schemas()).map(|(k, v)| (k.to_owned(), v)).collect())
+    Value::Object(entries.into_iter().chain(products::schemas()).chain(orders::schemas()).map(|(k, v)| (k.to_owned(), v)).collect())
 }

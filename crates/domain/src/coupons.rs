@@ -34,6 +34,8 @@ pub mod coupon_record {
     pub const MANUAL_RECLAIM: i64 = 2;
     pub const UNBIND_RECLAIM: i64 = 3;
     pub const EXPIRY_RECLAIM: i64 = 4;
+    /// The coupon part of an unsubscription refund, back to the coupon.
+    pub const REFUND: i64 = 5;
 }
 
 /// Quota record kinds (`operation_type` of QuotaRecord).

@@ -49,6 +49,24 @@ pub enum ErrorCode {
     TooManyCoupons,
     /// CBC.99000023 — the coupon's service or product limits go beyond the quota's.
     LimitsExceedQuota,
+    /// CBC.99003100 — the resource is in one of the customer's orders pending payment.
+    ResourceInPendingOrder,
+    /// CBC.99003144 — the resource has an order in progress.
+    ResourceOrderInProgress,
+    /// CBC.99003154 — bought duration plus renewal exceeds the maximum.
+    RenewalBeyondMaximum,
+    /// CBC.99003108 — the order does not exist or is not the caller's.
+    OrderNotFound,
+    /// CBC.99003109 — the order's status does not allow the operation.
+    OrderStatusForbids,
+    /// CBC.99003110 — the customer has not authorized its partner to order for it.
+    NoOrderAuthorization,
+    /// CBC.99003111 — marketplace products cannot be ordered on a customer's behalf.
+    MarketplaceNotOnBehalf,
+    /// CBC.99003112 — a coupon cannot pay this order.
+    CouponNotApplicable,
+    /// CBC.99003113 — a discount cannot apply to this order.
+    DiscountNotApplicable,
     /// CBC.99003170 — a change of spec would scale the resource down.
     SpecScaleDownRefused,
     /// CBC.99003016 — the resource has expired and been deleted, or does not exist.
@@ -56,7 +74,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::InvalidParameter,
         ErrorCode::AccessDenied,
         ErrorCode::InvalidCredential,
@@ -78,6 +96,15 @@ impl ErrorCode {
         ErrorCode::QuotaNotInEffect,
         ErrorCode::TooManyCoupons,
         ErrorCode::LimitsExceedQuota,
+        ErrorCode::ResourceInPendingOrder,
+        ErrorCode::ResourceOrderInProgress,
+        ErrorCode::RenewalBeyondMaximum,
+        ErrorCode::OrderNotFound,
+        ErrorCode::OrderStatusForbids,
+        ErrorCode::NoOrderAuthorization,
+        ErrorCode::MarketplaceNotOnBehalf,
+        ErrorCode::CouponNotApplicable,
+        ErrorCode::DiscountNotApplicable,
         ErrorCode::SpecScaleDownRefused,
         ErrorCode::ResourceNotFound,
     ];
@@ -105,6 +132,15 @@ impl ErrorCode {
             ErrorCode::QuotaNotInEffect => "CBC.99000017",
             ErrorCode::TooManyCoupons => "CBC.99000020",
             ErrorCode::LimitsExceedQuota => "CBC.99000023",
+            ErrorCode::ResourceInPendingOrder => "CBC.99003100",
+            ErrorCode::ResourceOrderInProgress => "CBC.99003144",
+            ErrorCode::RenewalBeyondMaximum => "CBC.99003154",
+            ErrorCode::OrderNotFound => "CBC.99003108",
+            ErrorCode::OrderStatusForbids => "CBC.99003109",
+            ErrorCode::NoOrderAuthorization => "CBC.99003110",
+            ErrorCode::MarketplaceNotOnBehalf => "CBC.99003111",
+            ErrorCode::CouponNotApplicable => "CBC.99003112",
+            ErrorCode::DiscountNotApplicable => "CBC.99003113",
             ErrorCode::SpecScaleDownRefused => "CBC.99003170",
             ErrorCode::ResourceNotFound => "CBC.99003016",
         }
@@ -113,7 +149,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::InvalidCredential => 401,
-            ErrorCode::AccessDenied => 403,
+            ErrorCode::AccessDenied | ErrorCode::NoOrderAuthorization | ErrorCode::MarketplaceNotOnBehalf => 403,
             ErrorCode::Internal => 500,
             _ => 400,
         }
@@ -145,6 +181,15 @@ impl ErrorCode {
             ErrorCode::QuotaNotInEffect => "The coupon quota is not in effect yet or has expired.",
             ErrorCode::TooManyCoupons => "Too many coupons in one request: at most 100 customers.",
             ErrorCode::LimitsExceedQuota => "The coupon's service or product limits go beyond the quota's limits.",
+            ErrorCode::ResourceInPendingOrder => "The resource is in an order pending payment; pay or cancel that order first.",
+            ErrorCode::ResourceOrderInProgress => "The resource has an order in progress; wait until it completes.",
+            ErrorCode::RenewalBeyondMaximum => "The bought duration plus the renewal exceeds the maximum of 5 years.",
+            ErrorCode::OrderNotFound => "The order does not exist.",
+            ErrorCode::OrderStatusForbids => "The order's status does not allow this operation.",
+            ErrorCode::NoOrderAuthorization => "The customer has not authorized you to place orders on its behalf.",
+            ErrorCode::MarketplaceNotOnBehalf => "Marketplace products cannot be ordered on a customer's behalf.",
+            ErrorCode::CouponNotApplicable => "The coupon cannot pay this order (not yours, not usable, or limited to other services).",
+            ErrorCode::DiscountNotApplicable => "The discount does not apply to this order.",
             ErrorCode::ResourceNotFound => "The resource has expired and been deleted, or does not exist.",
             ErrorCode::SpecScaleDownRefused => {
                 "A change of spec may only scale up (vCPUs, memory, disk size); scaling down is not supported."

@@ -13,6 +13,10 @@ pub enum TransferKind {
     Allocate,
     /// Customer → partner, or tier-2 → tier-1 (回收, BERETRIEVE).
     Reclaim,
+    /// Customer → platform revenue: paying a yearly/monthly order (消费, DEDEUCT).
+    Deduct,
+    /// Platform revenue → customer: the cash part of an unsubscription refund (退款, REFUND).
+    Refund,
 }
 
 impl TransferKind {
@@ -21,11 +25,15 @@ impl TransferKind {
             TransferKind::TopUp => "RECHARGE",
             TransferKind::Allocate => "BEADJUST",
             TransferKind::Reclaim => "BERETRIEVE",
+            TransferKind::Deduct => "DEDEUCT",
+            TransferKind::Refund => "REFUND",
         }
     }
 
     pub fn from_db(s: &str) -> Option<Self> {
-        [TransferKind::TopUp, TransferKind::Allocate, TransferKind::Reclaim].into_iter().find(|k| k.as_db() == s)
+        [TransferKind::TopUp, TransferKind::Allocate, TransferKind::Reclaim, TransferKind::Deduct, TransferKind::Refund]
+            .into_iter()
+            .find(|k| k.as_db() == s)
     }
 
     /// `operation_type` of adjust records.
@@ -34,6 +42,8 @@ impl TransferKind {
             TransferKind::TopUp => "SOURCE_OPERATION_RECHARGE",
             TransferKind::Allocate => "SOURCE_OPERATION_BEADJUST",
             TransferKind::Reclaim => "SOURCE_OPERATION_BERETRIEVE",
+            TransferKind::Deduct => "SOURCE_OPERAIION_DEDEUCT",
+            TransferKind::Refund => "SOURCE_OPERAIION_REFUND",
         }
     }
 
@@ -44,6 +54,8 @@ impl TransferKind {
             TransferKind::TopUp => "SOURCE_OPERAIION_RECHARGE",
             TransferKind::Allocate => "SOURCE_OPERATION_BEADJUST",
             TransferKind::Reclaim => "SOURCE_OPERATION_BERETRIEVE",
+            TransferKind::Deduct => "SOURCE_OPERAIION_DEDEUCT",
+            TransferKind::Refund => "SOURCE_OPERAIION_REFUND",
         }
     }
 }
@@ -75,8 +87,10 @@ pub fn parse_trade_type(s: &str) -> Result<Option<TransferKind>, DomainError> {
         "RECHARGE" => Ok(Some(TransferKind::TopUp)),
         "BEADJUST" => Ok(Some(TransferKind::Allocate)),
         "BERETRIEVE" => Ok(Some(TransferKind::Reclaim)),
+        "DEDEUCT" => Ok(Some(TransferKind::Deduct)),
+        "REFUND" => Ok(Some(TransferKind::Refund)),
         // Documented kinds this product does not produce yet: they filter to nothing.
-        "DEDEUCT" | "REFUND" | "RFROZEN" | "TRANS" | "ADJUST" | "BEUNBIND" | "BONUSCONVERT" | "TRADE_MODE_TRANSFER" | "EXPIRED" => Ok(None),
+        "RFROZEN" | "TRANS" | "ADJUST" | "BEUNBIND" | "BONUSCONVERT" | "TRADE_MODE_TRANSFER" | "EXPIRED" => Ok(None),
         _ => Err(DomainError::invalid(format!("trade_type '{s}' is unknown."))),
     }
 }
@@ -215,7 +229,8 @@ mod tests {
         assert_eq!(AdjustFilter::parse("SOURCE_OPERATION_BEADJUST").unwrap(), AdjustFilter::Kind(TransferKind::Allocate));
         assert!(AdjustFilter::parse("x").is_err());
         assert_eq!(parse_trade_type("BERETRIEVE").unwrap(), Some(TransferKind::Reclaim));
-        assert_eq!(parse_trade_type("REFUND").unwrap(), None);
+        assert_eq!(parse_trade_type("REFUND").unwrap(), Some(TransferKind::Refund));
+        assert_eq!(parse_trade_type("RFROZEN").unwrap(), None);
         assert!(parse_trade_type("NOPE").is_err());
         assert!(parse_balance_type(None, true).is_err());
         assert!(parse_balance_type(None, false).is_ok());

@@ -9,6 +9,7 @@ pub mod error;
 pub mod funds;
 pub mod ids;
 pub mod money;
+pub mod orders;
 pub mod pricing;
 pub mod query;
 pub mod tenancy;

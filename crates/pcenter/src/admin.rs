@@ -105,6 +105,17 @@ pub enum AdminCommand {
     Audit,
     /// Record the expiry of coupons past their expire time (the server also does this every minute).
     SweepCoupons,
+    /// Run the order jobs once (cancel unpaid orders past their window, auto-renew, expire
+    /// resources) at the database's clock; prints what was done as JSON.
+    RunJobs,
+    /// The database clock: mark a sandbox (--sandbox true/false) and advance it (--advance-days),
+    /// which only a sandbox allows.
+    Clock {
+        #[arg(long)]
+        sandbox: Option<bool>,
+        #[arg(long)]
+        advance_days: Option<i64>,
+    },
     /// Make a member the customer manager of one of its partner's customers.
     AssignManager {
         #[arg(long)]
@@ -230,7 +241,8 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             let ledger = p.db.ledger_audit().await?;
             let coupons_broken = p.db.coupon_audit().await?;
             let transfers = p.db.count_transfers().await?;
-            let ok = ledger.holds() && coupons_broken == 0;
+            let orders = p.db.order_audit().await?;
+            let ok = ledger.holds() && coupons_broken == 0 && orders.holds();
             println!(
                 "{}",
                 serde_json::json!({
@@ -242,6 +254,9 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                     "unbalanced_transfers": ledger.unbalanced_transfers,
                     "negative_accounts": ledger.negative_accounts,
                     "broken_quotas_or_coupons": coupons_broken,
+                    "misbooked_orders": orders.misbooked_orders,
+                    "refunds_beyond_paid": orders.refunds_beyond_paid,
+                    "unpaid_resources": orders.unpaid_resources,
                 })
             );
             if !ok {
@@ -251,6 +266,28 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::SweepCoupons => {
             let n = p.db.sweep_expired_coupons(pc_domain::query::now_millis()).await?;
             println!("{n} expired coupons recorded");
+        }
+        AdminCommand::RunJobs => {
+            let node = format!("admin-{}", std::process::id());
+            let r = pc_api::services::orders::run_jobs(p.db, &node).await.map_err(pc_api::error::ApiError::into_anyhow)?;
+            println!(
+                "{}",
+                serde_json::json!({"cancelled_orders": r.cancelled_orders, "renewal_orders": r.renewal_orders, "renewals_paid": r.renewals_paid,
+                                   "converted_to_on_demand": r.converted_to_on_demand, "deleted_resources": r.deleted_resources})
+            );
+        }
+        AdminCommand::Clock { sandbox, advance_days } => {
+            if let Some(s) = sandbox {
+                p.db.set_sandbox(s).await?;
+            }
+            if let Some(days) = advance_days {
+                p.db.advance_clock(days.saturating_mul(86_400_000)).await.map_err(|e| pc_api::error::ApiError::from(e).into_anyhow())?;
+            }
+            let c = p.db.clock_settings().await?;
+            println!(
+                "{}",
+                serde_json::json!({"sandbox": c.sandbox, "offset_seconds": c.offset_ms / 1000, "now": pc_domain::query::format_utc(p.db.now().await?)})
+            );
         }
         AdminCommand::AssignManager { partner, customer, member } => {
             p.db.assign_customer_manager(&id(&partner)?, &id(&customer)?, &member).await?;

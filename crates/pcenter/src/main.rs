@@ -5,8 +5,10 @@ mod bench;
 mod config;
 mod coupons_cli;
 mod funds_cli;
+mod orders_cli;
 mod price_cli;
 mod provision;
+mod resources_cli;
 mod seed;
 
 use clap::{Parser, Subcommand};
@@ -58,6 +60,10 @@ enum Command {
     Coupons(coupons_cli::CouponsArgs),
     /// A partner's money: balances, allocate, reclaim, records.
     Funds(funds_cli::FundsArgs),
+    /// Orders: list, show, create, pay, cancel, authorize the partner.
+    Orders(orders_cli::OrdersArgs),
+    /// A customer's yearly/monthly resources: list, renew, unsubscribe, auto-renew.
+    Resources(resources_cli::ResourcesArgs),
     /// Price inquiries against the price book in effect.
     Price(price_cli::PriceArgs),
     /// Measure throughput and latency (seeds its own data into an empty database).
@@ -134,6 +140,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Funds(args) => funds_cli::run(&db, args).await?,
         Command::Coupons(args) => coupons_cli::run(&db, args).await?,
+        Command::Orders(args) => orders_cli::run(&db, args).await?,
+        Command::Resources(args) => resources_cli::run(&db, args).await?,
         Command::Price(args) => price_cli::run(&db, args).await?,
         Command::Serve { demo } => {
             if demo {
@@ -168,12 +176,33 @@ async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
             }
         }
     });
+    spawn_order_jobs(db.clone());
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "serving the Open API and the web console");
     let state = AppState::new(db, vault);
     let app = pc_api::router(state.clone()).merge(pc_console::router(state));
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
+}
+
+/// How often the order jobs run (unpaid orders, auto-renewals, expiries).
+const ORDER_JOBS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The time-driven order lifecycle: each job runs under a lease in the database, so with
+/// several nodes one runs it at a time.
+fn spawn_order_jobs(db: Db) {
+    let node = format!("node-{}", pc_domain::DomainId::generate());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(ORDER_JOBS_EVERY);
+        loop {
+            tick.tick().await;
+            match pc_api::services::orders::run_jobs(&db, &node).await {
+                Ok(r) if r == Default::default() => {}
+                Ok(r) => tracing::info!(report = ?r, "order jobs ran"),
+                Err(e) => tracing::warn!(error = ?e, "order jobs failed; retrying next round"),
+            }
+        }
+    });
 }
 
 async fn shutdown() {

@@ -178,15 +178,21 @@ impl Db {
 
     /// The oldest operator account, the default actor of CLI top-ups.
     pub async fn first_operator(&self) -> Result<Option<DomainId>> {
-        let id: Option<String> =
-            sqlx::query_scalar("SELECT domain_id FROM accounts WHERE kind = 'operator' ORDER BY created_at, domain_id LIMIT 1")
-                .fetch_optional(&self.pool)
-                .await?;
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT domain_id FROM accounts WHERE kind = 'operator' AND domain_id <> $1 ORDER BY created_at, domain_id LIMIT 1",
+        )
+        .bind(pc_domain::orders::PLATFORM_REVENUE_ID)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(id.map(DomainId::from_trusted))
     }
 
+    /// Accounts people created (the platform's revenue account does not count).
     pub async fn count_accounts(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE domain_id <> $1")
+            .bind(pc_domain::orders::PLATFORM_REVENUE_ID)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// The tier-1 parent of `reseller_id` if it is a tier-2 reseller, else `None`.

@@ -178,10 +178,11 @@ fn quota_from_row(r: &AnyRow) -> Result<Quota> {
     })
 }
 
-const COUPON_COLUMNS: &str = "c.coupon_id, c.quota_id, c.issuer_id, c.customer_id, c.coupon_type, c.face_value_fen, c.balance_fen, \
+pub(crate) const COUPON_COLUMNS: &str =
+    "c.coupon_id, c.quota_id, c.issuer_id, c.customer_id, c.coupon_type, c.face_value_fen, c.balance_fen, \
     c.status, c.effective_at, c.expire_at, c.limits, c.created_at";
 
-fn coupon_from_row(r: &AnyRow) -> Result<Coupon> {
+pub(crate) fn coupon_from_row(r: &AnyRow) -> Result<Coupon> {
     Ok(Coupon {
         coupon_id: r.try_get("coupon_id")?,
         quota_id: r.try_get("quota_id")?,
@@ -230,7 +231,7 @@ fn effective_coupon_status_sql(now: &str) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_coupon_record(
+pub(crate) async fn insert_coupon_record(
     conn: &mut AnyConnection,
     kind: i64,
     issuer: &str,

@@ -552,3 +552,63 @@ fn kind_from_row(r: &AnyRow) -> Result<TransferKind> {
     let k: String = r.try_get("kind")?;
     TransferKind::from_db(&k).ok_or_else(|| StorageError::Corrupt(format!("transfer kind {k}")))
 }
+
+/// One order movement inside the caller's transaction: `from_owner`'s cash to `to_owner`'s
+/// (a payment to the platform's revenue account, or a refund back), with the same guarded
+/// debit, id-ordered locking and journal entries as `Db::transfer`. Short → CBC.99005003.
+pub(crate) async fn journal_order_movement(
+    conn: &mut AnyConnection,
+    kind: TransferKind,
+    customer: &DomainId,
+    from_owner: &DomainId,
+    to_owner: &DomainId,
+    amount: Money,
+    order_id: &str,
+    now: EpochMillis,
+) -> Result<String> {
+    let (from, to) = (cash_account_id(from_owner), cash_account_id(to_owner));
+    let mut moves = [(from.as_str(), -amount.fen()), (to.as_str(), amount.fen())];
+    moves.sort_by(|a, b| a.0.cmp(b.0));
+    let transfer_id = new_id();
+    let mut entries = Vec::with_capacity(2);
+    for (account, delta) in moves {
+        match apply_delta(conn, account, delta).await? {
+            Some((balance, version)) => entries.push((account, delta, balance, version)),
+            None if delta < 0 => return Err(DomainError::of(ErrorCode::InsufficientBalance).into()),
+            None => return Err(StorageError::Corrupt(format!("cash account {account} is missing"))),
+        }
+    }
+    let counterparty = if customer == from_owner { to_owner } else { from_owner };
+    sqlx::query(
+        "INSERT INTO fund_transfers (transfer_id, kind, actor_id, counterparty_id, from_account, to_account, amount_fen, currency, \
+         created_at, order_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&transfer_id)
+    .bind(kind.as_db())
+    .bind(customer.as_str())
+    .bind(counterparty.as_str())
+    .bind(&from)
+    .bind(&to)
+    .bind(amount.fen())
+    .bind(CURRENCY)
+    .bind(now)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    for (account, delta, balance, version) in entries {
+        sqlx::query(
+            "INSERT INTO journal_entries (entry_id, transfer_id, account_id, delta_fen, balance_after_fen, account_version, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(&transfer_id)
+        .bind(account)
+        .bind(delta)
+        .bind(balance)
+        .bind(version)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(transfer_id)
+}

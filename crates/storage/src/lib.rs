@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod catalog;
+mod clock;
 mod console;
 mod coupons;
 mod db;
@@ -12,12 +13,14 @@ pub mod dialect;
 mod error;
 mod funds;
 mod group_commit;
+mod orders;
 mod sql;
 pub mod testing;
 
 pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
 pub use catalog::{DiscountGrant, PriceBookLoad, PriceBookVersion};
+pub use clock::ClockSettings;
 pub use console::{ConsoleSession, ExportKind, ExportTask, KeyRow, PartnerRow, RevealRow};
 pub use coupons::{
     Coupon, CouponFilter, CouponRecordFilter, CouponRecordRow, NewCoupon, NewQuota, Quota, QuotaFilter, QuotaRecordFilter, QuotaRecordRow,
@@ -29,6 +32,10 @@ pub use funds::{
     TransferOutcome,
 };
 pub use group_commit::{GroupCommit, MAX_BATCH};
+pub use orders::{
+    DueRenewal, ExpirySweep, NewOrder, NewOrderLine, Order, OrderAudit, OrderCreated, OrderFilter, OrderLine, Payment, RefundItem,
+    Resource, ResourceFilter, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,
+};
 
 /// `account_type` of the cash balance account.
 pub fn funds_cash_type() -> i64 {

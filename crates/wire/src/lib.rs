@@ -6,8 +6,10 @@ pub mod coupons;
 pub mod customers;
 pub mod error;
 pub mod funds;
+pub mod orders;
 pub mod partners;
 pub mod products;
 pub mod ratings;
+pub mod resources;
 
 pub use error::ErrorBody;

@@ -17,7 +17,7 @@ use pc_wire::funds::*;
 
 pub const IDEMPOTENCY_HEADER: &str = "x-idempotency-key";
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     match headers.get(IDEMPOTENCY_HEADER) {
         None => Ok(None),
         Some(v) => {

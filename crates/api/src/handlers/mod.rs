@@ -5,9 +5,11 @@ pub mod customers;
 pub mod echo;
 pub mod funds;
 pub mod health;
+pub mod orders;
 pub mod partners;
 pub mod products;
 pub mod ratings;
+pub mod resources;
 
 use pc_domain::money::Money;
 use pc_domain::tenancy::PartnerContext;

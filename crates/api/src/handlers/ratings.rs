@@ -105,10 +105,18 @@ pub async fn list_rate_on_period_detail(
     }))
 }
 
-/// The yearly/monthly product line an existing resource was bought as. Resources come with
-/// orders; until a resource store exists every id is unknown.
-fn renewable_resource(_resource_id: &str) -> Option<PeriodProduct> {
-    None
+/// The yearly/monthly product line a caller's renewable resource is priced as; only
+/// customers own resources, so for other callers every id is unknown.
+async fn renewable_resource(
+    state: &AppState,
+    p: &Principal,
+    resource_id: &str,
+    period: pc_domain::orders::Period,
+) -> Result<Option<PeriodProduct>, crate::error::ApiError> {
+    match p.require_customer() {
+        Ok(me) => crate::services::orders::renewable_product(&state.db, me, resource_id, period).await,
+        Err(_) => Ok(None),
+    }
 }
 
 /// `list_renew_rate_on_period`: unknown resources are reported one by one in
@@ -131,7 +139,8 @@ pub async fn list_renew_rate_on_period(
     let discounts = discounts_for(&state.db, &p).await?;
     let (mut results, mut failures, mut quotes) = (Vec::new(), Vec::new(), Vec::new());
     for id in ids {
-        match renewable_resource(&id) {
+        let period = pc_domain::orders::Period { period_type, period_num };
+        match renewable_resource(&state, &p, &id, period).await? {
             None => failures.push(FailResourceInfo {
                 error_code: ErrorCode::ResourceNotFound.code().to_owned(),
                 error_msg: ErrorCode::ResourceNotFound.default_message().to_owned(),

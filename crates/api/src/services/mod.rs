@@ -6,6 +6,7 @@ pub mod coupons;
 pub mod customers;
 pub mod funds;
 pub mod keys;
+pub mod orders;
 
 use crate::error::ApiError;
 use pc_domain::tenancy::{listing_owner, PartnerContext};

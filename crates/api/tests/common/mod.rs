@@ -67,6 +67,8 @@ pub fn signed(
     let url = format!("{}{}", server.base, path_and_query);
     let mut req = match method {
         "GET" => http.get(url),
+        "PUT" => http.put(url).body(body.to_vec()),
+        "DELETE" => http.delete(url).body(body.to_vec()),
         _ => http.post(url).body(body.to_vec()),
     };
     for (k, v) in headers {

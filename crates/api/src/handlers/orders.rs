@@ -1,0 +1,450 @@
+//! Orders and payment of the Open API, and the order-creation extensions.
+
+use super::funds::idempotency_key;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::services::funds::claim;
+use crate::services::orders::{self as svc, OrderParty, ProductChoice};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::{Extension, Json};
+use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
+use pc_domain::orders::{check_order_customer, plan_payment, OrderStatus, OrderType, PaymentRequest, Period};
+use pc_domain::pricing::{PeriodProduct, SpecChoice};
+use pc_domain::query::{format_utc, parse_utc, Page};
+use pc_domain::tenancy::{AccountKind, Principal};
+use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_storage::{Order, OrderFilter, OrderLine};
+use pc_wire::funds::json_decimal;
+use pc_wire::orders::*;
+
+fn dec(m: Money) -> pc_wire::funds::JsonDecimal {
+    json_decimal(m.to_string())
+}
+
+fn instant(field: &str, v: Option<&str>) -> Result<Option<i64>, DomainError> {
+    match v {
+        None | Some("") => Ok(None),
+        Some(s) => parse_utc(field, s).map(Some),
+    }
+}
+
+fn required<'a>(field: &str, v: Option<&'a str>) -> Result<&'a str, DomainError> {
+    v.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid(format!("{field} is required.")))
+}
+
+fn amount_info(coupon: Money, discount: Money) -> AmountInfo {
+    AmountInfo {
+        discounts: if discount > Money::ZERO {
+            vec![DiscountItem { discount_type: "607".into(), discount_amount: dec(discount) }]
+        } else {
+            Vec::new()
+        },
+        flexipurchase_coupon_amount: dec(Money::ZERO),
+        coupon_amount: dec(coupon),
+        stored_card_amount: dec(Money::ZERO),
+        commission_amount: dec(Money::ZERO),
+        consumed_amount: dec(Money::ZERO),
+    }
+}
+
+fn order_view(o: &Order) -> CustomerOrder {
+    // Before payment the order shows its offered discount; after, what was used.
+    let paid = o.status == OrderStatus::Completed && o.order_type != OrderType::Unsubscribe;
+    let discount = if paid { o.used_discount } else { o.discount };
+    CustomerOrder {
+        order_id: o.order_id.clone(),
+        customer_id: o.customer_id.to_string(),
+        service_type_code: o.service_type_code.clone(),
+        service_type_name: o.service_type_code.clone(),
+        source_type: o.source_type,
+        status: o.status.code(),
+        order_type: o.order_type.code(),
+        amount_after_discount: dec(Money::from_fen(o.official.fen() - discount.fen())),
+        official_amount: dec(o.official),
+        measure_id: MEASURE_YUAN,
+        create_time: format_utc(o.created_at),
+        payment_time: o.paid_at.map(format_utc),
+        currency: CURRENCY.into(),
+        amount_info: amount_info(o.paid_coupon, discount),
+        user_name: o.placed_by.clone(),
+        pending_payment_end_time: (o.status == OrderStatus::PendingPayment).then(|| o.payment_deadline.map(format_utc)).flatten(),
+    }
+}
+
+fn line_view(order_id: &str, l: &OrderLine) -> OrderLineItem {
+    OrderLineItem {
+        order_line_item_id: l.line_id.clone(),
+        order_id: order_id.to_owned(),
+        service_type_code: l.cloud_service_type.clone(),
+        service_type_name: l.cloud_service_type.clone(),
+        product_id: l.product_id.clone(),
+        product_spec_desc: l.resource_spec.clone(),
+        period_type: l.period.map(|p| p.period_type),
+        period_num: l.period.map(|p| p.period_num),
+        effective_time: l.term_start.map(format_utc),
+        expire_time: l.term_end.map(format_utc),
+        subscription_num: l.subscription_num,
+        amount_after_discount: dec(l.amount),
+        official_amount: dec(l.official),
+        amount_info: amount_info(Money::ZERO, Money::from_fen(l.official.fen() - l.amount.fen())),
+        currency: CURRENCY.into(),
+        category_code: l.resource_type.clone(),
+        commercial_resource: l.resource_type.clone(),
+    }
+}
+
+/// An order the caller may see: its own (customer), or one of its customers' (partner, a
+/// tier-1 through `indirect_partner_id`). Others answer CBC.99003108 as if absent.
+async fn visible_order(state: &AppState, p: &Principal, order_id: &str, indirect: Option<&str>) -> Result<Order, ApiError> {
+    let order = state.db.find_order(order_id).await?.ok_or(ApiError::code(ErrorCode::OrderNotFound))?;
+    let visible = match p.kind {
+        AccountKind::Customer => order.customer_id == p.domain_id,
+        AccountKind::Partner(_) => {
+            let ctx = p.require_partner()?;
+            let owner = crate::services::acting_owner(&state.db, &ctx, indirect).await?;
+            let standing = state.db.customer_standing(&order.customer_id).await?;
+            order.partner_id.as_ref() == Some(&owner)
+                && standing.is_some_and(|s| match &ctx.scope {
+                    pc_domain::tenancy::CustomerScope::ManagedBy(m) => s.managers.contains(m),
+                    pc_domain::tenancy::CustomerScope::AllOfPartner => true,
+                })
+        }
+        AccountKind::Operator => return Err(DomainError::denied().into()),
+    };
+    if visible {
+        Ok(order)
+    } else {
+        Err(ApiError::code(ErrorCode::OrderNotFound))
+    }
+}
+
+pub async fn list_customer_orders(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<ListCustomerOrdersQuery>,
+) -> ApiResult<ListCustomerOrdersResponse> {
+    let page = Page::parse(q.offset, q.limit)?;
+    let mut f = OrderFilter::default();
+    match q.method.as_deref() {
+        None | Some("") | Some("oneself") => {}
+        // Orders paid for enterprise sub-accounts: this product has none.
+        Some("sub_customer") => f.matches_nothing = true,
+        Some(other) => return Err(DomainError::invalid(format!("method '{other}' is unknown: use oneself or sub_customer.")).into()),
+    }
+    match p.kind {
+        AccountKind::Customer => f.customer = Some(p.domain_id.clone()),
+        AccountKind::Partner(_) => {
+            let ctx = p.require_partner()?;
+            let owner = crate::services::acting_owner(&state.db, &ctx, q.indirect_partner_id.as_deref()).await?;
+            f.partner = Some((owner, ctx.scope.clone()));
+            if let Some(c) = q.customer_id.as_deref().filter(|s| !s.is_empty()) {
+                match DomainId::parse(c) {
+                    Ok(id) => f.customer = Some(id),
+                    Err(_) => f.matches_nothing = true,
+                }
+            }
+        }
+        AccountKind::Operator => return Err(DomainError::denied().into()),
+    }
+    f.order_id = q.order_id.filter(|s| !s.is_empty());
+    if let Some(code) = q.status {
+        match OrderStatus::parse_filter(code)? {
+            Some(s) => f.status = Some(s),
+            None => f.matches_nothing = true,
+        }
+    }
+    if let Some(t) = q.order_type.as_deref().filter(|s| !s.is_empty()) {
+        match OrderType::parse_filter(t)? {
+            Some(t) => f.order_type = Some(t),
+            None => f.matches_nothing = true,
+        }
+    }
+    f.service_type_code = q.service_type_code.filter(|s| !s.is_empty());
+    f.created = (instant("create_time_begin", q.create_time_begin.as_deref())?, instant("create_time_end", q.create_time_end.as_deref())?);
+    f.paid = (instant("payment_time_begin", q.payment_time_begin.as_deref())?, instant("payment_time_end", q.payment_time_end.as_deref())?);
+    f.oldest_first = match q.order_by.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") | Some("-createtime") => false,
+        Some("createtime") => true,
+        Some(other) => return Err(DomainError::invalid(format!("order_by '{other}' is unknown: use createTime or -createTime.")).into()),
+    };
+    let (orders, total) = state.db.list_orders(&f, page).await?;
+    Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(order_view).collect() }))
+}
+
+pub async fn show_customer_order_details(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(order_id): Path<String>,
+    ApiQuery(q): ApiQuery<ShowCustomerOrderDetailsQuery>,
+) -> ApiResult<ShowCustomerOrderDetailsResponse> {
+    let page = Page::parse(q.offset, q.limit)?;
+    let order = visible_order(&state, &p, &order_id, q.indirect_partner_id.as_deref()).await?;
+    let lines = state.db.order_lines(&order.order_id).await?;
+    let items = lines.iter().skip(page.offset as usize).take(page.limit as usize).map(|l| line_view(&order.order_id, l)).collect();
+    Ok(Json(ShowCustomerOrderDetailsResponse { total_count: lines.len() as i64, order_info: order_view(&order), order_line_items: items }))
+}
+
+pub async fn pay_orders(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<PayCustomerOrderReq>,
+) -> ApiResult<Empty> {
+    let me = p.require_customer()?.clone();
+    let order_id = required("order_id", req.order_id.as_deref())?;
+    let ids = |v: &Option<Vec<SimpleInfo>>| -> Result<Vec<String>, DomainError> {
+        v.iter()
+            .flatten()
+            .map(|i| i.id.clone().filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("Every coupon or discount needs an id.")))
+            .collect()
+    };
+    let plan = plan_payment(&PaymentRequest {
+        use_coupon: req.use_coupon.clone(),
+        use_discount: req.use_discount.clone(),
+        coupon_ids: ids(&req.coupon_infos)?,
+        discount_ids: ids(&req.discount_infos)?,
+    })?;
+    let key = idempotency_key(&headers)?;
+    let now = state.db.now().await?;
+    state.db.pay_order(&me, order_id, &plan, key.as_deref(), now).await?;
+    Ok(Json(Empty {}))
+}
+
+pub async fn cancel_customer_order(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<CancelCustomerOrderReq>,
+) -> ApiResult<Empty> {
+    // Only with the customer's own key, never the partner's (domain.md §5).
+    let me = p.require_customer()?.clone();
+    let order_id = required("order_id", req.order_id.as_deref())?;
+    let now = state.db.now().await?;
+    state.db.cancel_order(&me, order_id, now).await?;
+    Ok(Json(Empty {}))
+}
+
+pub async fn list_order_coupons_by_order_id(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<OrderIdQuery>,
+) -> ApiResult<ListOrderCouponsResponse> {
+    let me = p.require_customer()?.clone();
+    let order = visible_order(&state, &p, required("order_id", q.order_id.as_deref())?, None).await?;
+    let coupons = svc::coupons_for_order(&state.db, &me, &order.order_id).await?;
+    Ok(Json(ListOrderCouponsResponse {
+        count: coupons.len() as i64,
+        coupon_max_use_quantity: vec![CouponMaxUseQuantity {
+            coupon_type: 1,
+            coupon_group: 1,
+            use_quantity_value: pc_domain::orders::MAX_COUPONS_PER_PAYMENT as i64,
+        }],
+        user_coupons: coupons
+            .into_iter()
+            .map(|c| OrderCoupon {
+                status: c.status,
+                coupon_type: c.coupon_type,
+                measure_id: MEASURE_YUAN,
+                face_value: dec(c.face_value),
+                effective_time: format_utc(c.effective_at),
+                expire_time: format_utc(c.expire_at),
+                use_limits: c
+                    .limits
+                    .cloud_service_types
+                    .iter()
+                    .map(|t| LimitInfo { limit_key: "cloud_service_types".into(), value1: t.clone(), limit_type: "1".into() })
+                    .chain(c.limits.product_ids.iter().map(|t| LimitInfo {
+                        limit_key: "product_ids".into(),
+                        value1: t.clone(),
+                        limit_type: "1".into(),
+                    }))
+                    .collect(),
+                create_time: format_utc(c.created_at),
+                coupon_version: 2,
+                balance: dec(c.balance),
+                used_by_order_id: None,
+                coupon_id: c.coupon_id,
+            })
+            .collect(),
+    }))
+}
+
+pub async fn list_order_discounts(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<OrderIdQuery>,
+) -> ApiResult<ListOrderDiscountsResponse> {
+    let me = p.require_customer()?.clone();
+    let order = visible_order(&state, &p, required("order_id", q.order_id.as_deref())?, None).await?;
+    let mut discounts = Vec::new();
+    if let (Some(id), true) = (order.discount_id.clone(), order.discount > Money::ZERO && order.status == OrderStatus::PendingPayment) {
+        let rate = state.db.customer_discounts(&me).await?.into_iter().find(|d| d.discount_id == id).map(|d| d.rate.to_string());
+        discounts.push(OrderDiscount {
+            discount_value: rate.unwrap_or_default(),
+            discount_type: 3,
+            orders: vec![DiscountOrder { order_id: order.order_id.clone(), order_amount: dec(order.amount_after_discount()) }],
+            discount_id: id,
+        });
+    }
+    Ok(Json(ListOrderDiscountsResponse { discounts }))
+}
+
+pub async fn show_refund_order_details(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiQuery(q): ApiQuery<RefundOrderQuery>,
+) -> ApiResult<ShowRefundOrderDetailsResponse> {
+    let order = visible_order(&state, &p, required("order_id", q.order_id.as_deref())?, q.indirect_partner_id.as_deref()).await?;
+    if let Some(c) = q.customer_id.as_deref().filter(|s| !s.is_empty()) {
+        if c != order.customer_id.as_str() {
+            return Err(ApiError::code(ErrorCode::OrderNotFound));
+        }
+    }
+    if order.order_type != OrderType::Unsubscribe {
+        return Ok(Json(ShowRefundOrderDetailsResponse { total_count: 0, refund_infos: Vec::new() }));
+    }
+    let lines = state.db.order_lines(&order.order_id).await?;
+    let items = state.db.refund_items(&order.order_id).await?;
+    let line = lines.first();
+    let infos: Vec<RefundInfo> = items
+        .iter()
+        .map(|i| RefundInfo {
+            id: i.line_id.clone(),
+            amount: dec(i.amount),
+            measure_id: MEASURE_YUAN.to_string(),
+            customer_id: order.customer_id.to_string(),
+            resource_type_code: line.map(|l| l.resource_type.clone()).unwrap_or_default(),
+            service_type_code: order.service_type_code.clone(),
+            region_code: line.map(|l| l.region.clone()).unwrap_or_default(),
+            base_order_id: order.order_id.clone(),
+        })
+        .collect();
+    Ok(Json(ShowRefundOrderDetailsResponse { total_count: infos.len() as i64, refund_infos: infos }))
+}
+
+fn product_choice(i: usize, p: &OrderProduct) -> Result<ProductChoice, DomainError> {
+    let text = |field: &str, v: &Option<String>| -> Result<String, DomainError> {
+        v.clone().filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid(format!("product_infos[{i}].{field} is required.")))
+    };
+    let period = match (p.period_type, p.period_num) {
+        (None, None) => None,
+        (t, n) => Some(Period::parse(t, n)?),
+    };
+    Ok(ProductChoice {
+        product: PeriodProduct {
+            id: p.id.clone().unwrap_or_else(|| (i + 1).to_string()),
+            cloud_service_type: text("cloud_service_type", &p.cloud_service_type)?,
+            resource_type: text("resource_type", &p.resource_type)?,
+            resource_spec: text("resource_spec", &p.resource_spec)?,
+            region: text("region", &p.region)?,
+            available_zone: p.available_zone.clone(),
+            resource_size: p.resource_size,
+            size_measure_id: p.size_measure_id,
+            period_type: period.map_or(0, |p| p.period_type),
+            period_num: period.map_or(0, |p| p.period_num),
+            subscription_num: p.subscription_num.unwrap_or(1),
+        },
+        period,
+    })
+}
+
+/// Product extension: a customer orders for itself; a partner for its resale customer with
+/// the customer's authorization (`POST /v2/partners/sub-customers/orders`).
+pub async fn create_customer_order(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<CreateOrderReq>,
+) -> ApiResult<CreateOrderResponse> {
+    if matches!(p.kind, AccountKind::Partner(_)) && req.customer_id.as_deref().is_none_or(str::is_empty) {
+        return Err(DomainError::invalid("customer_id is required when a partner orders for a customer.").into());
+    }
+    let products = req.product_infos.as_deref().unwrap_or_default();
+    let choices = products.iter().enumerate().map(|(i, p)| product_choice(i, p)).collect::<Result<Vec<_>, _>>()?;
+    let types: Vec<&str> = choices.iter().map(|c| c.product.cloud_service_type.as_str()).collect();
+    let party = svc::order_party(&state.db, &p, req.customer_id.as_deref(), req.indirect_partner_id.as_deref(), &types).await?;
+    let body = serde_json::to_string(&choices.iter().map(|c| format!("{:?}", c)).collect::<Vec<_>>()).unwrap_or_default();
+    let claim = claim(&p, idempotency_key(&headers)?, "create_order", &[party.customer.as_str(), &body]);
+    let created = svc::create_purchase(&state.db, &party, &choices, claim).await?;
+    created_view(&state, &created.order_id).await
+}
+
+async fn created_view(state: &AppState, order_id: &str) -> ApiResult<CreateOrderResponse> {
+    let o = state.db.find_order(order_id).await?.ok_or(ApiError::code(ErrorCode::OrderNotFound))?;
+    Ok(Json(CreateOrderResponse {
+        order_id: o.order_id.clone(),
+        official_amount: dec(o.official),
+        amount_after_discount: dec(o.amount_after_discount()),
+        pending_payment_end_time: o.payment_deadline.map(format_utc).unwrap_or_default(),
+    }))
+}
+
+/// Product extension: a change-of-spec order (scaling up only) for a yearly/monthly resource.
+pub async fn change_resource_spec(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<ChangeSpecReq>,
+) -> ApiResult<CreateOrderResponse> {
+    let resource_id = required("resource_id", req.resource_id.as_deref())?;
+    let spec = required("resource_spec", req.resource_spec.as_deref())?;
+    let party: OrderParty = svc::order_party(&state.db, &p, req.customer_id.as_deref(), None, &[]).await?;
+    let created =
+        svc::change_spec(&state.db, &party, resource_id, SpecChoice { resource_spec: spec.to_owned(), resource_size: req.resource_size })
+            .await?;
+    created_view(&state, &created.order_id).await
+}
+
+/// Product extension: the customer authorizes its current partner to order on its behalf.
+pub async fn grant_order_authorization(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> ApiResult<OrderAuthorizationResponse> {
+    let me = p.require_customer()?.clone();
+    let standing = state.db.customer_standing_with(&me, false).await?;
+    let Some(standing) = standing else {
+        return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "You have no partner to authorize.").into());
+    };
+    let now = state.db.now().await?;
+    state.db.grant_order_authorization(&me, &standing.partner_id, now).await?;
+    Ok(Json(OrderAuthorizationResponse { partner_id: standing.partner_id.to_string(), authorized: true }))
+}
+
+/// Product extension: the customer withdraws that authorization.
+pub async fn revoke_order_authorization(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> ApiResult<OrderAuthorizationResponse> {
+    let me = p.require_customer()?.clone();
+    let partner = state.db.customer_standing_with(&me, false).await?.map(|s| s.partner_id.to_string()).unwrap_or_default();
+    state.db.revoke_order_authorization(&me).await?;
+    Ok(Json(OrderAuthorizationResponse { partner_id: partner, authorized: false }))
+}
+
+/// Product extension: the operator marks the database a sandbox and advances its clock.
+pub async fn operator_advance_clock(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    ApiJson(req): ApiJson<AdvanceClockReq>,
+) -> ApiResult<ClockResponse> {
+    p.require_operator()?;
+    if let Some(sandbox) = req.sandbox {
+        state.db.set_sandbox(sandbox).await?;
+    }
+    if let Some(seconds) = req.seconds {
+        let ms = seconds.checked_mul(1000).ok_or_else(|| DomainError::invalid("seconds is too large."))?;
+        state.db.advance_clock(ms).await?;
+    }
+    let settings = state.db.clock_settings().await?;
+    Ok(Json(ClockResponse { sandbox: settings.sandbox, offset_seconds: settings.offset_ms / 1000, now: format_utc(state.db.now().await?) }))
+}
+
+/// The customer a partner names for a resource view (its own resale customer).
+pub(crate) async fn partner_customer(state: &AppState, p: &Principal, raw: Option<&str>) -> Result<DomainId, ApiError> {
+    let ctx = p.require_partner()?;
+    let raw = required("customer_id", raw)?;
+    let customer = DomainId::parse(raw).map_err(|_| DomainError::of(ErrorCode::NotYourCustomer))?;
+    let standing = state.db.customer_standing(&customer).await?;
+    check_order_customer(&ctx, &ctx.partner_id, standing.as_ref())?;
+    Ok(customer)
+}

@@ -1,0 +1,346 @@
+//! Orders, payment, resources and the scheduler's jobs (domain.md §5): who orders for whom,
+//! pricing through `pc_domain::pricing` with the price book in effect at the order time and
+//! the customer's discounts, then storage. Shared by the HTTP handlers, the CLI and the
+//! scheduler in `pcenter serve`.
+
+use super::acting_owner;
+use crate::error::ApiError;
+use pc_domain::coupons::coupon_status;
+use pc_domain::money::Money;
+use pc_domain::orders::{
+    check_on_behalf, check_order_customer, coupon_covers, is_marketplace, source_type, OrderType, PaymentPlan, Period,
+};
+use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
+use pc_domain::query::{EpochMillis, Page};
+use pc_domain::tenancy::Principal;
+use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_storage::{CouponFilter, Db, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Resource, StorageError};
+use rust_decimal::Decimal;
+
+/// Login name shown as the creator of orders the scheduler places.
+pub const SYSTEM_USER: &str = "system";
+
+/// Whose order it is and who places it.
+#[derive(Debug, Clone)]
+pub struct OrderParty {
+    pub customer: DomainId,
+    pub partner: Option<DomainId>,
+    pub source_type: i64,
+    pub placed_by: String,
+}
+
+/// A product to order (the price-inquiry fields).
+#[derive(Debug, Clone)]
+pub struct ProductChoice {
+    pub product: PeriodProduct,
+    /// `None`: on-demand (billed by usage, nothing to pay up front).
+    pub period: Option<Period>,
+}
+
+async fn login_name(db: &Db, id: &DomainId) -> Result<String, ApiError> {
+    Ok(db.find_account(id).await?.map(|a| a.domain_name).unwrap_or_else(|| id.to_string()))
+}
+
+fn parse_customer(raw: &str) -> Result<DomainId, DomainError> {
+    DomainId::parse(raw).map_err(|_| DomainError::of(ErrorCode::NotYourCustomer))
+}
+
+/// The customer itself (`customer_id` absent), or its resale partner on its behalf with the
+/// customer's recorded authorization and never for marketplace products.
+pub async fn order_party(
+    db: &Db,
+    principal: &Principal,
+    customer_id: Option<&str>,
+    indirect: Option<&str>,
+    service_types: &[&str],
+) -> Result<OrderParty, ApiError> {
+    match customer_id.filter(|s| !s.is_empty()) {
+        None => {
+            let me = principal.require_customer()?.clone();
+            let partner = db.customer_standing_with(&me, false).await?.map(|s| s.partner_id);
+            Ok(OrderParty { placed_by: login_name(db, &me).await?, customer: me, partner, source_type: source_type::CUSTOMER })
+        }
+        Some(raw) => {
+            let ctx = principal.require_partner()?;
+            let owner = acting_owner(db, &ctx, indirect).await?;
+            let customer = parse_customer(raw)?;
+            let standing = db.customer_standing(&customer).await?;
+            check_order_customer(&ctx, &owner, standing.as_ref())?;
+            let authorized = db.order_authorized(&customer, &owner).await?;
+            check_on_behalf(authorized, service_types.iter().any(|t| is_marketplace(t)))?;
+            Ok(OrderParty {
+                placed_by: login_name(db, &principal.domain_id).await?,
+                customer,
+                partner: Some(owner),
+                source_type: source_type::PARTNER,
+            })
+        }
+    }
+}
+
+/// Whole fen of a 2-place price.
+fn fen(d: Decimal) -> Result<Money, ApiError> {
+    let f = (d * Decimal::ONE_HUNDRED).trunc();
+    i64::try_from(f).map(Money::from_fen).map_err(|_| DomainError::invalid("The price is out of range.").into())
+}
+
+fn line_from_quote(
+    p: &PeriodProduct,
+    period: Option<Period>,
+    resource_id: Option<String>,
+    q: &PeriodQuote,
+    discount: Option<&str>,
+) -> Result<NewOrderLine, ApiError> {
+    let chosen = discount.and_then(|d| q.discounts.iter().find(|o| o.discount_id == d));
+    Ok(NewOrderLine {
+        resource_id,
+        cloud_service_type: p.cloud_service_type.clone(),
+        resource_type: p.resource_type.clone(),
+        resource_spec: p.resource_spec.clone(),
+        region: p.region.clone(),
+        product_id: q.product_id.clone(),
+        period,
+        subscription_num: p.subscription_num,
+        official: fen(q.official_amount)?,
+        amount: fen(chosen.map_or(q.official_amount, |o| o.amount))?,
+    })
+}
+
+/// The order's discount: the best option of the first line that has one (a payment uses it
+/// or coupons, never both).
+fn order_discount(quotes: &[PeriodQuote]) -> Option<String> {
+    quotes.iter().find_map(|q| q.discounts.iter().find(|o| o.best).map(|o| o.discount_id.clone()))
+}
+
+/// Prices and creates a new-purchase order pending payment.
+pub async fn create_purchase(
+    db: &Db,
+    party: &OrderParty,
+    products: &[ProductChoice],
+    idempotency: Option<IdempotencyClaim>,
+) -> Result<OrderCreated, ApiError> {
+    if products.is_empty() || products.len() > 100 {
+        return Err(DomainError::invalid("product_infos must hold 1 to 100 products.").into());
+    }
+    let now = db.now().await?;
+    let book = db.price_book_at(now).await?;
+    let discounts = db.customer_discounts(&party.customer).await?;
+    let mut quotes = Vec::with_capacity(products.len());
+    for c in products {
+        quotes.push(match c.period {
+            Some(_) => Some(quote_period(&book, &c.product, &discounts)?),
+            None => None,
+        });
+    }
+    let priced: Vec<PeriodQuote> = quotes.iter().flatten().cloned().collect();
+    let discount = order_discount(&priced);
+    let mut lines = Vec::with_capacity(products.len());
+    for (c, q) in products.iter().zip(&quotes) {
+        lines.push(match q {
+            Some(q) => line_from_quote(&c.product, c.period, None, q, discount.as_deref())?,
+            None => NewOrderLine {
+                resource_id: None,
+                cloud_service_type: c.product.cloud_service_type.clone(),
+                resource_type: c.product.resource_type.clone(),
+                resource_spec: c.product.resource_spec.clone(),
+                region: c.product.region.clone(),
+                product_id: pc_domain::pricing::product_id(&c.product.resource_spec, &c.product.region),
+                period: None,
+                subscription_num: c.product.subscription_num,
+                official: Money::ZERO,
+                amount: Money::ZERO,
+            },
+        });
+    }
+    let order = NewOrder {
+        customer: party.customer.clone(),
+        partner: party.partner.clone(),
+        placed_by: party.placed_by.clone(),
+        source_type: party.source_type,
+        order_type: OrderType::NewPurchase,
+        service_type_code: products[0].product.cloud_service_type.clone(),
+        lines,
+        discount_id: discount,
+        idempotency,
+    };
+    Ok(db.create_order(&order, now).await?)
+}
+
+/// The product line a resource is renewed as (its spec and region, for `period`).
+pub fn product_of(r: &Resource, period: Period) -> PeriodProduct {
+    PeriodProduct {
+        id: r.resource_id.clone(),
+        cloud_service_type: r.cloud_service_type.clone(),
+        resource_type: r.resource_type.clone(),
+        resource_spec: r.resource_spec.clone(),
+        region: r.region.clone(),
+        available_zone: None,
+        resource_size: None,
+        size_measure_id: None,
+        period_type: period.period_type,
+        period_num: period.period_num,
+        subscription_num: 1,
+    }
+}
+
+/// A customer's resource that can still be renewed (not closed, yearly/monthly), as the
+/// product line to price; `None` for anything else (unknown, another's, deleted, on-demand).
+pub async fn renewable_product(db: &Db, customer: &DomainId, resource_id: &str, period: Period) -> Result<Option<PeriodProduct>, ApiError> {
+    let now = db.now().await?;
+    Ok(db
+        .find_resource(customer, resource_id, now)
+        .await?
+        .filter(|r| r.expire_at.is_some() && pc_domain::orders::check_resource_available(r.status).is_ok())
+        .map(|r| product_of(&r, period)))
+}
+
+async fn owned_resource(db: &Db, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Resource, ApiError> {
+    match db.find_resource(customer, resource_id, now).await? {
+        Some(r) => Ok(r),
+        None => Err(DomainError::of(ErrorCode::ResourceNotFound).into()),
+    }
+}
+
+/// Creates a renewal order for one resource; with `auto_pay`, pays it from the customer's
+/// cash at once (a failed payment leaves the order pending payment).
+pub async fn renew_resource(db: &Db, party: &OrderParty, resource_id: &str, period: Period, auto_pay: bool) -> Result<String, ApiError> {
+    let now = db.now().await?;
+    let resource = owned_resource(db, &party.customer, resource_id, now).await?;
+    let book = db.price_book_at(now).await?;
+    let discounts = db.customer_discounts(&party.customer).await?;
+    let product = product_of(&resource, period);
+    let quote = quote_renewal(&book, &product, &discounts)?;
+    let discount = order_discount(std::slice::from_ref(&quote));
+    let line = line_from_quote(&product, Some(period), Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    let order = NewOrder {
+        customer: party.customer.clone(),
+        partner: party.partner.clone(),
+        placed_by: party.placed_by.clone(),
+        source_type: party.source_type,
+        order_type: OrderType::Renewal,
+        service_type_code: resource.cloud_service_type.clone(),
+        lines: vec![line],
+        discount_id: discount.clone(),
+        idempotency: None,
+    };
+    let created = db.create_order(&order, now).await?;
+    if auto_pay {
+        let plan = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
+        match db.pay_order(&party.customer, &created.order_id, &plan, None, now).await {
+            Ok(_) | Err(StorageError::Rule(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(created.order_id)
+}
+
+/// Creates a change-of-spec order: scaling up only, priced for the time the resource has left.
+pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: SpecChoice) -> Result<OrderCreated, ApiError> {
+    let now = db.now().await?;
+    let resource = owned_resource(db, &party.customer, resource_id, now).await?;
+    let expire_at = resource.expire_at.ok_or_else(|| DomainError::invalid("Only yearly/monthly resources change spec by order."))?;
+    let book = db.price_book_at(now).await?;
+    let discounts = db.customer_discounts(&party.customer).await?;
+    let period = Period { period_type: Period::MONTH, period_num: 1 };
+    let product = product_of(&resource, period);
+    let period_ms = pc_domain::orders::add_months(now, 1) - now;
+    let remaining = (expire_at - now).clamp(1, period_ms);
+    let quote = quote_spec_change(&book, &product, &to, remaining, period_ms, &discounts)?;
+    let discount = order_discount(std::slice::from_ref(&quote));
+    let target = PeriodProduct { resource_spec: to.resource_spec.clone(), resource_size: to.resource_size, ..product };
+    let line = line_from_quote(&target, None, Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    let order = NewOrder {
+        customer: party.customer.clone(),
+        partner: party.partner.clone(),
+        placed_by: party.placed_by.clone(),
+        source_type: party.source_type,
+        order_type: OrderType::Change,
+        service_type_code: resource.cloud_service_type.clone(),
+        lines: vec![line],
+        discount_id: discount,
+        idempotency: None,
+    };
+    Ok(db.create_order(&order, now).await?)
+}
+
+/// The customer's usable coupons that can pay this order (every line within their limits).
+pub async fn coupons_for_order(db: &Db, customer: &DomainId, order_id: &str) -> Result<Vec<pc_storage::Coupon>, ApiError> {
+    let now = db.now().await?;
+    let lines = db.order_lines(order_id).await?;
+    let scope: Vec<(&str, &str)> = lines.iter().map(|l| (l.cloud_service_type.as_str(), l.product_id.as_str())).collect();
+    let filter = CouponFilter { customer: Some(customer.clone()), status: Some(coupon_status::USABLE), ..Default::default() };
+    let (coupons, _) = db.list_coupons(&filter, Page { offset: 0, limit: 100 }, now).await?;
+    Ok(coupons.into_iter().filter(|c| c.effective_at <= now && coupon_covers(&c.limits, &scope)).collect())
+}
+
+/// What one run of the scheduler did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobReport {
+    pub cancelled_orders: u64,
+    pub renewal_orders: Vec<String>,
+    pub renewals_paid: usize,
+    pub converted_to_on_demand: usize,
+    pub deleted_resources: usize,
+}
+
+const LEASE_MS: i64 = 60_000;
+
+/// Runs each time-driven job once, each under its lease so that one node runs it at a time:
+/// cancel unpaid orders past their window, place (and pay from cash, else from up to 3 of
+/// the customer's usable coupons, else leave pending) due auto-renewals, and move expired
+/// resources on.
+pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
+    let mut report = JobReport::default();
+    let now = db.now().await?;
+    if db.try_lease("cancel-unpaid-orders", node, now, LEASE_MS).await? {
+        let done = db.cancel_overdue_orders(now).await;
+        db.release_lease("cancel-unpaid-orders", node).await?;
+        report.cancelled_orders = done?;
+    }
+    if db.try_lease("auto-renew", node, now, LEASE_MS).await? {
+        let done = auto_renew(db, now, &mut report).await;
+        db.release_lease("auto-renew", node).await?;
+        done?;
+    }
+    if db.try_lease("expire-resources", node, now, LEASE_MS).await? {
+        let done = db.sweep_expired_resources(now).await;
+        db.release_lease("expire-resources", node).await?;
+        let sweep = done?;
+        report.converted_to_on_demand = sweep.converted_to_on_demand;
+        report.deleted_resources = sweep.deleted;
+    }
+    Ok(report)
+}
+
+async fn auto_renew(db: &Db, now: EpochMillis, report: &mut JobReport) -> Result<(), ApiError> {
+    for due in db.due_auto_renewals(now).await? {
+        let customer = due.resource.customer_id.clone();
+        let party =
+            OrderParty { customer: customer.clone(), partner: None, source_type: source_type::SYSTEM, placed_by: SYSTEM_USER.into() };
+        let order_id = match renew_resource(db, &party, &due.resource.resource_id, due.period, false).await {
+            Ok(id) => id,
+            // Not renewable any more (beyond the maximum, deleted, ...): nothing to place.
+            Err(ApiError::Rule(e)) => {
+                tracing::info!(resource = %due.resource.resource_id, code = e.code.code(), "auto-renewal skipped: {}", e.message);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        db.count_auto_renewal(&due.resource.resource_id, now).await?;
+        report.renewal_orders.push(order_id.clone());
+        let discount = db.find_order(&order_id).await?.and_then(|o| o.discount_id);
+        let cash_only = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
+        let paid = match db.pay_order(&customer, &order_id, &cash_only, None, now).await {
+            Ok(_) => true,
+            Err(StorageError::Rule(_)) => {
+                let coupons: Vec<String> =
+                    coupons_for_order(db, &customer, &order_id).await?.into_iter().take(3).map(|c| c.coupon_id).collect();
+                !coupons.is_empty()
+                    && db.pay_order(&customer, &order_id, &PaymentPlan { coupon_ids: coupons, discount_id: None }, None, now).await.is_ok()
+            }
+            Err(e) => return Err(e.into()),
+        };
+        report.renewals_paid += usize::from(paid);
+    }
+    Ok(())
+}

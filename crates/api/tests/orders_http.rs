@@ -1,0 +1,313 @@
+//! Orders, payment and resources through real HTTP on SQLite and PostgreSQL: the customer's
+//! story with a coupon, the partner ordering on the customer's behalf, the documented
+//! refusals, and the scheduler's jobs driven by the sandbox clock.
+
+mod common;
+
+use chrono::Duration;
+use common::{issue_key, signed, spawn_server, Key, Server};
+use pc_api::KeyVault;
+use pc_domain::catalog::{PriceBook, SHIPPED_PRICE_BOOK};
+use pc_domain::coupons::Limits;
+use pc_domain::funds::TransferKind;
+use pc_domain::money::Money;
+use pc_domain::tenancy::{AccountKind, AssociationType, PartnerKind};
+use pc_domain::{DomainId, DomainName};
+use pc_storage::testing::{TestBackend, TestDb};
+use pc_storage::{Db, NewAccount, NewCoupon, NewQuota, TransferCommand};
+use serde_json::{json, Value};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
+    };
+}
+
+on_both_backends!(customer_story_over_http, partner_orders_on_behalf_only_with_authorization, scheduler_and_sandbox_clock);
+
+struct World {
+    server: Server,
+    db: Db,
+    http: reqwest::Client,
+    operator: Key,
+    partner: Key,
+    customer: Key,
+}
+
+async fn run<F, Fut>(backend: TestBackend, test: F)
+where
+    F: FnOnce(World) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = TestDb::new(backend).await.expect("test database");
+    let vault = KeyVault::from_key([42; 32]);
+    let server = spawn_server(t.db.clone(), vault.clone()).await;
+    let db = t.db.clone();
+    db.load_price_book(&PriceBook::parse(SHIPPED_PRICE_BOOK).unwrap(), "test").await.unwrap();
+    let account = |name: &str, kind| {
+        let db = db.clone();
+        let name = name.to_owned();
+        async move {
+            db.create_account(&NewAccount {
+                domain_name: DomainName::parse(&name).unwrap(),
+                kind,
+                parent_id: None,
+                display_name: String::new(),
+                email: None,
+                mobile: None,
+            })
+            .await
+            .unwrap()
+            .domain_id
+        }
+    };
+    let op = account("operator", AccountKind::Operator).await;
+    let partner = account("provider", AccountKind::Partner(PartnerKind::SolutionProvider)).await;
+    let customer = account("customer", AccountKind::Customer).await;
+    db.associate_customer(&customer, &partner, AssociationType::Resale).await.unwrap();
+    for (kind, from, to, actor) in
+        [(TransferKind::TopUp, None, &partner, &op), (TransferKind::Allocate, Some(&partner), &customer, &partner)]
+    {
+        db.transfer(&TransferCommand {
+            kind,
+            actor: actor.clone(),
+            counterparty: to.clone(),
+            from_owner: from.cloned(),
+            to_owner: to.clone(),
+            amount: Money::from_fen(50_000),
+            idempotency: None,
+        })
+        .await
+        .unwrap();
+    }
+    let world = World {
+        operator: issue_key(&db, &vault, &op, None).await,
+        partner: issue_key(&db, &vault, &partner, None).await,
+        customer: issue_key(&db, &vault, &customer, None).await,
+        server,
+        db: db.clone(),
+        http: reqwest::Client::new(),
+    };
+    test(world).await;
+    t.cleanup().await;
+}
+
+impl World {
+    async fn call(&self, key: &Key, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let bytes = body.map(|b| serde_json::to_vec(&b).unwrap()).unwrap_or_default();
+        let resp = signed(&self.http, &self.server, key, method, path, &bytes, Duration::zero()).send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn coupon(&self, fen: i64) -> String {
+        let now = self.db.now().await.unwrap();
+        let quota = self
+            .db
+            .create_quota(&NewQuota {
+                owner: self.partner.domain_id.clone(),
+                granted_by: self.operator.domain_id.clone(),
+                quota_type: 0,
+                value: Money::from_fen(100_000),
+                effective_at: now - 86_400_000,
+                expire_at: now + 400 * 86_400_000,
+                limits: Limits::default(),
+            })
+            .await
+            .unwrap();
+        self.db
+            .issue_coupon(&NewCoupon {
+                issuer: self.partner.domain_id.clone(),
+                quota_id: quota,
+                customer: self.customer.domain_id.clone(),
+                face_value: Money::from_fen(fen),
+                effective_at: now - 86_400_000,
+                expire_at: now + 400 * 86_400_000,
+                limits: Limits::default(),
+                memo: None,
+            })
+            .await
+            .unwrap()
+    }
+
+    async fn cash(&self, owner: &DomainId) -> i64 {
+        self.db.cash_balance(owner).await.unwrap().amount.fen()
+    }
+}
+
+fn vm(service: &str) -> Value {
+    json!({"cloud_service_type": service, "resource_type": "hws.resource.type.vm", "resource_spec": "s6.small.1.linux",
+           "region": "cn-north-4", "period_type": 2, "period_num": 1, "subscription_num": 1})
+}
+
+fn code(body: &Value) -> &str {
+    body["error_code"].as_str().unwrap_or("")
+}
+
+async fn customer_story_over_http(w: World) {
+    let c = &w.customer;
+    // Order one month of s6.small (32.20) and read it back.
+    let (s, created) = w.call(c, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [vm("hws.service.type.ec2")]}))).await;
+    assert_eq!(s, 200, "{created}");
+    assert_eq!(created["official_amount"], json!(32.20));
+    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let (s, list) = w.call(c, "GET", "/v2/orders/customer-orders?status=6", None).await;
+    assert_eq!((s, list["total_count"].as_i64()), (200, Some(1)), "{list}");
+    assert_eq!(list["order_infos"][0]["order_type"], 1);
+    let (s, details) = w.call(c, "GET", &format!("/v2/orders/customer-orders/details/{order_id}"), None).await;
+    assert_eq!(s, 200, "{details}");
+    assert_eq!(details["order_line_items"][0]["period_type"], 2);
+    assert_eq!(details["order_info"]["status"], 6);
+
+    // The documented refusals of payment.
+    let four: Vec<Value> = (0..4).map(|i| json!({"id": format!("c{i}"), "type": 301})).collect();
+    let (s, body) = w
+        .call(c, "POST", "/v3/orders/customer-orders/pay", Some(json!({"order_id": order_id, "use_coupon": "YES", "coupon_infos": four})))
+        .await;
+    assert_eq!((s, code(&body)), (400, "CBC.0100"), "at most 3 coupons");
+    let both = json!({"order_id": order_id, "use_coupon": "YES", "coupon_infos": [{"id": "a"}], "use_discount": "YES", "discount_infos": [{"id": "d"}]});
+    let (s, body) = w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(both)).await;
+    assert_eq!((s, code(&body)), (400, "CBC.0100"), "coupon and discount never together");
+    let (s, body) = w.call(&w.partner, "PUT", "/v2/orders/customer-orders/cancel", Some(json!({"order_id": order_id}))).await;
+    assert_eq!((s, code(&body)), (403, "CBC.0151"), "never with the partner's key");
+
+    // Pay with a 10.00 coupon: 22.20 from cash.
+    let coupon = w.coupon(1_000).await;
+    let (s, usable) = w.call(c, "GET", &format!("/v2/orders/customer-orders/order-coupons?order_id={order_id}"), None).await;
+    assert_eq!((s, usable["count"].as_i64()), (200, Some(1)), "{usable}");
+    let pay = json!({"order_id": order_id, "use_coupon": "YES", "coupon_infos": [{"id": coupon, "type": 301}], "use_discount": "NO"});
+    let (s, body) = w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay.clone())).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(w.cash(&c.domain_id).await, 50_000 - 2_220);
+    let (s, body) = w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay)).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003109"), "paid once only");
+    let (s, body) = w.call(c, "PUT", "/v2/orders/customer-orders/cancel", Some(json!({"order_id": order_id}))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003109"), "only pending orders cancel");
+
+    // The resource, a renewal, its refusal while pending, and the unsubscription.
+    let (s, res) = w.call(c, "POST", "/v2/orders/suscriptions/resources/query", Some(json!({"status_list": [2]}))).await;
+    assert_eq!((s, res["total_count"].as_i64()), (200, Some(1)), "{res}");
+    let rid = res["data"][0]["resource_id"].as_str().unwrap().to_owned();
+    let renew = json!({"resource_ids": [rid, "no-such-resource"], "period_type": 2, "period_num": 1, "is_auto_pay": 0});
+    let (s, body) = w.call(c, "POST", "/v2/orders/subscriptions/resources/renew", Some(renew.clone())).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["order_ids"].as_array().unwrap().len(), 1);
+    assert_eq!(body["fail_resource_infos"][0]["error_code"], "CBC.99003016");
+    let (_, body) = w.call(c, "POST", "/v2/orders/subscriptions/resources/renew", Some(renew)).await;
+    assert_eq!(body["fail_resource_infos"][0]["error_code"], "CBC.99003100", "{body}");
+    let (s, body) = w
+        .call(
+            c,
+            "POST",
+            "/v2/orders/subscriptions/resources/renew",
+            Some(json!({"resource_ids": [rid], "period_type": 2, "period_num": 12})),
+        )
+        .await;
+    assert_eq!((s, code(&body)), (400, "CBC.0100"), "months are 1-11");
+    let pending = w.call(c, "GET", "/v2/orders/customer-orders?order_type=2", None).await.1["order_infos"][0]["order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, _) = w.call(c, "PUT", "/v2/orders/customer-orders/cancel", Some(json!({"order_id": pending}))).await;
+    assert_eq!(s, 200);
+    let (s, body) = w
+        .call(c, "POST", "/v2/orders/subscriptions/resources/unsubscribe", Some(json!({"resource_ids": [rid], "unsubscribe_type": 1})))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let refund_id = body["order_ids"][0].as_str().unwrap().to_owned();
+    let (s, refund) = w.call(c, "GET", &format!("/v2/orders/customer-orders/refund-orders?order_id={refund_id}"), None).await;
+    assert_eq!(s, 200, "{refund}");
+    let refunded: f64 = refund["refund_infos"].as_array().unwrap().iter().map(|i| i["amount"].as_f64().unwrap()).sum();
+    assert!(refunded > 31.0 && refunded <= 32.20, "almost the whole month comes back: {refund}");
+    assert!(w.db.ledger_audit().await.unwrap().holds());
+    assert!(w.db.order_audit().await.unwrap().holds());
+    let (_, body) = w
+        .call(c, "POST", "/v2/orders/subscriptions/resources/unsubscribe", Some(json!({"resource_ids": [rid], "unsubscribe_type": 1})))
+        .await;
+    assert_eq!(body["fail_resource_infos"][0]["error_code"], "CBC.99003016");
+}
+
+async fn partner_orders_on_behalf_only_with_authorization(w: World) {
+    let on_behalf = json!({"customer_id": w.customer.domain_id.as_str(), "product_infos": [vm("hws.service.type.ec2")]});
+    let (s, body) = w.call(&w.partner, "POST", "/v2/partners/sub-customers/orders", Some(on_behalf.clone())).await;
+    assert_eq!((s, code(&body)), (403, "CBC.99003110"), "{body}");
+    let (s, _) = w.call(&w.customer, "POST", "/v2/orders/customer-orders/authorization", Some(json!({}))).await;
+    assert_eq!(s, 200);
+    let (s, body) = w.call(&w.partner, "POST", "/v2/partners/sub-customers/orders", Some(on_behalf)).await;
+    assert_eq!(s, 200, "{body}");
+    let market = json!({"customer_id": w.customer.domain_id.as_str(), "product_infos": [vm("hws.service.type.marketplace")]});
+    let (s, body) = w.call(&w.partner, "POST", "/v2/partners/sub-customers/orders", Some(market)).await;
+    assert_eq!((s, code(&body)), (403, "CBC.99003111"), "{body}");
+    let (s, list) = w.call(&w.partner, "GET", "/v2/orders/customer-orders", None).await;
+    assert_eq!((s, list["total_count"].as_i64()), (200, Some(1)), "{list}");
+    assert_eq!(list["order_infos"][0]["source_type"], 2);
+    let stranger = json!({"customer_id": DomainId::generate().as_str(), "product_infos": [vm("hws.service.type.ec2")]});
+    let (s, body) = w.call(&w.partner, "POST", "/v2/partners/sub-customers/orders", Some(stranger)).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99000035"));
+    let (s, _) = w.call(&w.customer, "DELETE", "/v2/orders/customer-orders/authorization", None).await;
+    assert_eq!(s, 200);
+    let again = json!({"customer_id": w.customer.domain_id.as_str(), "product_infos": [vm("hws.service.type.ec2")]});
+    let (s, _) = w.call(&w.partner, "POST", "/v2/partners/sub-customers/orders", Some(again)).await;
+    assert_eq!(s, 403, "revoked");
+}
+
+async fn scheduler_and_sandbox_clock(w: World) {
+    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({"seconds": 60}))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99007004"), "not a sandbox");
+    let (s, _) = w.call(&w.customer, "POST", "/v2/operator/clock", Some(json!({"sandbox": true}))).await;
+    assert_eq!(s, 403);
+    let (_, created) =
+        w.call(&w.customer, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [vm("hws.service.type.ec2")]}))).await;
+    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({"sandbox": true, "seconds": 8 * 86_400}))).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["offset_seconds"], 8 * 86_400);
+    let report = pc_api::services::orders::run_jobs(&w.db, "test-node").await.unwrap();
+    assert_eq!(report.cancelled_orders, 1, "unpaid past the 7-day window");
+    let (_, details) = w.call(&w.customer, "GET", &format!("/v2/orders/customer-orders/details/{order_id}"), None).await;
+    assert_eq!(details["order_info"]["status"], 4);
+
+    // Buy, turn auto-renew on; near expiry the job renews and pays from cash.
+    let (_, created) =
+        w.call(&w.customer, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [vm("hws.service.type.ec2")]}))).await;
+    let pay = json!({"order_id": created["order_id"], "use_coupon": "NO", "use_discount": "NO"});
+    assert_eq!(w.call(&w.customer, "POST", "/v3/orders/customer-orders/pay", Some(pay)).await.0, 200);
+    let (_, res) = w.call(&w.customer, "POST", "/v2/orders/suscriptions/resources/query", Some(json!({}))).await;
+    let rid = res["data"][0]["resource_id"].as_str().unwrap().to_owned();
+    let (s, body) = w
+        .call(&w.customer, "POST", &format!("/v2/orders/subscriptions/resources/autorenew/{rid}"), Some(json!({"auto_renew_times": 1})))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, _) = w
+        .call(
+            &w.customer,
+            "POST",
+            "/v2/orders/subscriptions/resources/renew/config",
+            Some(json!({"config_name": "DEDUCTION_DATE", "config_value": "3"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let before = w.cash(&w.customer.domain_id).await;
+    w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({"seconds": 28 * 86_400}))).await;
+    let report = pc_api::services::orders::run_jobs(&w.db, "test-node").await.unwrap();
+    assert_eq!((report.renewal_orders.len(), report.renewals_paid), (1, 1), "{report:?}");
+    assert_eq!(w.cash(&w.customer.domain_id).await, before - 3_220);
+    // Run again: nothing more is due (one renewal asked for).
+    let report = pc_api::services::orders::run_jobs(&w.db, "test-node").await.unwrap();
+    assert!(report.renewal_orders.is_empty());
+    // Two months past expiry (grace 15 days + retention 15 days) the resource is deleted.
+    w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({"seconds": 100 * 86_400}))).await;
+    let report = pc_api::services::orders::run_jobs(&w.db, "test-node").await.unwrap();
+    assert_eq!(report.deleted_resources, 1);
+    let (_, body) = w
+        .call(
+            &w.customer,
+            "POST",
+            "/v2/orders/subscriptions/resources/renew",
+            Some(json!({"resource_ids": [rid], "period_type": 2, "period_num": 1})),
+        )
+        .await;
+    assert_eq!(body["fail_resource_infos"][0]["error_code"], "CBC.99003016");
+    assert!(w.db.ledger_audit().await.unwrap().holds());
+}

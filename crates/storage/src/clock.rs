@@ -1,0 +1,82 @@
+//! The database's clock and the scheduler's job leases. Time-driven rules (payment windows,
+//! expiry, auto-renewal) read `Db::now()`: the wall clock plus an offset that an operator can
+//! advance only in a sandbox database, so tests and sandboxes can move through months at
+//! once while production time stays real.
+
+use crate::db::Db;
+use crate::error::Result;
+use pc_domain::query::{now_millis, EpochMillis};
+use pc_domain::{DomainError, ErrorCode};
+use sqlx::Row;
+
+/// The furthest a sandbox clock may run ahead of the wall clock, in all: 100 years.
+const MAX_OFFSET_MS: i64 = 100 * 366 * 24 * 3600 * 1000;
+const MAX_ADVANCE_MS: i64 = MAX_OFFSET_MS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockSettings {
+    pub sandbox: bool,
+    pub offset_ms: i64,
+}
+
+impl Db {
+    pub async fn clock_settings(&self) -> Result<ClockSettings> {
+        let row = sqlx::query("SELECT sandbox, offset_ms FROM clock_settings WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(ClockSettings { sandbox: row.try_get::<i64, _>("sandbox")? == 1, offset_ms: row.try_get("offset_ms")? })
+    }
+
+    /// The current instant for business rules: wall clock plus the sandbox offset.
+    pub async fn now(&self) -> Result<EpochMillis> {
+        Ok(now_millis() + self.clock_settings().await?.offset_ms)
+    }
+
+    /// Marks this database a sandbox (or not). Leaving sandbox mode keeps the offset: time
+    /// never runs backwards.
+    pub async fn set_sandbox(&self, sandbox: bool) -> Result<()> {
+        sqlx::query("UPDATE clock_settings SET sandbox = $1 WHERE id = 1").bind(i64::from(sandbox)).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Moves the clock forward by `ms`; refused outside a sandbox database.
+    pub async fn advance_clock(&self, ms: i64) -> Result<EpochMillis> {
+        if ms <= 0 {
+            return Err(DomainError::invalid("The clock only moves forward: give a positive duration.").into());
+        }
+        // Keeps every instant far inside the 64-bit range whatever is added to it later.
+        if ms > MAX_ADVANCE_MS || self.clock_settings().await?.offset_ms > MAX_OFFSET_MS - ms {
+            return Err(DomainError::invalid("The sandbox clock moves at most 100 years ahead in all.").into());
+        }
+        let done = sqlx::query("UPDATE clock_settings SET offset_ms = offset_ms + $1 WHERE id = 1 AND sandbox = 1")
+            .bind(ms)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "The clock can be advanced only in a sandbox database.").into());
+        }
+        self.now().await
+    }
+
+    /// Takes (or renews) the lease on `job` for `holder` until `now + ttl_ms`, if no other
+    /// holder has an unexpired lease. One statement, so two nodes can never both win.
+    pub async fn try_lease(&self, job: &str, holder: &str, now: EpochMillis, ttl_ms: i64) -> Result<bool> {
+        let row = sqlx::query(
+            "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+             WHERE job_leases.expires_at <= $4 OR job_leases.holder = excluded.holder RETURNING holder",
+        )
+        .bind(job)
+        .bind(holder)
+        .bind(now + ttl_ms)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Gives a lease up early (the job finished).
+    pub async fn release_lease(&self, job: &str, holder: &str) -> Result<()> {
+        sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2").bind(job).bind(holder).execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,481 @@
+//! Orders, payment, resources and the time-driven lifecycle, on SQLite and on PostgreSQL:
+//! the end-to-end story with the journal and coupon audits after every step, the documented
+//! refusals, and the races (two payments, payment against cancellation).
+
+use pc_domain::coupons::Limits;
+use pc_domain::funds::TransferKind;
+use pc_domain::money::Money;
+use pc_domain::orders::{
+    add_months, source_type, OrderStatus, OrderType, PaymentPlan, Period, ResourceStatus, GRACE_MS, PAYMENT_WINDOW_MS, PLATFORM_REVENUE_ID,
+    RETENTION_MS,
+};
+use pc_domain::query::Page;
+use pc_domain::tenancy::{AccountKind, AssociationType, CustomerScope, PartnerKind};
+use pc_domain::{DomainId, DomainName, ErrorCode};
+use pc_storage::testing::{TestBackend, TestDb};
+use pc_storage::{Db, NewAccount, NewCoupon, NewOrder, NewOrderLine, NewQuota, OrderFilter, ResourceFilter, StorageError, TransferCommand};
+use std::sync::Arc;
+
+const DAY: i64 = 86_400_000;
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
+    };
+}
+
+on_both_backends!(
+    story_buy_with_coupon_renew_unsubscribe,
+    short_balance_pays_nothing,
+    documented_resource_refusals,
+    two_payments_of_one_order_never_both_succeed,
+    payment_racing_cancel_never_both_succeed,
+    scheduler_cancels_renews_and_expires,
+    clock_and_leases,
+    orders_are_scoped,
+);
+
+async fn run<F, Fut>(backend: TestBackend, test: F)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = TestDb::new(backend).await.expect("test database");
+    test(t.db.clone()).await;
+    t.cleanup().await;
+}
+
+async fn account(db: &Db, name: &str, kind: AccountKind) -> DomainId {
+    db.create_account(&NewAccount {
+        domain_name: DomainName::parse(name).unwrap(),
+        kind,
+        parent_id: None,
+        display_name: String::new(),
+        email: None,
+        mobile: None,
+    })
+    .await
+    .unwrap()
+    .domain_id
+}
+
+struct World {
+    op: DomainId,
+    partner: DomainId,
+    customer: DomainId,
+}
+
+/// An operator, a solution provider with 1000.00 yuan and a resale customer it funded with
+/// `customer_fen`.
+async fn world(db: &Db, customer_fen: i64) -> World {
+    let op = account(db, "operator", AccountKind::Operator).await;
+    let partner = account(db, "provider", AccountKind::Partner(PartnerKind::SolutionProvider)).await;
+    let customer = account(db, "customer", AccountKind::Customer).await;
+    db.associate_customer(&customer, &partner, AssociationType::Resale).await.unwrap();
+    let mv = |kind, from: Option<&DomainId>, to: &DomainId, fen| TransferCommand {
+        kind,
+        actor: if from.is_some() { partner.clone() } else { op.clone() },
+        counterparty: to.clone(),
+        from_owner: from.cloned(),
+        to_owner: to.clone(),
+        amount: Money::from_fen(fen),
+        idempotency: None,
+    };
+    db.transfer(&mv(TransferKind::TopUp, None, &partner, 100_000)).await.unwrap();
+    if customer_fen > 0 {
+        db.transfer(&mv(TransferKind::Allocate, Some(&partner), &customer, customer_fen)).await.unwrap();
+    }
+    World { op, partner, customer }
+}
+
+async fn coupon(db: &Db, w: &World, fen: i64) -> String {
+    let now = db.now().await.unwrap();
+    let quota = db
+        .create_quota(&NewQuota {
+            owner: w.partner.clone(),
+            granted_by: w.op.clone(),
+            quota_type: 0,
+            value: Money::from_fen(100_000),
+            effective_at: now - DAY,
+            expire_at: now + 400 * DAY,
+            limits: Limits::default(),
+        })
+        .await
+        .unwrap();
+    db.issue_coupon(&NewCoupon {
+        issuer: w.partner.clone(),
+        quota_id: quota,
+        customer: w.customer.clone(),
+        face_value: Money::from_fen(fen),
+        effective_at: now - DAY,
+        expire_at: now + 400 * DAY,
+        limits: Limits::default(),
+        memo: None,
+    })
+    .await
+    .unwrap()
+}
+
+fn line(resource_id: Option<&str>, months: Option<(i64, i64)>, fen: i64) -> NewOrderLine {
+    NewOrderLine {
+        resource_id: resource_id.map(str::to_owned),
+        cloud_service_type: "hws.service.type.ec2".into(),
+        resource_type: "hws.resource.type.vm".into(),
+        resource_spec: "s6.small.1.linux".into(),
+        region: "cn-north-4".into(),
+        product_id: "ecs-s6-small".into(),
+        period: months.map(|(t, n)| Period { period_type: t, period_num: n }),
+        subscription_num: 1,
+        official: Money::from_fen(fen),
+        amount: Money::from_fen(fen * 9 / 10),
+    }
+}
+
+fn order(w: &World, order_type: OrderType, lines: Vec<NewOrderLine>) -> NewOrder {
+    NewOrder {
+        customer: w.customer.clone(),
+        partner: Some(w.partner.clone()),
+        placed_by: "customer".into(),
+        source_type: source_type::CUSTOMER,
+        order_type,
+        service_type_code: "hws.service.type.ec2".into(),
+        lines,
+        discount_id: Some("partner-discount".into()),
+        idempotency: None,
+    }
+}
+
+fn refused(r: Result<impl std::fmt::Debug, StorageError>, code: ErrorCode) {
+    match r {
+        Err(StorageError::Rule(e)) => assert_eq!(e.code, code, "{}", e.message),
+        other => panic!("expected {code:?}, got {other:?}"),
+    }
+}
+
+async fn cash(db: &Db, owner: &DomainId) -> i64 {
+    db.cash_balance(owner).await.unwrap().amount.fen()
+}
+
+async fn coupon_balance(db: &Db, id: &str) -> i64 {
+    db.find_coupon(id).await.unwrap().unwrap().balance.fen()
+}
+
+/// The journal, the coupon quotas and the orders agree.
+async fn audits_hold(db: &Db) {
+    let ledger = db.ledger_audit().await.unwrap();
+    assert!(ledger.holds(), "{ledger:?}");
+    assert_eq!(db.coupon_audit().await.unwrap(), 0);
+    let orders = db.order_audit().await.unwrap();
+    assert!(orders.holds(), "{orders:?}");
+}
+
+fn coupons(ids: &[&str]) -> PaymentPlan {
+    PaymentPlan { coupon_ids: ids.iter().map(|s| s.to_string()).collect(), discount_id: None }
+}
+
+async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
+    let w = world(&db, 50_000).await;
+    let platform = DomainId::from_trusted(PLATFORM_REVENUE_ID.to_owned());
+    let c = coupon(&db, &w, 2_000).await;
+    let t0 = db.now().await.unwrap();
+
+    // Buy one month (120.00) with a 20.00 coupon: 100.00 cash.
+    let created = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 12_000)]), t0).await.unwrap();
+    let o = db.find_order(&created.order_id).await.unwrap().unwrap();
+    assert_eq!((o.status, o.official.fen(), o.discount.fen()), (OrderStatus::PendingPayment, 12_000, 1_200));
+    let paid = db.pay_order(&w.customer, &created.order_id, &coupons(&[&c]), None, t0).await.unwrap();
+    assert_eq!((paid.cash.fen(), paid.coupons.clone()), (10_000, vec![(c.clone(), Money::from_fen(2_000))]));
+    assert_eq!(cash(&db, &w.customer).await, 40_000);
+    assert_eq!(cash(&db, &platform).await, 10_000);
+    assert_eq!(coupon_balance(&db, &c).await, 0);
+    assert_eq!(db.order_coupon_uses(&created.order_id).await.unwrap(), vec![(c.clone(), Money::from_fen(2_000))]);
+    let resource_id = paid.resource_ids[0].clone();
+    let r = db.find_resource(&w.customer, &resource_id, t0).await.unwrap().unwrap();
+    assert_eq!((r.status, r.expire_at), (ResourceStatus::InUse, Some(add_months(t0, 1))));
+    assert_eq!(db.find_order(&created.order_id).await.unwrap().unwrap().status, OrderStatus::Completed);
+    audits_hold(&db).await;
+
+    // Paying again is refused; so is cancelling a completed order.
+    refused(db.pay_order(&w.customer, &created.order_id, &PaymentPlan::default(), None, t0).await, ErrorCode::OrderStatusForbids);
+    refused(db.cancel_order(&w.customer, &created.order_id, t0).await, ErrorCode::OrderStatusForbids);
+
+    // Renew one month with the discount (90% of 120.00 = 108.00), paid from cash.
+    let renewal = db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&resource_id), Some((2, 1)), 12_000)]), t0).await.unwrap();
+    let plan = PaymentPlan { coupon_ids: vec![], discount_id: Some("partner-discount".into()) };
+    refused(
+        db.pay_order(&w.customer, &renewal.order_id, &PaymentPlan { coupon_ids: vec![], discount_id: Some("other".into()) }, None, t0)
+            .await,
+        ErrorCode::DiscountNotApplicable,
+    );
+    let paid = db.pay_order(&w.customer, &renewal.order_id, &plan, Some("pay-1"), t0).await.unwrap();
+    assert_eq!(paid.cash.fen(), 10_800);
+    // A retry with the same key answers the same payment without paying again.
+    let again = db.pay_order(&w.customer, &renewal.order_id, &plan, Some("pay-1"), t0).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.cash.fen(), 10_800);
+    assert_eq!(cash(&db, &w.customer).await, 29_200);
+    let r = db.find_resource(&w.customer, &resource_id, t0).await.unwrap().unwrap();
+    assert_eq!(r.expire_at, Some(add_months(add_months(t0, 1), 1)));
+    audits_hold(&db).await;
+
+    // Half-way through the first month, unsubscribe: the first term refunds half of what it
+    // cost, split as it was paid (50.00 cash, 10.00 back to the coupon); the renewal term
+    // has not started, so it refunds whole (108.00 cash).
+    let first_term_end = add_months(t0, 1);
+    let half = t0 + (first_term_end - t0) / 2;
+    let done = db.unsubscribe_resource(&w.customer, &resource_id, false, "customer", half).await.unwrap();
+    assert_eq!(done.refund.cash.fen(), 5_000 + 10_800);
+    assert_eq!(done.refund.coupons, vec![(c.clone(), Money::from_fen(1_000))]);
+    assert_eq!(cash(&db, &w.customer).await, 29_200 + 15_800);
+    assert_eq!(coupon_balance(&db, &c).await, 1_000);
+    let refund = db.find_order(&done.refund_order_id).await.unwrap().unwrap();
+    assert_eq!((refund.order_type, refund.status, refund.official.fen()), (OrderType::Unsubscribe, OrderStatus::Completed, 16_800));
+    assert_eq!(db.refund_items(&done.refund_order_id).await.unwrap().len(), 3);
+    let r = db.find_resource(&w.customer, &resource_id, half).await.unwrap().unwrap();
+    assert_eq!(r.status, ResourceStatus::Closed);
+    refused(db.unsubscribe_resource(&w.customer, &resource_id, false, "customer", half).await, ErrorCode::ResourceNotFound);
+    let journal = db.account_entries(&w.customer, &Default::default(), Page { offset: 0, limit: 100 }).await.unwrap().0;
+    assert_eq!(journal[0].balance_after.fen(), cash(&db, &w.customer).await, "the newest entry carries the balance");
+    assert_eq!(journal[0].kind, TransferKind::Refund);
+    audits_hold(&db).await;
+}
+
+async fn short_balance_pays_nothing(db: Db) {
+    let w = world(&db, 5_000).await;
+    let c = coupon(&db, &w, 1_000).await;
+    let now = db.now().await.unwrap();
+    let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 12_000)]), now).await.unwrap();
+    refused(db.pay_order(&w.customer, &o.order_id, &coupons(&[&c]), None, now).await, ErrorCode::InsufficientBalance);
+    assert_eq!(cash(&db, &w.customer).await, 5_000);
+    assert_eq!(coupon_balance(&db, &c).await, 1_000, "the coupon is not spent either");
+    assert_eq!(db.find_order(&o.order_id).await.unwrap().unwrap().status, OrderStatus::PendingPayment);
+    let (resources, _) = db.list_resources(&w.customer, &ResourceFilter::default(), now, Page { offset: 0, limit: 10 }).await.unwrap();
+    assert!(resources.is_empty());
+    // Someone else's coupon, or an unknown one, cannot pay.
+    refused(db.pay_order(&w.customer, &o.order_id, &coupons(&["nope"]), None, now).await, ErrorCode::CouponNotApplicable);
+    // Another customer cannot see or pay the order.
+    let other = account(&db, "other-customer", AccountKind::Customer).await;
+    refused(db.pay_order(&other, &o.order_id, &PaymentPlan::default(), None, now).await, ErrorCode::OrderNotFound);
+    refused(db.cancel_order(&other, &o.order_id, now).await, ErrorCode::OrderNotFound);
+    // Past the payment window the order cannot be paid.
+    refused(
+        db.pay_order(&w.customer, &o.order_id, &PaymentPlan::default(), None, now + PAYMENT_WINDOW_MS).await,
+        ErrorCode::OrderStatusForbids,
+    );
+    db.cancel_order(&w.customer, &o.order_id, now).await.unwrap();
+    assert_eq!(db.find_order(&o.order_id).await.unwrap().unwrap().status, OrderStatus::Cancelled);
+    audits_hold(&db).await;
+}
+
+async fn bought(db: &Db, w: &World, months: i64, now: i64) -> String {
+    let o = db.create_order(&order(w, OrderType::NewPurchase, vec![line(None, Some((2, months)), 1_000)]), now).await.unwrap();
+    db.pay_order(&w.customer, &o.order_id, &PaymentPlan::default(), None, now).await.unwrap().resource_ids[0].clone()
+}
+
+async fn documented_resource_refusals(db: Db) {
+    let w = world(&db, 50_000).await;
+    let now = db.now().await.unwrap();
+    let r = bought(&db, &w, 1, now).await;
+    // Unknown resource: CBC.99003016.
+    refused(
+        db.create_order(&order(&w, OrderType::Renewal, vec![line(Some("nope"), Some((2, 1)), 1_000)]), now).await,
+        ErrorCode::ResourceNotFound,
+    );
+    // Beyond 5 years: CBC.99003154 (1 month bought + 3 years + 3 years).
+    let three_years = db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((3, 3)), 1_000)]), now).await.unwrap();
+    // In a pending-payment order: CBC.99003100.
+    refused(
+        db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((2, 1)), 1_000)]), now).await,
+        ErrorCode::ResourceInPendingOrder,
+    );
+    refused(db.unsubscribe_resource(&w.customer, &r, false, "customer", now).await, ErrorCode::ResourceInPendingOrder);
+    db.pay_order(&w.customer, &three_years.order_id, &PaymentPlan::default(), None, now).await.unwrap();
+    refused(
+        db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((3, 3)), 1_000)]), now).await,
+        ErrorCode::RenewalBeyondMaximum,
+    );
+    // An order in progress (becoming on-demand at expiry): CBC.99003144.
+    db.convert_to_on_demand(&w.customer, &r, "customer", now).await.unwrap();
+    refused(
+        db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((2, 1)), 1_000)]), now).await,
+        ErrorCode::ResourceOrderInProgress,
+    );
+    refused(db.unsubscribe_resource(&w.customer, &r, false, "customer", now).await, ErrorCode::ResourceOrderInProgress);
+    // Another customer's resource is unknown to this one.
+    let other = account(&db, "other-customer", AccountKind::Customer).await;
+    refused(db.set_auto_renew(&other, &r, Some((2, None)), now).await, ErrorCode::ResourceNotFound);
+    // Expired and deleted after grace and retention: CBC.99003016.
+    let r2 = bought(&db, &w, 1, now).await;
+    let gone = add_months(now, 1) + GRACE_MS + RETENTION_MS;
+    refused(
+        db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r2), Some((2, 1)), 1_000)]), gone).await,
+        ErrorCode::ResourceNotFound,
+    );
+    // Frozen but not deleted yet: still renewable, and the renewal continues from expiry.
+    let frozen = add_months(now, 1) + GRACE_MS + DAY;
+    assert_eq!(db.find_resource(&w.customer, &r2, frozen).await.unwrap().unwrap().status, ResourceStatus::Frozen);
+    let o = db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r2), Some((2, 1)), 1_000)]), frozen).await.unwrap();
+    db.pay_order(&w.customer, &o.order_id, &PaymentPlan::default(), None, frozen).await.unwrap();
+    assert_eq!(db.find_resource(&w.customer, &r2, frozen).await.unwrap().unwrap().expire_at, Some(add_months(add_months(now, 1), 1)));
+    audits_hold(&db).await;
+}
+
+async fn two_payments_of_one_order_never_both_succeed(db: Db) {
+    let w = world(&db, 50_000).await;
+    let now = db.now().await.unwrap();
+    for _ in 0..5 {
+        let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
+        let db = Arc::new(db.clone());
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, customer, id) = (db.clone(), w.customer.clone(), o.order_id.clone());
+                tokio::spawn(async move { db.pay_order(&customer, &id, &PaymentPlan::default(), None, now).await })
+            })
+            .collect();
+        let mut wins = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(_) => wins += 1,
+                Err(StorageError::Rule(e)) => assert_eq!(e.code, ErrorCode::OrderStatusForbids),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(wins, 1);
+    }
+    assert_eq!(cash(&db, &w.customer).await, 50_000 - 5 * 1_000);
+    audits_hold(&db).await;
+}
+
+async fn payment_racing_cancel_never_both_succeed(db: Db) {
+    let w = world(&db, 50_000).await;
+    let now = db.now().await.unwrap();
+    let mut paid = 0;
+    for _ in 0..6 {
+        let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
+        let (d1, d2) = (db.clone(), db.clone());
+        let (c1, c2, id1, id2) = (w.customer.clone(), w.customer.clone(), o.order_id.clone(), o.order_id.clone());
+        let pay = tokio::spawn(async move { d1.pay_order(&c1, &id1, &PaymentPlan::default(), None, now).await.is_ok() });
+        let cancel = tokio::spawn(async move { d2.cancel_order(&c2, &id2, now).await.is_ok() });
+        let (p, c) = (pay.await.unwrap(), cancel.await.unwrap());
+        assert!(p ^ c, "exactly one of pay ({p}) and cancel ({c}) wins");
+        let status = db.find_order(&o.order_id).await.unwrap().unwrap().status;
+        assert_eq!(status, if p { OrderStatus::Completed } else { OrderStatus::Cancelled });
+        paid += i64::from(p);
+    }
+    assert_eq!(cash(&db, &w.customer).await, 50_000 - paid * 1_000);
+    audits_hold(&db).await;
+}
+
+async fn scheduler_cancels_renews_and_expires(db: Db) {
+    let w = world(&db, 50_000).await;
+    let now = db.now().await.unwrap();
+    let unpaid = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
+    assert_eq!(db.cancel_overdue_orders(now + PAYMENT_WINDOW_MS - 1).await.unwrap(), 0);
+    assert_eq!(db.cancel_overdue_orders(now + PAYMENT_WINDOW_MS).await.unwrap(), 1);
+    assert_eq!(db.find_order(&unpaid.order_id).await.unwrap().unwrap().status, OrderStatus::Cancelled);
+
+    let r = bought(&db, &w, 1, now).await;
+    let expire = add_months(now, 1);
+    assert!(db.due_auto_renewals(expire - DAY).await.unwrap().is_empty(), "auto-renew is off");
+    db.set_auto_renew(&w.customer, &r, Some((Period::MONTH, Some(1))), now).await.unwrap();
+    assert!(db.due_auto_renewals(expire - 8 * DAY).await.unwrap().is_empty(), "not due yet");
+    let due = db.due_auto_renewals(expire - 7 * DAY).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].resource.resource_id, r);
+    // A pending renewal order stops it being due again.
+    let renewal =
+        db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((2, 1)), 1_000)]), expire - 7 * DAY).await.unwrap();
+    assert!(db.due_auto_renewals(expire - 7 * DAY).await.unwrap().is_empty());
+    db.pay_order(&w.customer, &renewal.order_id, &PaymentPlan::default(), None, expire - 7 * DAY).await.unwrap();
+    db.count_auto_renewal(&r, expire - 7 * DAY).await.unwrap();
+    let res = db.find_resource(&w.customer, &r, expire).await.unwrap().unwrap();
+    assert!(!res.auto_renew, "one renewal asked for, one done");
+
+    // Expiry: grace, frozen, then deleted by the sweep.
+    let end = res.expire_at.unwrap();
+    let in_grace = ResourceFilter { statuses: vec![ResourceStatus::Expired], ..Default::default() };
+    let page = Page { offset: 0, limit: 10 };
+    assert_eq!(db.list_resources(&w.customer, &in_grace, end + DAY, page).await.unwrap().1, 1);
+    assert_eq!(db.list_resources(&w.customer, &in_grace, end - DAY, page).await.unwrap().1, 0);
+    let frozen = ResourceFilter { statuses: vec![ResourceStatus::Frozen], ..Default::default() };
+    assert_eq!(db.list_resources(&w.customer, &frozen, end + GRACE_MS, page).await.unwrap().1, 1);
+    assert_eq!(db.sweep_expired_resources(end + GRACE_MS).await.unwrap().deleted, 0);
+    assert_eq!(db.sweep_expired_resources(end + GRACE_MS + RETENTION_MS).await.unwrap().deleted, 1);
+    let closed = db.find_resource(&w.customer, &r, end).await.unwrap().unwrap();
+    assert_eq!(closed.status, ResourceStatus::Closed, "deleted for good, whatever the clock says");
+
+    // To on-demand at expiry.
+    let r2 = bought(&db, &w, 1, now).await;
+    let conversion = db.convert_to_on_demand(&w.customer, &r2, "customer", now).await.unwrap();
+    assert_eq!(db.find_order(&conversion).await.unwrap().unwrap().status, OrderStatus::Processing);
+    assert_eq!(db.sweep_expired_resources(expire).await.unwrap().converted_to_on_demand, 1);
+    let r2 = db.find_resource(&w.customer, &r2, expire + 100 * DAY).await.unwrap().unwrap();
+    assert_eq!((r2.expire_at, r2.status), (None, ResourceStatus::InUse));
+    assert_eq!(db.find_order(&conversion).await.unwrap().unwrap().status, OrderStatus::Completed);
+    audits_hold(&db).await;
+}
+
+async fn clock_and_leases(db: Db) {
+    let before = db.now().await.unwrap();
+    refused(db.advance_clock(DAY).await, ErrorCode::BusinessCheckFailed);
+    db.set_sandbox(true).await.unwrap();
+    let after = db.advance_clock(30 * DAY).await.unwrap();
+    assert!(after - before >= 30 * DAY);
+    refused(db.advance_clock(-1).await, ErrorCode::InvalidParameter);
+    refused(db.advance_clock(i64::MAX).await, ErrorCode::InvalidParameter);
+
+    assert!(db.try_lease("job", "node-a", 1_000, 500).await.unwrap());
+    assert!(!db.try_lease("job", "node-b", 1_200, 500).await.unwrap(), "held by node-a");
+    assert!(db.try_lease("job", "node-a", 1_200, 500).await.unwrap(), "the holder renews");
+    assert!(db.try_lease("job", "node-b", 1_700, 500).await.unwrap(), "expired leases pass on");
+    db.release_lease("job", "node-b").await.unwrap();
+    assert!(db.try_lease("job", "node-a", 1_701, 500).await.unwrap());
+    // Many nodes at once: exactly one wins.
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move { db.try_lease("race", &format!("node-{i}"), 10_000, 1_000).await.unwrap() })
+        })
+        .collect();
+    let mut wins = 0;
+    for t in tasks {
+        wins += i32::from(t.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+}
+
+async fn orders_are_scoped(db: Db) {
+    let w = world(&db, 50_000).await;
+    let now = db.now().await.unwrap();
+    let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
+    let page = Page { offset: 0, limit: 10 };
+    let mine = OrderFilter { customer: Some(w.customer.clone()), ..Default::default() };
+    assert_eq!(db.list_orders(&mine, page).await.unwrap().1, 1);
+    let by_partner = OrderFilter { partner: Some((w.partner.clone(), CustomerScope::AllOfPartner)), ..Default::default() };
+    assert_eq!(db.list_orders(&by_partner, page).await.unwrap().0[0].order_id, o.order_id);
+    let managed = OrderFilter { partner: Some((w.partner.clone(), CustomerScope::ManagedBy("nobody".into()))), ..Default::default() };
+    assert_eq!(db.list_orders(&managed, page).await.unwrap().1, 0, "a customer manager sees only assigned customers");
+    let other = OrderFilter { customer: Some(account(&db, "other-customer", AccountKind::Customer).await), ..Default::default() };
+    assert_eq!(db.list_orders(&other, page).await.unwrap().1, 0);
+    let completed = OrderFilter { status: Some(OrderStatus::Completed), ..mine.clone() };
+    assert_eq!(db.list_orders(&completed, page).await.unwrap().1, 0);
+    let by_id = OrderFilter { order_id: Some(o.order_id.to_uppercase()), ..mine };
+    assert_eq!(db.list_orders(&by_id, page).await.unwrap().1, 1, "order ids match regardless of case");
+
+    // Authorization to order on the customer's behalf.
+    assert!(!db.order_authorized(&w.customer, &w.partner).await.unwrap());
+    db.grant_order_authorization(&w.customer, &w.partner, now).await.unwrap();
+    assert!(db.order_authorized(&w.customer, &w.partner).await.unwrap());
+    db.revoke_order_authorization(&w.customer).await.unwrap();
+    assert!(!db.order_authorized(&w.customer, &w.partner).await.unwrap());
+
+    // An idempotency key answers the first order.
+    let claim = pc_storage::IdempotencyClaim { scope: w.customer.to_string(), key: "k1".into(), request_hash: "h".into() };
+    let keyed = NewOrder { idempotency: Some(claim.clone()), ..order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]) };
+    let first = db.create_order(&keyed, now).await.unwrap();
+    let again = db.create_order(&keyed, now).await.unwrap();
+    assert_eq!((again.order_id.as_str(), again.replayed), (first.order_id.as_str(), true));
+    let other_request = NewOrder { idempotency: Some(pc_storage::IdempotencyClaim { request_hash: "h2".into(), ..claim }), ..keyed };
+    refused(db.create_order(&other_request, now).await, ErrorCode::IdempotencyKeyReused);
+}
