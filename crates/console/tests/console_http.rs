@@ -250,6 +250,29 @@ async fn posts_without_the_csrf_token_are_refused(w: World) {
     }
     assert_eq!(balance(&w.db, &w.resale_customer).await, before, "nothing moved");
 
+    // Every form of the console is behind the same gate.
+    let reveal = format!("/console/partner/customers/{customer}/reveal");
+    for path in [
+        "/console/logout",
+        "/console/partner/customers",
+        reveal.as_str(),
+        "/console/partner/funds/confirm",
+        "/console/partner/coupons/issue",
+        "/console/partner/coupons/recall",
+        "/console/partner/resellers/quotas/issue",
+        "/console/partner/resellers/quotas/reclaim",
+        "/console/operator/top-up",
+        "/console/operator/quotas",
+        "/console/keys",
+        "/console/keys/disable",
+        "/console/exports",
+    ] {
+        let (status, _, _) = b.post(&w, path, &[("field", "mobile"), ("kind", "customers")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(w.db.list_exports(&w.partner, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap().1, 0);
+    assert!(w.db.list_access_keys(&w.partner, None).await.unwrap().is_empty());
+
     // The sign-in form needs its pre-session token too.
     let resp = w
         .http

@@ -34,12 +34,10 @@ pub struct NavItem {
 /// The menu of each kind of account, mirroring the partner center's menus.
 fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
     let path = here.split('?').next().unwrap_or_default();
-    // The overview is the prefix of every partner page, so it is active only on itself.
-    let item = |href: &'static str, key| NavItem {
-        href,
-        key,
-        active: path == href || (href != "/console/partner" && path.starts_with(&format!("{href}/"))),
-    };
+    // A home page is the prefix of every page of its kind, so it is active only on itself.
+    let home = |href: &str| matches!(href, "/console/partner" | "/console/customer" | "/console/operator");
+    let item =
+        |href: &'static str, key| NavItem { href, key, active: path == href || (!home(href) && path.starts_with(&format!("{href}/"))) };
     match kind {
         Some(AccountKind::Partner(pk)) => {
             let mut v = vec![
