@@ -193,6 +193,7 @@ test('screenshots of the main pages in both languages', async () => {
       ['partner-customer-detail', `/console/partner/customers/${alpha.domain_id}`],
       ['partner-funds', '/console/partner/funds'],
       ['partner-coupons', '/console/partner/coupons'],
+      ['partner-price-calculator', '/console/partner/prices?spec=s6.large.2.linux&region=cn-north-4&period_type=month&period_num=3&quantity=2'],
       ['partner-exports', '/console/exports'],
       ['partner-audit', '/console/partner/audit'],
       ['access-keys', '/console/keys'],
@@ -222,6 +223,8 @@ test('screenshots of the main pages in both languages', async () => {
     const o = await session(lang);
     await signIn(o.page, demo.operator.login, demo.operator.password);
     await shot(o.page, 'operator-partners', lang);
+    await o.page.goto(`${BASE}/console/operator/price-book`);
+    await shot(o.page, 'operator-price-book', lang);
     await o.context.close();
   }
 });

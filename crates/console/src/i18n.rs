@@ -110,6 +110,31 @@ mod tests {
         }
     }
 
+    /// Keys that templates build from a value (`t('kind.' ~ x)`) exist for every value the
+    /// pages can pass.
+    #[test]
+    fn every_computed_key_exists() {
+        let families: &[(&str, &[&str])] = &[
+            ("kind", &["operator", "customer", "distributor", "reseller", "solution_provider"]),
+            ("assoc", &["resale", "consultative"]),
+            ("coupon_status", &["1", "2", "3", "4", "5"]),
+            ("quota_status", &["0", "3", "4", "5", "6"]),
+            ("funds", &["allocate", "reclaim", "done_allocate", "done_reclaim"]),
+            ("keys", &["status_active", "status_disabled"]),
+            ("exports", &["kind_customers", "kind_fund_records", "status_pending", "status_done", "status_failed"]),
+            ("customers", &["field_name", "field_mobile", "field_email"]),
+            ("operator", &["done_top_up", "done_quota"]),
+        ];
+        for lang in Lang::ALL {
+            for (family, values) in families {
+                for v in *values {
+                    let key = format!("{family}.{v}");
+                    assert!(catalogue(lang).contains_key(&key), "{} lacks {key}", lang.tag());
+                }
+            }
+        }
+    }
+
     #[test]
     fn chinese_is_the_default() {
         assert_eq!(Lang::from_tag(None), Lang::ZhCn);

@@ -12,7 +12,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
-use pages::{auth, customer, exports, keys, operator, partner};
+use pages::{auth, customer, exports, keys, operator, partner, prices};
 use pc_api::AppState;
 
 const STYLESHEET: &str = include_str!("../static/console.css");
@@ -43,10 +43,12 @@ pub fn router(state: AppState) -> Router {
         .route("/console/partner/resellers/quotas/issue", post(partner::issue_sub_quota))
         .route("/console/partner/resellers/quotas/reclaim", post(partner::reclaim_sub_quota))
         .route("/console/partner/audit", get(partner::audit))
+        .route("/console/partner/prices", get(prices::calculator))
         .route("/console/customer", get(customer::home))
         .route("/console/operator", get(operator::home))
         .route("/console/operator/top-up", post(operator::top_up))
         .route("/console/operator/quotas", post(operator::grant_quota))
+        .route("/console/operator/price-book", get(prices::price_book))
         .route("/console/keys", get(keys::list).post(keys::create))
         .route("/console/keys/disable", post(keys::disable))
         .route("/console/exports", get(exports::list).post(exports::create))

@@ -25,6 +25,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../templates/audit.html")),
     ("customer_home.html", include_str!("../templates/customer_home.html")),
     ("operator.html", include_str!("../templates/operator.html")),
+    ("prices.html", include_str!("../templates/prices.html")),
+    ("price_book.html", include_str!("../templates/price_book.html")),
 ];
 
 /// `t("key")` in a template: the text in the language of the page being rendered.

@@ -166,5 +166,27 @@ pub async fn console_layer(State(state): State<AppState>, req: Request, next: Ne
     };
     let query = FormData(parts.uri.query().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default());
     parts.extensions.insert(Ctx { lang, user, here, form, query, login_csrf });
-    next.run(Request::from_parts(parts, body)).await
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
+    harden(resp.headers_mut());
+    resp
+}
+
+/// Console pages run no script, are never framed and are not cached: a shared computer's
+/// back button must not show another person's customers.
+fn harden(h: &mut HeaderMap) {
+    use axum::http::HeaderValue;
+    let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, "cache-control", "no-store");
+    }
 }

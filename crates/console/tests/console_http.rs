@@ -29,6 +29,7 @@ on_both_backends!(
     allocate_moves_money_once_per_confirmation,
     language_switch_and_translated_errors,
     exports_are_tasks_with_anonymized_fields,
+    price_calculator_and_price_book,
 );
 
 const PASSWORD: &str = "Console#Pass1";
@@ -37,6 +38,7 @@ struct World {
     base: String,
     db: Db,
     http: reqwest::Client,
+    operator: DomainId,
     partner: DomainId,
     partner_login: String,
     resale_customer: DomainId,
@@ -86,7 +88,7 @@ where
     db.associate_customer(&resale_customer, &partner, AssociationType::Resale).await.unwrap();
     db.transfer(&TransferCommand {
         kind: TransferKind::TopUp,
-        actor: operator,
+        actor: operator.clone(),
         counterparty: partner.clone(),
         from_owner: None,
         to_owner: partner.clone(),
@@ -97,7 +99,7 @@ where
     .unwrap();
     let partner_login = login_for(&db, &partner).await;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    test(World { base, db, http, partner, partner_login, resale_customer, _server: server }).await;
+    test(World { base, db, http, operator, partner, partner_login, resale_customer, _server: server }).await;
     t.cleanup().await;
 }
 
@@ -248,6 +250,29 @@ async fn posts_without_the_csrf_token_are_refused(w: World) {
     }
     assert_eq!(balance(&w.db, &w.resale_customer).await, before, "nothing moved");
 
+    // Every form of the console is behind the same gate.
+    let reveal = format!("/console/partner/customers/{customer}/reveal");
+    for path in [
+        "/console/logout",
+        "/console/partner/customers",
+        reveal.as_str(),
+        "/console/partner/funds/confirm",
+        "/console/partner/coupons/issue",
+        "/console/partner/coupons/recall",
+        "/console/partner/resellers/quotas/issue",
+        "/console/partner/resellers/quotas/reclaim",
+        "/console/operator/top-up",
+        "/console/operator/quotas",
+        "/console/keys",
+        "/console/keys/disable",
+        "/console/exports",
+    ] {
+        let (status, _, _) = b.post(&w, path, &[("field", "mobile"), ("kind", "customers")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(w.db.list_exports(&w.partner, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap().1, 0);
+    assert!(w.db.list_access_keys(&w.partner, None).await.unwrap().is_empty());
+
     // The sign-in form needs its pre-session token too.
     let resp = w
         .http
@@ -353,6 +378,11 @@ async fn language_switch_and_translated_errors(w: World) {
     b.get(&w, "/console/lang/zh-CN?next=/console").await;
     let (_, zh, _) = b.post(&w, "/console/partner/funds/move", &form).await;
     assert!(zh.contains("CBC.99005003") && zh.contains("余额不足"), "{zh}");
+    // Pages are never framed, run no script and are not cached.
+    let resp = w.http.get(format!("{}/console/login", w.base)).send().await.unwrap();
+    let csp = resp.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'none'"), "{csp}");
+    assert_eq!(resp.headers().get("cache-control").unwrap(), "no-store");
     // An open redirect is not possible through the switch.
     let resp = w.http.get(format!("{}/console/lang/en?next=//evil.example/", w.base)).send().await.unwrap();
     assert_eq!(resp.headers().get("location").unwrap(), "/console");
@@ -390,4 +420,27 @@ async fn exports_are_tasks_with_anonymized_fields(w: World) {
     let (status, body) = o.get(&w, &format!("/console/exports/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!body.contains("customer_id,"));
+}
+
+async fn price_calculator_and_price_book(w: World) {
+    let book = pc_domain::catalog::PriceBook::parse(include_str!("../../../pricebook/pricebook-2026.11.json")).unwrap();
+    w.db.load_price_book(&book, "test").await.unwrap();
+    let mut b = Browser::default();
+    b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let (status, page) =
+        b.get(&w, "/console/partner/prices?spec=s6.large.2.linux&region=cn-north-4&period_type=month&period_num=3&quantity=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"quote-official\">¥798.00"), "133.00 a month, 3 months, 2 servers");
+    let (status, page) = b.get(&w, "/console/partner/prices?spec=s6.large.2.linux&region=nowhere-1&period_num=1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("CBC.0100") && !page.contains("quote-official"));
+    let (status, _) = b.get(&w, "/console/operator/price-book").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the price book page is the operator's");
+
+    let ops = login_for(&w.db, &w.operator).await;
+    let mut o = Browser::default();
+    o.sign_in(&w, &ops, PASSWORD).await;
+    let (status, page) = o.get(&w, "/console/operator/price-book").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2026.11") && page.contains("s6.large.2.linux") && page.contains("133.00"));
 }

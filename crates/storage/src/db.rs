@@ -26,12 +26,8 @@ impl Db {
         let backend = Backend::from_url(url).ok_or_else(|| {
             StorageError::Config(format!("unsupported database URL (use sqlite://PATH or postgres://...): {}", redact(url)))
         })?;
-        let max = match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        };
         let pool = AnyPoolOptions::new()
-            .max_connections(max)
+            .max_connections(backend.max_connections())
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _| Box::pin(async move { backend.prepare_connection(conn).await }))
             .connect(&backend.connect_url(url))

@@ -61,6 +61,25 @@ impl Backend {
         }
     }
 
+    /// Group-commit writer tasks per node. SQLite: one, as the database has one write lock.
+    /// PostgreSQL: as many as the pool has connections, so transfers on different accounts
+    /// proceed in parallel as on the plain path; batches form only when requests outnumber
+    /// the writers (PostgreSQL already shares WAL flushes between concurrent commits).
+    pub fn group_commit_writers(self) -> usize {
+        match self {
+            Backend::Sqlite => 1,
+            Backend::Postgres => self.max_connections() as usize,
+        }
+    }
+
+    /// Connections per pool.
+    pub fn max_connections(self) -> u32 {
+        match self {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        }
+    }
+
     /// Case-sensitive substring test of `column` against placeholder `param`.
     pub fn contains(self, column: &str, param: &str) -> String {
         match self {

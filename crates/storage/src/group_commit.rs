@@ -1,14 +1,17 @@
 //! Group commit: the transfers waiting at a moment share one transaction and one commit
-//! (on SQLite, one fsync) instead of paying one each. A single writer task per node takes
-//! what is queued (at most `MAX_BATCH`), applies it with `Db::transfer_batch` and answers each
-//! caller only after the commit returned, so nothing is acknowledged that a crash could lose.
+//! (on SQLite, one fsync) instead of paying one each. A writer task takes what is queued (at
+//! most `MAX_BATCH`), applies it with `Db::transfer_batch` and answers each caller only after
+//! the commit returned, so nothing is acknowledged that a crash could lose. SQLite has one
+//! writer (the database has one write lock); PostgreSQL several per node, so that batches on
+//! different accounts overlap their round trips (`Backend::group_commit_writers`).
 //! Several nodes on one PostgreSQL database each batch their own requests; the batch locks
 //! its accounts in id order, so batches of different nodes queue instead of deadlocking.
 
 use crate::db::Db;
 use crate::error::{Result, StorageError};
 use crate::funds::{TransferCommand, TransferOutcome};
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex};
 
 /// Most transfers in one transaction: bounds the time a batch holds the write lock and the
 /// latency of its first caller.
@@ -18,6 +21,7 @@ pub const MAX_BATCH: usize = 128;
 const QUEUE: usize = 4 * MAX_BATCH;
 
 type Reply = oneshot::Sender<Result<TransferOutcome>>;
+type Queue = Arc<Mutex<mpsc::Receiver<(TransferCommand, Reply)>>>;
 
 /// A handle on one node's writer task; cheap to clone. The task ends when the last handle
 /// is dropped, after answering what was queued.
@@ -27,10 +31,13 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer task on the current tokio runtime.
+    /// Starts the writer tasks on the current tokio runtime.
     pub fn start(db: Db) -> Self {
         let (queue, requests) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(db, requests));
+        let requests: Queue = Arc::new(Mutex::new(requests));
+        for _ in 0..db.backend().group_commit_writers() {
+            tokio::spawn(write_batches(db.clone(), requests.clone()));
+        }
         GroupCommit { queue }
     }
 
@@ -43,11 +50,17 @@ impl GroupCommit {
     }
 }
 
-async fn write_batches(db: Db, mut requests: mpsc::Receiver<(TransferCommand, Reply)>) {
+async fn write_batches(db: Db, requests: Queue) {
     let mut waiting = Vec::with_capacity(MAX_BATCH);
-    while requests.recv_many(&mut waiting, MAX_BATCH).await > 0 {
+    // The queue is held only while taking a batch; the next writer takes the next one.
+    while requests.lock().await.recv_many(&mut waiting, MAX_BATCH).await > 0 {
         let (cmds, replies): (Vec<_>, Vec<_>) = waiting.drain(..).unzip();
-        match db.transfer_batch(&cmds).await {
+        let results = match cmds.as_slice() {
+            // Alone: the plain transaction, without savepoints and batch lock.
+            [cmd] => Ok(vec![db.transfer(cmd).await]),
+            _ => db.transfer_batch(&cmds).await,
+        };
+        match results {
             Ok(results) => {
                 for (reply, result) in replies.into_iter().zip(results) {
                     // A caller that went away (client disconnected) needs no answer; its

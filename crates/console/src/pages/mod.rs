@@ -8,6 +8,7 @@ pub mod exports;
 pub mod keys;
 pub mod operator;
 pub mod partner;
+pub mod prices;
 
 use crate::i18n::{error_text, tr, Lang};
 use crate::render;
@@ -33,12 +34,10 @@ pub struct NavItem {
 /// The menu of each kind of account, mirroring the partner center's menus.
 fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
     let path = here.split('?').next().unwrap_or_default();
-    // The overview is the prefix of every partner page, so it is active only on itself.
-    let item = |href: &'static str, key| NavItem {
-        href,
-        key,
-        active: path == href || (href != "/console/partner" && path.starts_with(&format!("{href}/"))),
-    };
+    // A home page is the prefix of every page of its kind, so it is active only on itself.
+    let home = |href: &str| matches!(href, "/console/partner" | "/console/customer" | "/console/operator");
+    let item =
+        |href: &'static str, key| NavItem { href, key, active: path == href || (!home(href) && path.starts_with(&format!("{href}/"))) };
     match kind {
         Some(AccountKind::Partner(pk)) => {
             let mut v = vec![
@@ -46,6 +45,7 @@ fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
                 item("/console/partner/customers", "nav.customers"),
                 item("/console/partner/funds", "nav.funds"),
                 item("/console/partner/coupons", "nav.coupons"),
+                item("/console/partner/prices", "nav.prices"),
             ];
             if pk == PartnerKind::Distributor {
                 v.push(item("/console/partner/resellers", "nav.resellers"));
@@ -58,7 +58,11 @@ fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
             v
         }
         Some(AccountKind::Customer) => vec![item("/console/customer", "nav.my_account"), item("/console/keys", "nav.keys")],
-        Some(AccountKind::Operator) => vec![item("/console/operator", "nav.partners"), item("/console/keys", "nav.keys")],
+        Some(AccountKind::Operator) => vec![
+            item("/console/operator", "nav.partners"),
+            item("/console/operator/price-book", "nav.price_book"),
+            item("/console/keys", "nav.keys"),
+        ],
         None => Vec::new(),
     }
 }

@@ -202,6 +202,11 @@ pub async fn reveal(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 
 // ---- funds ----------------------------------------------------------------------------
 
+/// The customers a form may name: the first 100 the caller sees, with their cash balances.
+pub(super) async fn customer_choices(state: &AppState, user: &SignedIn) -> Vec<Value> {
+    customer_options(state, user).await
+}
+
 async fn customer_options(state: &AppState, user: &SignedIn) -> Vec<Value> {
     let all =
         customer_services::list_sub_customers(&state.db, &user.principal, &CustomerFilter::default(), Page { offset: 0, limit: 100 }, None)

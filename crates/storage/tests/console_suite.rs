@@ -1,0 +1,112 @@
+//! The console's tables, on SQLite and on PostgreSQL: session expiry, sign-in attempts,
+//! the reveal audit's scoping, export tasks and access-key disabling.
+
+use pc_domain::console::SensitiveField;
+use pc_domain::query::{now_millis, Page};
+use pc_domain::tenancy::{AccountKind, PartnerKind};
+use pc_domain::{DomainId, DomainName};
+use pc_storage::testing::{TestBackend, TestDb};
+use pc_storage::{ConsoleSession, Db, ExportKind, NewAccount, StoredKey};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
+    };
+}
+
+on_both_backends!(
+    sessions_expire_and_end,
+    attempts_are_per_login_regardless_of_case,
+    reveals_are_listed_per_partner,
+    exports_finish_once_and_belong_to_their_owner,
+    keys_are_disabled_only_by_their_account,
+);
+
+async fn run<F, Fut>(backend: TestBackend, test: F)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = TestDb::new(backend).await.expect("test database");
+    test(t.db.clone()).await;
+    t.cleanup().await;
+}
+
+async fn account(db: &Db, kind: AccountKind) -> DomainId {
+    let name = format!("acct{}", &DomainId::generate().as_str()[..10]);
+    db.create_account(&NewAccount {
+        domain_name: DomainName::parse(&name).unwrap(),
+        kind,
+        parent_id: None,
+        display_name: "Name".into(),
+        email: None,
+        mobile: None,
+    })
+    .await
+    .unwrap()
+    .domain_id
+}
+
+fn partner() -> AccountKind {
+    AccountKind::Partner(PartnerKind::SolutionProvider)
+}
+
+async fn sessions_expire_and_end(db: Db) {
+    let who = account(&db, partner()).await;
+    let now = now_millis();
+    let s = ConsoleSession { login: "l".into(), domain_id: who, member_id: None, csrf_token: "c".into(), expires_at: now + 1000 };
+    db.create_session("h1", &s).await.unwrap();
+    assert_eq!(db.find_session("h1", now).await.unwrap(), Some(s.clone()));
+    assert_eq!(db.find_session("h1", now + 1000).await.unwrap(), None, "expired");
+    db.create_session("h2", &s).await.unwrap();
+    db.delete_session("h2").await.unwrap();
+    assert_eq!(db.find_session("h2", now).await.unwrap(), None, "signed out");
+}
+
+async fn attempts_are_per_login_regardless_of_case(db: Db) {
+    let now = now_millis();
+    db.record_login_attempt("Alice", false, now - 10).await.unwrap();
+    db.record_login_attempt("alice", true, now - 5).await.unwrap();
+    db.record_login_attempt("bob", false, now - 5).await.unwrap();
+    db.record_login_attempt("alice", false, now - 100_000).await.unwrap();
+    let mut got = db.login_attempts_since("ALICE", now - 1000).await.unwrap();
+    got.sort();
+    assert_eq!(got, vec![(now - 10, false), (now - 5, true)]);
+}
+
+async fn reveals_are_listed_per_partner(db: Db) {
+    let (p1, p2) = (account(&db, partner()).await, account(&db, partner()).await);
+    let c = account(&db, AccountKind::Customer).await;
+    db.record_reveal(&p1, "member-a", &c, SensitiveField::Email).await.unwrap();
+    let page = Page { offset: 0, limit: 10 };
+    let (rows, total) = db.list_reveals(&p1, page).await.unwrap();
+    assert_eq!((total, rows[0].field.as_str(), rows[0].actor_login.as_str()), (1, "email", "member-a"));
+    assert_eq!(db.list_reveals(&p2, page).await.unwrap().1, 0);
+}
+
+async fn exports_finish_once_and_belong_to_their_owner(db: Db) {
+    let (p1, p2) = (account(&db, partner()).await, account(&db, partner()).await);
+    let id = db.create_export(&p1, "me", ExportKind::Customers).await.unwrap();
+    assert_eq!(db.export_content(&p1, &id).await.unwrap(), None, "pending has no file");
+    db.finish_export(&id, Some(("a,b\r\n", 1))).await.unwrap();
+    db.finish_export(&id, None).await.unwrap();
+    assert_eq!(db.export_content(&p1, &id).await.unwrap(), Some((ExportKind::Customers, "a,b\r\n".into())), "done stays done");
+    assert_eq!(db.export_content(&p2, &id).await.unwrap(), None, "another owner sees nothing");
+    let (tasks, _) = db.list_exports(&p1, Page { offset: 0, limit: 10 }).await.unwrap();
+    assert_eq!((tasks[0].status.as_str(), tasks[0].row_count), ("done", 1));
+    assert_eq!(db.list_exports(&p2, Page { offset: 0, limit: 10 }).await.unwrap().1, 0);
+}
+
+async fn keys_are_disabled_only_by_their_account(db: Db) {
+    let (p1, p2) = (account(&db, partner()).await, account(&db, partner()).await);
+    let key = StoredKey { access_key_id: "AK1".into(), domain_id: p1.clone(), member_id: None, secret_sealed: "x".into() };
+    db.insert_access_key(&key).await.unwrap();
+    assert!(!db.disable_access_key(&p2, "AK1").await.unwrap());
+    assert!(db.find_access_key("AK1").await.unwrap().is_some());
+    assert!(db.disable_access_key(&p1, "AK1").await.unwrap());
+    assert!(!db.disable_access_key(&p1, "AK1").await.unwrap(), "already disabled");
+    assert!(db.find_access_key("AK1").await.unwrap().is_none());
+    assert_eq!(db.list_access_keys(&p1, None).await.unwrap()[0].status, "disabled");
+    assert!(db.list_access_keys(&p2, None).await.unwrap().is_empty());
+}
