@@ -228,3 +228,43 @@ test('screenshots of the main pages in both languages', async () => {
     await o.context.close();
   }
 });
+
+test('a customer pays an order with a coupon', async () => {
+  // The customer authorizes its partner to order for it.
+  let s = await session();
+  await signIn(s.page, alpha.login, alpha.password);
+  await Promise.all([s.page.waitForLoadState('load'), s.page.click('#authorize-orders')]);
+  await s.context.close();
+
+  // The partner orders on the customer's behalf and gives it a coupon.
+  s = await session();
+  await signIn(s.page, provider.login, provider.password);
+  await s.page.goto(`${BASE}/console/partner/orders`);
+  await s.page.selectOption('#order-customer', alpha.domain_id);
+  await s.page.selectOption('#order-spec', 's6.small.1.linux');
+  await Promise.all([s.page.waitForURL(/done=ordered/), s.page.click('#place-order')]);
+  await s.page.goto(`${BASE}/console/partner/coupons`);
+  await s.page.check(`#issue-coupons input[data-account="${alpha.domain_name}"]`);
+  await s.page.fill('#issue-face', '500.00');
+  await Promise.all([s.page.waitForLoadState('load'), s.page.click('#issue-button')]);
+  const couponId = (await s.page.textContent('#results tr.ok td.detail')).trim();
+  await s.context.close();
+
+  // The customer pays the pending order with that coupon.
+  s = await session();
+  await signIn(s.page, alpha.login, alpha.password);
+  await s.page.goto(`${BASE}/console/customer/orders`);
+  const pay = s.page.locator('tr[data-pay]').first();
+  const orderId = await pay.getAttribute('data-pay');
+  await pay.locator('input[value="coupon"]').check();
+  await pay.locator('select[name="coupon_ids"]').selectOption(couponId);
+  await Promise.all([s.page.waitForLoadState('load'), pay.locator('button.pay').click()]);
+  await s.page.waitForSelector('#notice, #error');
+  assert.equal(await s.page.locator('#error').count(), 0, await s.page.locator('#error').textContent().catch(() => ''));
+  assert.ok(s.page.url().includes('done=paid'));
+  assert.doesNotMatch(await s.page.textContent(`#orders tr[data-order="${orderId}"] .status`), /待支付/);
+  await shot(s.page, 'customer-orders', 'zh-CN');
+  await s.page.goto(`${BASE}/console/customer`);
+  assert.match(await s.page.textContent('#my-coupons'), /已使用|可使用/);
+  await s.context.close();
+});

@@ -12,7 +12,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
-use pages::{auth, customer, exports, keys, operator, partner, prices};
+use pages::{auth, customer, exports, keys, operator, orders, partner, prices};
 use pc_api::AppState;
 
 const STYLESHEET: &str = include_str!("../static/console.css");
@@ -45,6 +45,14 @@ pub fn router(state: AppState) -> Router {
         .route("/console/partner/audit", get(partner::audit))
         .route("/console/partner/prices", get(prices::calculator))
         .route("/console/customer", get(customer::home))
+        .route("/console/customer/authorize-orders", post(customer::authorize_orders))
+        .route("/console/customer/orders", get(orders::customer_orders))
+        .route("/console/customer/orders/{id}/pay", post(orders::pay))
+        .route("/console/customer/orders/{id}/cancel", post(orders::cancel))
+        .route("/console/customer/resources/{id}/renew", post(orders::renew))
+        .route("/console/customer/resources/{id}/unsubscribe", post(orders::unsubscribe))
+        .route("/console/customer/resources/{id}/auto-renew", post(orders::auto_renew))
+        .route("/console/partner/orders", get(orders::partner_orders).post(orders::order_on_behalf))
         .route("/console/operator", get(operator::home))
         .route("/console/operator/top-up", post(operator::top_up))
         .route("/console/operator/quotas", post(operator::grant_quota))

@@ -26,6 +26,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("customer_home.html", include_str!("../templates/customer_home.html")),
     ("operator.html", include_str!("../templates/operator.html")),
     ("prices.html", include_str!("../templates/prices.html")),
+    ("customer_orders.html", include_str!("../templates/customer_orders.html")),
+    ("partner_orders.html", include_str!("../templates/partner_orders.html")),
     ("price_book.html", include_str!("../templates/price_book.html")),
 ];
 

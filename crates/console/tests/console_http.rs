@@ -30,6 +30,7 @@ on_both_backends!(
     language_switch_and_translated_errors,
     exports_are_tasks_with_anonymized_fields,
     price_calculator_and_price_book,
+    orders_on_behalf_paid_with_a_coupon,
 );
 
 const PASSWORD: &str = "Console#Pass1";
@@ -443,4 +444,81 @@ async fn price_calculator_and_price_book(w: World) {
     let (status, page) = o.get(&w, "/console/operator/price-book").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("2026.11") && page.contains("s6.large.2.linux") && page.contains("133.00"));
+}
+
+async fn orders_on_behalf_paid_with_a_coupon(w: World) {
+    let book = pc_domain::catalog::PriceBook::parse(include_str!("../../../pricebook/pricebook-2026.11.json")).unwrap();
+    w.db.load_price_book(&book, "test").await.unwrap();
+    let customer_login = login_for(&w.db, &w.resale_customer).await;
+    let mut c = Browser::default();
+    c.sign_in(&w, &customer_login, PASSWORD).await;
+    let mut p = Browser::default();
+    p.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let customer = w.resale_customer.to_string();
+    let order = [("customer_id", customer.as_str()), ("spec", "s6.small.1.linux"), ("region", "cn-north-4"), ("months", "1")];
+
+    // Without the customer's authorization the partner cannot order for it.
+    let csrf = p.csrf(&w).await;
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend(order);
+    let (status, page, _) = p.post(&w, "/console/partner/orders", &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("CBC.99003110"), "{page}");
+    let ccsrf = c.csrf(&w).await;
+    let (status, _, _) = c.post(&w, "/console/customer/authorize-orders", &[("csrf", &ccsrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, location) = p.post(&w, "/console/partner/orders", &form).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/partner/orders?done=ordered")));
+    let filter = pc_storage::OrderFilter { customer: Some(w.resale_customer.clone()), ..Default::default() };
+    let (orders, _) = w.db.list_orders(&filter, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap();
+    let order_id = orders[0].order_id.clone();
+    assert_eq!(orders[0].status, pc_domain::orders::OrderStatus::PendingPayment);
+
+    // Only the customer cancels or pays: the partner's session is refused.
+    let (status, page, _) = p.post(&w, &format!("/console/customer/orders/{order_id}/cancel"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("CBC.0151"));
+
+    // A coupon from the partner pays it.
+    let now = pc_domain::query::now_millis();
+    let quota =
+        w.db.create_quota(&pc_storage::NewQuota {
+            owner: w.partner.clone(),
+            granted_by: w.operator.clone(),
+            quota_type: 0,
+            value: Money::from_fen(100_000),
+            effective_at: now - 1000,
+            expire_at: now + 86_400_000,
+            limits: Default::default(),
+        })
+        .await
+        .unwrap();
+    let (status, page, _) = p
+        .post(
+            &w,
+            "/console/partner/coupons/issue",
+            &[("csrf", &csrf), ("quota_id", &quota), ("customer_ids", &customer), ("face_value", "100.00")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let coupon = {
+        let at = page.find("<td class=\"detail\">").unwrap() + 19;
+        page[at..].split('<').next().unwrap().trim().to_owned()
+    };
+    let pay = format!("/console/customer/orders/{order_id}/pay");
+    let (status, page, _) = c.post(&w, &pay, &[("csrf", &ccsrf), ("mode", "coupon"), ("coupon_ids", "no-such-coupon")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("CBC.99003112"), "{page}");
+    let cash_before = balance(&w.db, &w.resale_customer).await;
+    let (status, _, location) = c.post(&w, &pay, &[("csrf", &ccsrf), ("mode", "coupon"), ("coupon_ids", &coupon)]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/customer/orders?done=paid")));
+    assert_eq!(balance(&w.db, &w.resale_customer).await, cash_before, "the coupon covered it");
+    assert_eq!(w.db.find_coupon(&coupon).await.unwrap().unwrap().balance, Money::from_fen(10_000 - 3220));
+    let (_, page) = c.get(&w, "/console/customer/orders").await;
+    assert!(page.contains(&order_id) && page.contains("32.20"));
+
+    // A paid order cannot be cancelled.
+    let (status, page, _) = c.post(&w, &format!("/console/customer/orders/{order_id}/cancel"), &[("csrf", &ccsrf)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("CBC.99003109"), "{page}");
 }

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::{Extension, Json};
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
-use pc_domain::orders::{check_order_customer, plan_payment, OrderStatus, OrderType, PaymentRequest, Period};
+use pc_domain::orders::{check_order_customer, OrderStatus, OrderType, PaymentRequest, Period};
 use pc_domain::pricing::{PeriodProduct, SpecChoice};
 use pc_domain::query::{format_utc, parse_utc, Page};
 use pc_domain::tenancy::{AccountKind, Principal};
@@ -192,7 +192,7 @@ pub async fn pay_orders(
     headers: HeaderMap,
     ApiJson(req): ApiJson<PayCustomerOrderReq>,
 ) -> ApiResult<Empty> {
-    let me = p.require_customer()?.clone();
+    p.require_customer()?;
     let order_id = required("order_id", req.order_id.as_deref())?;
     let ids = |v: &Option<Vec<SimpleInfo>>| -> Result<Vec<String>, DomainError> {
         v.iter()
@@ -200,15 +200,14 @@ pub async fn pay_orders(
             .map(|i| i.id.clone().filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("Every coupon or discount needs an id.")))
             .collect()
     };
-    let plan = plan_payment(&PaymentRequest {
+    let request = PaymentRequest {
         use_coupon: req.use_coupon.clone(),
         use_discount: req.use_discount.clone(),
         coupon_ids: ids(&req.coupon_infos)?,
         discount_ids: ids(&req.discount_infos)?,
-    })?;
+    };
     let key = idempotency_key(&headers)?;
-    let now = state.db.now().await?;
-    state.db.pay_order(&me, order_id, &plan, key.as_deref(), now).await?;
+    svc::pay_order(&state.db, &p, order_id, &request, key.as_deref()).await?;
     Ok(Json(Empty {}))
 }
 
@@ -218,10 +217,9 @@ pub async fn cancel_customer_order(
     ApiJson(req): ApiJson<CancelCustomerOrderReq>,
 ) -> ApiResult<Empty> {
     // Only with the customer's own key, never the partner's (domain.md §5).
-    let me = p.require_customer()?.clone();
+    p.require_customer()?;
     let order_id = required("order_id", req.order_id.as_deref())?;
-    let now = state.db.now().await?;
-    state.db.cancel_order(&me, order_id, now).await?;
+    svc::cancel_order(&state.db, &p, order_id).await?;
     Ok(Json(Empty {}))
 }
 
@@ -400,14 +398,8 @@ pub async fn grant_order_authorization(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
 ) -> ApiResult<OrderAuthorizationResponse> {
-    let me = p.require_customer()?.clone();
-    let standing = state.db.customer_standing_with(&me, false).await?;
-    let Some(standing) = standing else {
-        return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "You have no partner to authorize.").into());
-    };
-    let now = state.db.now().await?;
-    state.db.grant_order_authorization(&me, &standing.partner_id, now).await?;
-    Ok(Json(OrderAuthorizationResponse { partner_id: standing.partner_id.to_string(), authorized: true }))
+    let partner = svc::authorize_partner(&state.db, &p).await?;
+    Ok(Json(OrderAuthorizationResponse { partner_id: partner.to_string(), authorized: true }))
 }
 
 /// Product extension: the customer withdraws that authorization.

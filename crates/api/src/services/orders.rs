@@ -344,3 +344,39 @@ async fn auto_renew(db: &Db, now: EpochMillis, report: &mut JobReport) -> Result
     }
     Ok(())
 }
+
+/// Pays a pending order of the calling customer with cash, or with coupons, or with the
+/// order's discount (domain.md §4: coupons or discount, never both).
+pub async fn pay_order(
+    db: &Db,
+    principal: &Principal,
+    order_id: &str,
+    request: &pc_domain::orders::PaymentRequest,
+    pay_key: Option<&str>,
+) -> Result<(), ApiError> {
+    let me = principal.require_customer()?.clone();
+    let plan = pc_domain::orders::plan_payment(request)?;
+    let now = db.now().await?;
+    db.pay_order(&me, order_id, &plan, pay_key, now).await?;
+    Ok(())
+}
+
+/// Cancels a pending order: only with the customer's own identity, never the partner's.
+pub async fn cancel_order(db: &Db, principal: &Principal, order_id: &str) -> Result<(), ApiError> {
+    let me = principal.require_customer()?.clone();
+    let now = db.now().await?;
+    db.cancel_order(&me, order_id, now).await?;
+    Ok(())
+}
+
+/// The customer authorizes its current partner to place orders on its behalf (domain.md §5).
+pub async fn authorize_partner(db: &Db, principal: &Principal) -> Result<DomainId, ApiError> {
+    let me = principal.require_customer()?.clone();
+    let standing = db.customer_standing_with(&me, false).await?;
+    let Some(standing) = standing else {
+        return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "You have no partner to authorize.").into());
+    };
+    let now = db.now().await?;
+    db.grant_order_authorization(&me, &standing.partner_id, now).await?;
+    Ok(standing.partner_id)
+}

@@ -4,6 +4,7 @@ use super::{show_time, shown, view, PageResult};
 use crate::session::Ctx;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use minijinja::context;
 use pc_api::error::ApiError;
 use pc_api::AppState;
@@ -44,6 +45,23 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 context! { id => c.coupon_id, face => c.face_value.to_string(), balance => c.balance.to_string(), status, expires => show_time(c.expire_at) }
             }).collect::<Vec<_>>(),
             partner,
+            authorized => match &standing {
+                Some(s) => db.order_authorized(&me, &s.partner_id).await.map_err(|e| fail(e.into()))?,
+                None => false,
+            },
+            done => ctx.query.get("done"),
         },
     ))
+}
+
+/// The customer authorizes its partner to order on its behalf, then sees its account again.
+pub async fn authorize_orders(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let user = ctx.signed_in()?;
+    match pc_api::services::orders::authorize_partner(&state.db, &user.principal).await {
+        Ok(_) => Ok(axum::response::Redirect::to("/console/customer?done=authorized").into_response()),
+        Err(e) => {
+            let (status, error) = shown(ctx.lang, e);
+            Err(super::message(&ctx, status, "error.title", Some(error)))
+        }
+    }
 }

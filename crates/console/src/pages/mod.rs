@@ -7,6 +7,7 @@ pub mod customer;
 pub mod exports;
 pub mod keys;
 pub mod operator;
+pub mod orders;
 pub mod partner;
 pub mod prices;
 
@@ -45,6 +46,7 @@ fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
                 item("/console/partner/customers", "nav.customers"),
                 item("/console/partner/funds", "nav.funds"),
                 item("/console/partner/coupons", "nav.coupons"),
+                item("/console/partner/orders", "nav.orders"),
                 item("/console/partner/prices", "nav.prices"),
             ];
             if pk == PartnerKind::Distributor {
@@ -57,7 +59,11 @@ fn nav(kind: Option<AccountKind>, here: &str) -> Vec<NavItem> {
             ]);
             v
         }
-        Some(AccountKind::Customer) => vec![item("/console/customer", "nav.my_account"), item("/console/keys", "nav.keys")],
+        Some(AccountKind::Customer) => vec![
+            item("/console/customer", "nav.my_account"),
+            item("/console/customer/orders", "nav.my_orders"),
+            item("/console/keys", "nav.keys"),
+        ],
         Some(AccountKind::Operator) => vec![
             item("/console/operator", "nav.partners"),
             item("/console/operator/price-book", "nav.price_book"),
