@@ -676,45 +676,9 @@ impl Db {
     /// an expired or reclaimed coupon; a coupon spent to zero becomes used (3).
     pub async fn spend_coupon(&self, customer: &DomainId, coupon_id: &str, amount: Money, trade_id: &str) -> Result<Money> {
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        let now = now_millis();
-        let row = sqlx::query(
-            "UPDATE coupons SET balance_fen = balance_fen - $1, status = CASE WHEN balance_fen - $1 = 0 THEN $2 ELSE status END, updated_at = $3 \
-             WHERE coupon_id = $4 AND customer_id = $5 AND status = $6 AND effective_at <= $3 AND expire_at > $3 AND balance_fen >= $1 \
-             RETURNING balance_fen, issuer_id, quota_id",
-        )
-        .bind(amount.fen())
-        .bind(coupon_status::USED)
-        .bind(now)
-        .bind(coupon_id)
-        .bind(customer.as_str())
-        .bind(coupon_status::USABLE)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "The coupon is not usable for this amount.").into());
-        };
-        let balance: i64 = row.try_get("balance_fen")?;
-        let issuer: String = row.try_get("issuer_id")?;
-        let quota_id: String = row.try_get("quota_id")?;
-        let quota_type: i64 =
-            sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&quota_id).fetch_one(&mut *tx).await?;
-        insert_coupon_record(
-            &mut tx,
-            coupon_record::SPEND,
-            &issuer,
-            customer.as_str(),
-            coupon_id,
-            &quota_id,
-            quota_type,
-            amount.fen(),
-            balance,
-            Some(trade_id),
-            None,
-            now,
-        )
-        .await?;
+        let balance = spend_coupon_in(&mut tx, customer, coupon_id, amount, trade_id, now_millis()).await?;
         tx.commit().await?;
-        Ok(Money::from_fen(balance))
+        Ok(balance)
     }
 
     /// Records the expiry of every usable coupon past its expiry: its balance returns to its
@@ -857,4 +821,69 @@ async fn insert_quota_record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Spends `amount` of a coupon inside the caller's transaction (order payment): guarded so the balance never
+/// goes below zero and only a usable, effective coupon of this customer is touched.
+pub(crate) async fn spend_coupon_in(
+    conn: &mut AnyConnection,
+    customer: &DomainId,
+    coupon_id: &str,
+    amount: Money,
+    trade_id: &str,
+    now: EpochMillis,
+) -> Result<Money> {
+    let row = sqlx::query(
+        "UPDATE coupons SET balance_fen = balance_fen - $1, status = CASE WHEN balance_fen - $1 = 0 THEN $2 ELSE status END, updated_at = $3 \
+         WHERE coupon_id = $4 AND customer_id = $5 AND status = $6 AND effective_at <= $3 AND expire_at > $3 AND balance_fen >= $1 \
+         RETURNING balance_fen, issuer_id, quota_id",
+    )
+    .bind(amount.fen())
+    .bind(coupon_status::USED)
+    .bind(now)
+    .bind(coupon_id)
+    .bind(customer.as_str())
+    .bind(coupon_status::USABLE)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Err(
+            DomainError::new(ErrorCode::CouponNotApplicable, format!("Coupon {coupon_id} is no longer usable for this amount.")).into()
+        );
+    };
+    record_coupon_change(conn, &row, coupon_record::SPEND, customer, coupon_id, amount, trade_id, now).await?;
+    Ok(Money::from_fen(row.try_get("balance_fen")?))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_coupon_change(
+    conn: &mut AnyConnection,
+    row: &AnyRow,
+    kind: i64,
+    customer: &DomainId,
+    coupon_id: &str,
+    amount: Money,
+    trade_id: &str,
+    now: EpochMillis,
+) -> Result<()> {
+    let balance: i64 = row.try_get("balance_fen")?;
+    let issuer: String = row.try_get("issuer_id")?;
+    let quota_id: String = row.try_get("quota_id")?;
+    let quota_type: i64 =
+        sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&quota_id).fetch_one(&mut *conn).await?;
+    insert_coupon_record(
+        conn,
+        kind,
+        &issuer,
+        customer.as_str(),
+        coupon_id,
+        &quota_id,
+        quota_type,
+        amount.fen(),
+        balance,
+        Some(trade_id),
+        None,
+        now,
+    )
+    .await
 }

@@ -3,7 +3,7 @@
 //! payments, can never both succeed), and resource changes first lock the resource row (so
 //! two orders for one resource are decided one after the other on every backend).
 
-use crate::coupons::{coupon_from_row, insert_coupon_record, COUPON_COLUMNS};
+use crate::coupons::{coupon_from_row, record_coupon_change, spend_coupon_in, COUPON_COLUMNS};
 use crate::db::Db;
 use crate::error::{Result, StorageError};
 use crate::funds::{journal_order_movement, IdempotencyClaim};
@@ -394,70 +394,6 @@ async fn order_refusal(conn: &mut AnyConnection, customer: &DomainId, order_id: 
         Ok(_) => DomainError::of(ErrorCode::OrderNotFound).into(),
         Err(e) => e,
     }
-}
-
-/// Spends `amount` of a coupon inside the payment's transaction: guarded so the balance never
-/// goes below zero and only a usable, effective coupon of this customer is touched.
-async fn spend_coupon_in(
-    conn: &mut AnyConnection,
-    customer: &DomainId,
-    coupon_id: &str,
-    amount: Money,
-    order_id: &str,
-    now: EpochMillis,
-) -> Result<()> {
-    let row = sqlx::query(
-        "UPDATE coupons SET balance_fen = balance_fen - $1, status = CASE WHEN balance_fen - $1 = 0 THEN $2 ELSE status END, updated_at = $3 \
-         WHERE coupon_id = $4 AND customer_id = $5 AND status = $6 AND effective_at <= $3 AND expire_at > $3 AND balance_fen >= $1 \
-         RETURNING balance_fen, issuer_id, quota_id",
-    )
-    .bind(amount.fen())
-    .bind(coupon_status::USED)
-    .bind(now)
-    .bind(coupon_id)
-    .bind(customer.as_str())
-    .bind(coupon_status::USABLE)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
-        return Err(
-            DomainError::new(ErrorCode::CouponNotApplicable, format!("Coupon {coupon_id} is no longer usable for this amount.")).into()
-        );
-    };
-    record_coupon_change(conn, &row, coupon_record::SPEND, customer, coupon_id, amount, order_id, now).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn record_coupon_change(
-    conn: &mut AnyConnection,
-    row: &AnyRow,
-    kind: i64,
-    customer: &DomainId,
-    coupon_id: &str,
-    amount: Money,
-    trade_id: &str,
-    now: EpochMillis,
-) -> Result<()> {
-    let balance: i64 = row.try_get("balance_fen")?;
-    let issuer: String = row.try_get("issuer_id")?;
-    let quota_id: String = row.try_get("quota_id")?;
-    let quota_type: i64 =
-        sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&quota_id).fetch_one(&mut *conn).await?;
-    insert_coupon_record(
-        conn,
-        kind,
-        &issuer,
-        customer.as_str(),
-        coupon_id,
-        &quota_id,
-        quota_type,
-        amount.fen(),
-        balance,
-        Some(trade_id),
-        None,
-        now,
-    )
-    .await
 }
 
 /// Returns a refund part to the coupon it came from; a used-up, expired or reclaimed coupon
