@@ -14,14 +14,7 @@ use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{Db, NewAccount, NewMember};
 use serde_json::{json, Value};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
     signed_request_succeeds_and_carries_request_id,
     stale_or_future_date_is_rejected,
     tampered_body_is_rejected,

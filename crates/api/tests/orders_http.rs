@@ -17,14 +17,7 @@ use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{Db, NewAccount, NewCoupon, NewQuota, TransferCommand};
 use serde_json::{json, Value};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(customer_story_over_http, partner_orders_on_behalf_only_with_authorization, scheduler_and_sandbox_clock);
+pc_storage::on_both_backends!(customer_story_over_http, partner_orders_on_behalf_only_with_authorization, scheduler_and_sandbox_clock);
 
 struct World {
     server: Server,

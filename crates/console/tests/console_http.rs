@@ -14,14 +14,7 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
     sign_in_session_and_sign_out,
     five_failures_lock_the_login,
     posts_without_the_csrf_token_are_refused,

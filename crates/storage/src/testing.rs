@@ -74,3 +74,26 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// Runs a storage test against a fresh, migrated database of `backend` and drops it after.
+pub async fn run_with_db<F, Fut>(backend: TestBackend, test: F)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = TestDb::new(backend).await.expect("test database");
+    test(t.db.clone()).await;
+    t.cleanup().await;
+}
+
+/// Declares each named test function twice, once per backend (`sqlite::name`,
+/// `postgres::name`), each calling the suite's `run(backend, test)`. An optional leading
+/// attribute replaces `#[tokio::test]` (e.g. a multi-threaded runtime for race tests).
+#[macro_export]
+macro_rules! on_both_backends {
+    (#[$attr:meta] $($name:ident),* $(,)?) => {
+        mod sqlite { $( #[$attr] async fn $name() { super::run($crate::testing::TestBackend::Sqlite, super::$name).await } )* }
+        mod postgres { $( #[$attr] async fn $name() { super::run($crate::testing::TestBackend::Postgres, super::$name).await } )* }
+    };
+    ($($name:ident),* $(,)?) => { $crate::on_both_backends!(#[tokio::test] $($name),*); };
+}

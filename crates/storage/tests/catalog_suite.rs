@@ -4,35 +4,19 @@ use pc_domain::catalog::{PriceBook, PriceBookFile, SHIPPED_PRICE_BOOK};
 use pc_domain::query::now_millis;
 use pc_domain::tenancy::{AccountKind, AssociationType, PartnerKind};
 use pc_domain::{DomainId, DomainName, ErrorCode};
-use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{Db, NewAccount, PriceBookLoad, StorageError};
 use rust_decimal::Decimal;
 
 const DAY: i64 = 86_400_000;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
     a_newer_version_never_reprices_the_past,
     versions_in_effect_are_never_rewritten,
     no_book_no_prices,
     discounts_are_scoped_to_the_partner
 );
 
-async fn run<F, Fut>(backend: TestBackend, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let t = TestDb::new(backend).await.expect("test database");
-    test(t.db.clone()).await;
-    t.cleanup().await;
-}
+use pc_storage::testing::run_with_db as run;
 
 /// The shipped book as `version`, effective at `at`, with the small VM's monthly price.
 fn book(version: &str, at: i64, monthly: &str) -> PriceBook {

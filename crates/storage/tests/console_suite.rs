@@ -5,17 +5,9 @@ use pc_domain::console::SensitiveField;
 use pc_domain::query::{now_millis, Page};
 use pc_domain::tenancy::{AccountKind, PartnerKind};
 use pc_domain::{DomainId, DomainName};
-use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{ConsoleSession, Db, ExportKind, NewAccount, StoredKey};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
     sessions_expire_and_end,
     attempts_are_per_login_regardless_of_case,
     reveals_are_listed_per_partner,
@@ -23,15 +15,7 @@ on_both_backends!(
     keys_are_disabled_only_by_their_account,
 );
 
-async fn run<F, Fut>(backend: TestBackend, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let t = TestDb::new(backend).await.expect("test database");
-    test(t.db.clone()).await;
-    t.cleanup().await;
-}
+use pc_storage::testing::run_with_db as run;
 
 async fn account(db: &Db, kind: AccountKind) -> DomainId {
     let name = format!("acct{}", &DomainId::generate().as_str()[..10]);

@@ -13,14 +13,8 @@ use std::sync::Arc;
 
 const DAY: i64 = 86_400_000;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     issue_and_reclaim_keep_the_quota_whole,
     never_beyond_balance_nor_from_unusable_quotas,
     expiry_is_by_time_and_the_sweep_records_it,
@@ -31,15 +25,7 @@ on_both_backends!(
     sub_quota_reclaim_racing_issues_keeps_the_quota_whole,
 );
 
-async fn run<F, Fut>(backend: TestBackend, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let t = TestDb::new(backend).await.expect("test database");
-    test(t.db.clone()).await;
-    t.cleanup().await;
-}
+use pc_storage::testing::run_with_db as run;
 
 struct World {
     op: DomainId,

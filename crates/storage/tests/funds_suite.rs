@@ -10,14 +10,7 @@ use pc_storage::{
 };
 use proptest::prelude::*;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
     entries_carry_the_balance_after,
     short_balance_moves_nothing,
     idempotency_replays_and_refuses,

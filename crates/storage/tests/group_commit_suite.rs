@@ -10,14 +10,7 @@ use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{Db, GroupCommit, IdempotencyClaim, NewAccount, StorageError, TransferCommand, TransferOutcome};
 use rand::{Rng, SeedableRng};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(a_refused_transfer_rolls_back_alone, a_retried_key_applies_once_per_batch, acknowledged_only_after_commit);
+pc_storage::on_both_backends!(a_refused_transfer_rolls_back_alone, a_retried_key_applies_once_per_batch, acknowledged_only_after_commit);
 
 async fn run<F, Fut>(backend: TestBackend, test: F)
 where

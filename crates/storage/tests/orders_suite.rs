@@ -12,20 +12,13 @@ use pc_domain::orders::{
 use pc_domain::query::Page;
 use pc_domain::tenancy::{AccountKind, AssociationType, CustomerScope, PartnerKind};
 use pc_domain::{DomainId, DomainName, ErrorCode};
-use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{Db, NewAccount, NewCoupon, NewOrder, NewOrderLine, NewQuota, OrderFilter, ResourceFilter, StorageError, TransferCommand};
 use std::sync::Arc;
 
 const DAY: i64 = 86_400_000;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     story_buy_with_coupon_renew_unsubscribe,
     short_balance_pays_nothing,
     documented_resource_refusals,
@@ -36,15 +29,7 @@ on_both_backends!(
     orders_are_scoped,
 );
 
-async fn run<F, Fut>(backend: TestBackend, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let t = TestDb::new(backend).await.expect("test database");
-    test(t.db.clone()).await;
-    t.cleanup().await;
-}
+use pc_storage::testing::run_with_db as run;
 
 async fn account(db: &Db, name: &str, kind: AccountKind) -> DomainId {
     db.create_account(&NewAccount {

@@ -4,17 +4,9 @@ use pc_domain::customer::{IdentityQuery, NewCustomer, NewCustomerInput};
 use pc_domain::query::Page;
 use pc_domain::tenancy::{AccountKind, AssociationType, CustomerScope, PartnerKind, Role};
 use pc_domain::{DomainName, ErrorCode};
-use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{CustomerFilter, Db, NewAccount, NewMember, ResellerFilter, StorageError, StoredKey};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Sqlite, super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::run(super::TestBackend::Postgres, super::$name).await } )* }
-    };
-}
-
-on_both_backends!(
+pc_storage::on_both_backends!(
     accounts_round_trip,
     login_names_are_unique_ignoring_case,
     customers_are_scoped_to_their_partner,
@@ -28,15 +20,7 @@ on_both_backends!(
     database_rejects_inconsistent_rows,
 );
 
-async fn run<F, Fut>(backend: TestBackend, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let t = TestDb::new(backend).await.expect("test database");
-    test(t.db.clone()).await;
-    t.cleanup().await;
-}
+use pc_storage::testing::run_with_db as run;
 
 fn name(prefix: &str) -> DomainName {
     DomainName::parse(&format!("{prefix}{}", &uuid_like()[..12])).unwrap()
