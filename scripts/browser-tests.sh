@@ -70,7 +70,7 @@ done
 
 export PC_BASE="$URL" PC_DEMO="$tmp/demo.json" PC_SHOTS="${PC_SHOTS:-$ROOT/docs/screenshots}" PC_CHROMIUM="$(command -v chromium)"
 set +e
-(cd tests/browser && node --test --test-concurrency=1 console.test.mjs)
+(cd tests/browser && node --test --test-concurrency=1 --test-timeout=180000 console.test.mjs)
 status=$?
 set -e
 if [[ "$status" != "0" ]]; then

@@ -57,7 +57,10 @@ async function signIn(page, login, password) {
   await page.goto(`${BASE}/console/login`);
   await page.fill('#login', login);
   await page.fill('#password', password);
-  await Promise.all([page.waitForLoadState('load'), page.click('#sign-in')]);
+  await page.click('#sign-in');
+  // Signed in: the header names the user; refused: the form shows the error. Waiting for either
+  // keeps the next step (or closing the tab) from racing the sign-in POST.
+  await page.waitForSelector('#who, #error');
 }
 
 async function shot(page, name, lang) {
@@ -233,7 +236,8 @@ test('a customer pays an order with a coupon', async () => {
   // The customer authorizes its partner to order for it.
   let s = await session();
   await signIn(s.page, alpha.login, alpha.password);
-  await Promise.all([s.page.waitForLoadState('load'), s.page.click('#authorize-orders')]);
+  await s.page.click('#authorize-orders');
+  await s.page.waitForSelector('#orders-authorized');
   await s.context.close();
 
   // The partner orders on the customer's behalf and gives it a coupon.
