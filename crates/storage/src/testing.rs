@@ -86,6 +86,17 @@ where
     t.cleanup().await;
 }
 
+/// Like [`run_with_db`], for tests that need the `TestDb` itself (raw statements, a second
+/// pool); the test hands it back to be dropped.
+pub async fn run_with_test_db<F, Fut>(backend: TestBackend, test: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: std::future::Future<Output = TestDb>,
+{
+    let t = TestDb::new(backend).await.expect("test database");
+    test(t).await.cleanup().await;
+}
+
 /// Declares each named test function twice, once per backend (`sqlite::name`,
 /// `postgres::name`), each calling the suite's `run(backend, test)`. An optional leading
 /// attribute replaces `#[tokio::test]` (e.g. a multi-threaded runtime for race tests).

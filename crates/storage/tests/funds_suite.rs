@@ -18,14 +18,7 @@ pc_storage::on_both_backends!(
     records_are_filtered_and_scoped
 );
 
-async fn run<F, Fut>(backend: TestBackend, test: F)
-where
-    F: FnOnce(TestDb) -> Fut,
-    Fut: std::future::Future<Output = TestDb>,
-{
-    let t = TestDb::new(backend).await.expect("test database");
-    test(t).await.cleanup().await;
-}
+use pc_storage::testing::run_with_test_db as run;
 
 async fn account(db: &Db, name: &str, kind: AccountKind, parent: Option<&DomainId>) -> DomainId {
     db.create_account(&NewAccount {

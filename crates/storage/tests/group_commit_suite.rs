@@ -6,20 +6,13 @@ use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
 use pc_domain::tenancy::{AccountKind, PartnerKind};
 use pc_domain::{DomainId, DomainName, ErrorCode};
-use pc_storage::testing::{TestBackend, TestDb};
+use pc_storage::testing::TestDb;
 use pc_storage::{Db, GroupCommit, IdempotencyClaim, NewAccount, StorageError, TransferCommand, TransferOutcome};
 use rand::{Rng, SeedableRng};
 
 pc_storage::on_both_backends!(a_refused_transfer_rolls_back_alone, a_retried_key_applies_once_per_batch, acknowledged_only_after_commit);
 
-async fn run<F, Fut>(backend: TestBackend, test: F)
-where
-    F: FnOnce(TestDb) -> Fut,
-    Fut: std::future::Future<Output = TestDb>,
-{
-    let t = TestDb::new(backend).await.expect("test database");
-    test(t).await.cleanup().await;
-}
+use pc_storage::testing::run_with_test_db as run;
 
 async fn account(db: &Db, name: &str, kind: AccountKind, parent: Option<&DomainId>) -> DomainId {
     let new = NewAccount {
