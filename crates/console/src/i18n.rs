@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn every_error_code_is_translated() {
         for lang in Lang::ALL {
-            for code in ErrorCode::ALL {
+            for &code in ErrorCode::ALL {
                 assert!(catalogue(lang).contains_key(&format!("error.{}", code.code())), "{} lacks {}", lang.tag(), code.code());
             }
         }
