@@ -39,9 +39,10 @@ def test_malformed_name_is_rejected(sp, name):
 
 
 @pytest.mark.parametrize("prefix", ["op_", "OP_", "shadow_", "Shadow_"])
-def test_reserved_prefix_name_is_rejected(sp, prefix):
-    # The SDK documents that a login name cannot start with op_ or shadow_.
-    expect_error(400, BAD_PARAM, check_identity, sp, "name", prefix + new_name()[:8])
+def test_reserved_prefix_name_is_not_available(sp, prefix):
+    # The SDK documents that a login name cannot start with op_ or shadow_: such a name is
+    # never available, whether or not an account uses it.
+    assert check_identity(sp, "name", prefix + new_name()[:8]).check_result == USED
 
 
 @pytest.mark.parametrize("name", ["abcde", "-abcde", "Ab_c-d9", "a" * 32])

@@ -284,8 +284,8 @@ fn unique(what: &str, items: impl Iterator<Item = String>) -> Result<(), DomainE
 
 /// A price: an exact positive decimal.
 fn positive_price(spec: &str, what: &str, text: &str) -> Result<Decimal, DomainError> {
-    match Decimal::from_str_exact(text.trim()) {
-        Ok(d) if d > Decimal::ZERO => Ok(d),
+    match crate::money::parse_plain_decimal(text.trim()) {
+        Some(d) if d > Decimal::ZERO => Ok(d),
         _ => Err(DomainError::invalid(format!("Price book: spec {spec} {what} price '{text}' must be a positive decimal"))),
     }
 }

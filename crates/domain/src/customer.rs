@@ -183,8 +183,9 @@ impl IdentityQuery {
             Some("name") => {
                 static RE: OnceLock<Regex> = OnceLock::new();
                 let re = RE.get_or_init(|| Regex::new(r"^[a-zA-Z-][a-zA-Z0-9_-]{4,31}$").expect("static regex"));
-                let lower = value.to_ascii_lowercase();
-                if re.is_match(value) && !lower.starts_with("op_") && !lower.starts_with("shadow_") {
+                // A reserved name (op_…, shadow_…) is well formed but never available: the
+                // check answers so rather than refusing the question (IdentityCheck::evaluate).
+                if re.is_match(value) {
                     Ok(IdentityQuery::Name(value.to_owned()))
                 } else {
                     Err(DomainError::invalid(format!("'{value}' is not a valid login name.")))
@@ -212,6 +213,7 @@ impl IdentityCheck {
                 let remaining = (MAX_CUSTOMERS_PER_MOBILE - uses).max(0);
                 IdentityCheck { available: remaining > 0, mobile_remaining: Some(remaining) }
             }
+            IdentityQuery::Name(name) if DomainName::is_reserved(name) => IdentityCheck { available: false, mobile_remaining: None },
             _ => IdentityCheck { available: uses == 0, mobile_remaining: None },
         }
     }
@@ -287,6 +289,10 @@ mod tests {
         assert_eq!(IdentityCheck::evaluate(&q, 0), IdentityCheck { available: true, mobile_remaining: Some(5) });
         assert_eq!(IdentityCheck::evaluate(&q, 4), IdentityCheck { available: true, mobile_remaining: Some(1) });
         assert_eq!(IdentityCheck::evaluate(&q, 5), IdentityCheck { available: false, mobile_remaining: Some(0) });
+        for reserved in ["op_alice", "OP_alice", "shadow_bob", "ShAdOw_bob"] {
+            let q = IdentityQuery::parse(Some("name"), Some(reserved)).unwrap();
+            assert!(!IdentityCheck::evaluate(&q, 0).available, "{reserved} is reserved, so never available");
+        }
         let n = IdentityQuery::Name("alice".into());
         assert!(IdentityCheck::evaluate(&n, 0).available);
         assert!(!IdentityCheck::evaluate(&n, 1).available);

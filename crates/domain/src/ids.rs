@@ -62,8 +62,7 @@ impl DomainName {
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return fail("it must be 5 to 32 characters long");
         }
-        let lower = s.to_ascii_lowercase();
-        if Self::RESERVED_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        if Self::is_reserved(s) {
             return fail("it must not start with op_ or shadow_");
         }
         if s.bytes().all(|b| b.is_ascii_digit()) {
@@ -73,6 +72,12 @@ impl DomainName {
             return fail("use letters, digits, '_' and '-', starting with a letter, '_' or '-'");
         }
         Ok(DomainName(s.to_owned()))
+    }
+
+    /// Names starting with `op_` or `shadow_` (any case) belong to the platform.
+    pub fn is_reserved(s: &str) -> bool {
+        let lower = s.to_ascii_lowercase();
+        Self::RESERVED_PREFIXES.iter().any(|p| lower.starts_with(p))
     }
 
     /// A random 32-character name, as the API assigns when the caller gives none.

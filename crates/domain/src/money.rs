@@ -18,6 +18,24 @@ pub struct Money(i64);
 /// The largest single movement accepted: one trillion yuan.
 pub const MAX_MOVEMENT_FEN: i64 = 100_000_000_000_000;
 
+/// Reads a decimal written exactly as the Open API documents amounts and rates: an optional
+/// minus sign, ASCII digits, then optionally one point followed by ASCII digits. Nothing else
+/// is accepted: no underscores, exponents, plus signs, spaces or bare points, which
+/// `Decimal::from_str_exact` would otherwise let through (`"1_0"` reads as 10). Every decimal
+/// field of the API, the console and the CLI goes through here.
+pub fn parse_plain_decimal(text: &str) -> Option<Decimal> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    Decimal::from_str_exact(text).ok()
+}
+
 impl Money {
     pub const ZERO: Money = Money(0);
 
@@ -37,7 +55,7 @@ impl Money {
     /// `text` is the exact JSON number (or numeric string) the client sent.
     pub fn parse_movement(field: &str, text: &str) -> Result<Self, DomainError> {
         let bad = |why: &str| DomainError::invalid(format!("{field} {why}, not {text}."));
-        let d = Decimal::from_str_exact(text.trim()).map_err(|_| bad("must be a decimal number of yuan"))?;
+        let d = parse_plain_decimal(text.trim()).ok_or_else(|| bad("must be a decimal number of yuan"))?;
         let d = d.normalize();
         if d <= Decimal::ZERO {
             return Err(bad("must be greater than 0"));
@@ -79,7 +97,9 @@ mod tests {
         assert_eq!(Money::parse_movement("amount", "0.01").unwrap().fen(), 1);
         assert_eq!(Money::parse_movement("amount", "100").unwrap().fen(), 10000);
         assert_eq!(Money::parse_movement("amount", "1.500").unwrap().fen(), 150, "trailing zeros are not extra places");
-        for bad in ["0", "0.00", "-1", "1.234", "0.001", "abc", "", "1e3", "1000000000000.01"] {
+        for bad in
+            ["0", "0.00", "-1", "1.234", "0.001", "abc", "", "1e3", "1000000000000.01", "1_0", "0_._01", "+1", ".5", "1.", "1 0", "１"]
+        {
             assert!(Money::parse_movement("amount", bad).is_err(), "{bad}");
         }
     }
@@ -91,7 +111,58 @@ mod tests {
         assert_eq!(Money::ZERO.to_string(), "0.00");
     }
 
+    /// The value a plain decimal text denotes, worked out on the digits alone: the canonical
+    /// text without leading zeros in the whole part or trailing zeros in the fraction.
+    fn canonical(text: &str) -> String {
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let whole = whole.trim_start_matches('0');
+        let fraction = fraction.trim_end_matches('0');
+        let whole = if whole.is_empty() { "0" } else { whole };
+        let body = if fraction.is_empty() { whole.to_owned() } else { format!("{whole}.{fraction}") };
+        if neg && body != "0" {
+            format!("-{body}")
+        } else {
+            body
+        }
+    }
+
+    fn is_plain_decimal(text: &str) -> bool {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let mut parts = digits.splitn(2, '.');
+        let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let whole = parts.next();
+        match parts.next() {
+            None => ok(whole),
+            fraction => ok(whole) && ok(fraction),
+        }
+    }
+
     proptest! {
+        /// Whatever text is accepted is a plain decimal and reads as exactly the number its
+        /// digits denote; anything else is refused.
+        #[test]
+        fn only_plain_decimals_are_accepted(text in "[-+0-9._eE ]{0,12}|\\PC{0,8}") {
+            match parse_plain_decimal(&text) {
+                Some(d) => {
+                    prop_assert!(is_plain_decimal(&text), "accepted {text:?}");
+                    prop_assert_eq!(d.normalize().to_string(), canonical(&text));
+                }
+                None => prop_assert!(!is_plain_decimal(&text) || text.len() > 28, "refused {text:?}"),
+            }
+        }
+
+        #[test]
+        fn accepted_movements_round_trip(text in "[0-9_.]{1,10}") {
+            if let Ok(m) = Money::parse_movement("amount", &text) {
+                prop_assert!(is_plain_decimal(&text));
+                prop_assert_eq!(m.to_decimal().normalize().to_string(), canonical(&text));
+            }
+        }
+
         #[test]
         fn parse_display_round_trip(fen in 1i64..MAX_MOVEMENT_FEN) {
             let m = Money::from_fen(fen);

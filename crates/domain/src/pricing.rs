@@ -85,7 +85,7 @@ pub fn parse_discount_rate(text: &str) -> Result<Decimal, DomainError> {
     let bad = || {
         DomainError::invalid(format!("discount rate must be a decimal greater than 0 and less than 1 with at most 4 places, not {text}."))
     };
-    let d = Decimal::from_str_exact(text.trim()).map_err(|_| bad())?.normalize();
+    let d = crate::money::parse_plain_decimal(text.trim()).ok_or_else(bad)?.normalize();
     if d <= Decimal::ZERO || d >= Decimal::ONE || d.scale() > 4 {
         return Err(bad());
     }

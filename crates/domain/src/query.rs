@@ -33,10 +33,35 @@ pub const UTC_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
 /// Milliseconds since the Unix epoch: how instants are stored.
 pub type EpochMillis = i64;
 
+/// Years the API accepts in any date or time: enough for every real bound, and far enough
+/// from chrono's limits that adding a day or a month can never overflow.
+const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// True when `s` has exactly the shape of `template`, where `9` stands for an ASCII digit
+/// and every other byte must match itself. Refuses signs, spaces and extended years that
+/// chrono's `%Y` would accept.
+fn has_shape(s: &str, template: &str) -> bool {
+    s.len() == template.len() && s.bytes().zip(template.bytes()).all(|(c, t)| if t == b'9' { c.is_ascii_digit() } else { c == t })
+}
+
 pub fn parse_utc(field: &str, s: &str) -> Result<EpochMillis, DomainError> {
-    NaiveDateTime::parse_from_str(s, UTC_FORMAT)
-        .map(|n| Utc.from_utc_datetime(&n).timestamp_millis())
-        .map_err(|_| DomainError::invalid(format!("{field} must be a UTC time like 2019-05-06T08:05:01Z, not '{s}'.")))
+    let bad = || DomainError::invalid(format!("{field} must be a UTC time like 2019-05-06T08:05:01Z, not '{s}'."));
+    if !has_shape(s, "9999-99-99T99:99:99Z") {
+        return Err(bad());
+    }
+    let n = NaiveDateTime::parse_from_str(s, UTC_FORMAT).map_err(|_| bad())?;
+    if !YEARS.contains(&chrono::Datelike::year(&n)) {
+        return Err(bad());
+    }
+    Ok(Utc.from_utc_datetime(&n).timestamp_millis())
+}
+
+/// A calendar date `YYYY-MM-DD` with a year the API accepts.
+fn parse_calendar_date(s: &str) -> Option<chrono::NaiveDate> {
+    if !has_shape(s, "9999-99-99") {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().filter(|d| YEARS.contains(&chrono::Datelike::year(d)))
 }
 
 pub fn format_utc(millis: EpochMillis) -> String {
@@ -86,6 +111,9 @@ mod tests {
         let t = parse_utc("t", "2019-05-06T08:05:01Z").unwrap();
         assert_eq!(format_utc(t), "2019-05-06T08:05:01Z");
         assert!(parse_utc("t", "2019-05-06 08:05:01").is_err());
+        for extreme in ["+262142-12-31T00:00:00Z", "262142-12-31T00:00:00Z", "0000-01-01T00:00:00Z", "2019-5-6T08:05:01Z"] {
+            assert!(parse_utc("t", extreme).is_err(), "{extreme}");
+        }
         assert!(parse_utc_bound("t", Some("")).is_err());
         assert_eq!(parse_utc_bound("t", None).unwrap(), None);
     }
@@ -98,18 +126,23 @@ mod tests {
     }
 }
 
+/// UTC+8, the calendar of the API's "East-8" dates.
+fn cst_offset() -> chrono::Duration {
+    chrono::Duration::hours(8)
+}
+
 /// The change-record date range: `YYYY-MM-DD` dates in UTC+8 (the API's "East-8" dates),
 /// both inclusive; defaults are one year before today and today. Returns
 /// `[from, to_exclusive)` in epoch milliseconds.
 pub fn parse_cst_date_range(begin: Option<&str>, end: Option<&str>, now: EpochMillis) -> Result<(EpochMillis, EpochMillis), DomainError> {
-    use chrono::{Duration, FixedOffset, NaiveDate};
-    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    let today = DateTime::<Utc>::from_timestamp_millis(now).unwrap_or_default().with_timezone(&cst).date_naive();
+    use chrono::{Duration, NaiveDate};
+    let today = (DateTime::<Utc>::from_timestamp_millis(now).unwrap_or_default().naive_utc() + cst_offset()).date();
     let parse = |field: &str, v: Option<&str>, default: NaiveDate| -> Result<NaiveDate, DomainError> {
         match v {
             None | Some("") => Ok(default),
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| DomainError::invalid(format!("{field} must be a date like 2017-10-21, not '{s}'."))),
+            Some(s) => {
+                parse_calendar_date(s).ok_or_else(|| DomainError::invalid(format!("{field} must be a date like 2017-10-21, not '{s}'.")))
+            }
         }
     };
     let from = parse("trade_time_begin", begin, today - Duration::days(365))?;
@@ -117,8 +150,11 @@ pub fn parse_cst_date_range(begin: Option<&str>, end: Option<&str>, now: EpochMi
     if from > to {
         return Err(DomainError::invalid("trade_time_begin must not be after trade_time_end."));
     }
-    let millis = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(cst).unwrap().timestamp_millis();
-    Ok((millis(from), millis(to + Duration::days(1))))
+    // A fixed offset has exactly one local midnight, and the years are bounded, so neither
+    // step can fail; the fallbacks only keep a panic off the request path.
+    let millis = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|m| (m - cst_offset()).and_utc().timestamp_millis()).unwrap_or(0);
+    let after_end = to.checked_add_signed(Duration::days(1)).unwrap_or(to);
+    Ok((millis(from), millis(after_end)))
 }
 
 /// A time bound given either as a UTC instant (`2019-05-06T08:05:01Z`) or as a UTC+8
@@ -154,6 +190,11 @@ mod date_range_tests {
         assert_eq!(format_utc(from), "2025-11-21T16:00:00Z");
         assert!(parse_cst_date_range(Some("2026-11-23"), Some("2026-11-22"), now).is_err());
         assert!(parse_cst_date_range(Some("22/11/2026"), None, now).is_err());
+        for extreme in ["+262142-12-31", "262142-12-31", "9999-12-31x", "0000-01-01", "1969-12-31", " 2026-11-22"] {
+            assert!(parse_cst_date_range(None, Some(extreme), now).is_err(), "{extreme}");
+        }
+        let (_, to) = parse_cst_date_range(Some("9999-12-31"), Some("9999-12-31"), now).unwrap();
+        assert_eq!(format_utc(to), "9999-12-31T16:00:00Z");
     }
 
     #[test]
@@ -168,5 +209,22 @@ mod date_range_tests {
         assert_eq!(parse_instant_or_cst_date("t", None, true).unwrap(), None);
         assert!(parse_instant_or_cst_date("t", Some("yesterday"), false).is_err());
         assert!(parse_instant_or_cst_date("t", Some("2026-13-01"), false).is_err());
+    }
+}
+
+#[cfg(test)]
+mod parser_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// No text, however extreme, makes a date or time parser panic: it parses or is refused.
+        #[test]
+        fn date_and_time_parsers_never_panic(s in "[-+0-9TZ: ]{0,24}|\\PC{0,24}", now in 0i64..253_402_300_799_000) {
+            let _ = parse_utc("t", &s);
+            let _ = parse_cst_date_range(Some(&s), Some(&s), now);
+            let _ = parse_cst_date_range(None, Some(&s), now);
+            let _ = parse_instant_or_cst_date("t", Some(&s), true);
+        }
     }
 }

@@ -131,7 +131,8 @@ pub async fn run(db: &Db, args: PriceArgs) -> anyhow::Result<()> {
         }
         PriceCommand::OnDemand { line, hours, precision } => {
             let p = period_line(&book, line, PERIOD_MONTH, 1)?;
-            let usage_value = Decimal::from_str_exact(hours).map_err(|_| anyhow::anyhow!("--hours must be a decimal number"))?;
+            let usage_value =
+                pc_domain::money::parse_plain_decimal(hours).ok_or_else(|| anyhow::anyhow!("--hours must be a decimal number"))?;
             let d = DemandProduct {
                 id: p.id,
                 cloud_service_type: p.cloud_service_type,

@@ -16,8 +16,9 @@ pub struct Provisioner<'a> {
     pub vault: &'a KeyVault,
 }
 
-/// An account as the operator hands it over: keys and console password shown once.
-#[derive(Debug, serde::Serialize)]
+/// An account as the operator hands it over: keys and console password shown once, on
+/// purpose, by serializing it. `Debug` (logs, panics) never shows the secrets.
+#[derive(serde::Serialize)]
 pub struct Handover {
     pub domain_id: String,
     pub domain_name: String,
@@ -25,6 +26,19 @@ pub struct Handover {
     pub sk: String,
     pub login: String,
     pub password: String,
+}
+
+impl std::fmt::Debug for Handover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handover")
+            .field("domain_id", &self.domain_id)
+            .field("domain_name", &self.domain_name)
+            .field("ak", &self.ak)
+            .field("sk", &"***")
+            .field("login", &self.login)
+            .field("password", &"***")
+            .finish()
+    }
 }
 
 impl Provisioner<'_> {
@@ -109,4 +123,24 @@ pub fn random_password() -> String {
     let mut rng = rand::thread_rng();
     let body: String = (0..12).map(|_| ALNUM[rng.gen_range(0..ALNUM.len())] as char).collect();
     format!("Pc{body}#{}", rng.gen_range(10..100))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Handover;
+
+    #[test]
+    fn debug_never_shows_the_secret_key_or_password() {
+        let h = Handover {
+            domain_id: "d".into(),
+            domain_name: "n".into(),
+            ak: "AKVISIBLE".into(),
+            sk: "SECRET-SK-VALUE".into(),
+            login: "login".into(),
+            password: "SECRET-PASSWORD".into(),
+        };
+        let shown = format!("{h:?}");
+        assert!(shown.contains("AKVISIBLE"));
+        assert!(!shown.contains("SECRET-SK-VALUE") && !shown.contains("SECRET-PASSWORD"), "{shown}");
+    }
 }

@@ -168,8 +168,8 @@ fn demand_product(p: &DemandProductInfo) -> Result<DemandProduct, DomainError> {
     let int = |v: Option<i64>, field: &str| v.ok_or_else(|| DomainError::invalid(format!("Product {id}: {field} is required.")));
     let usage_value = match p.usage_value.as_ref() {
         None => return Err(DomainError::invalid(format!("Product {id}: usage_value is required."))),
-        Some(r) => Decimal::from_str_exact(decimal_literal(r).trim())
-            .map_err(|_| DomainError::invalid(format!("Product {id}: usage_value must be a decimal number.")))?,
+        Some(r) => pc_domain::money::parse_plain_decimal(decimal_literal(r).trim())
+            .ok_or_else(|| DomainError::invalid(format!("Product {id}: usage_value must be a decimal number.")))?,
     };
     Ok(DemandProduct {
         cloud_service_type: required(&p.cloud_service_type, "cloud_service_type", &id)?,
