@@ -65,6 +65,28 @@ impl Ctx {
     }
 }
 
+/// The address a request came from, for the sign-in limits: the TCP peer, or — behind a
+/// reverse proxy, when `PCENTER_CLIENT_IP_HEADER` names the header it sets (e.g.
+/// `x-forwarded-for`, `x-real-ip`) — the last address that header lists. Without either
+/// (in-process tests) every request shares one address.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        static HEADER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let header = HEADER.get_or_init(|| std::env::var("PCENTER_CLIENT_IP_HEADER").ok().filter(|h| !h.trim().is_empty()));
+        if let Some(name) = header {
+            let forwarded = parts.headers.get(name.trim()).and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next());
+            if let Some(addr) = forwarded.map(str::trim).filter(|a| !a.is_empty() && a.len() <= 64) {
+                return Ok(ClientAddr(addr.to_owned()));
+            }
+        }
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(peer.unwrap_or_else(|| "local".to_owned())))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {

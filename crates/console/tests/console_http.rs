@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 pc_storage::on_both_backends!(
     sign_in_session_and_sign_out,
     five_failures_lock_the_login,
+    parallel_wrong_passwords_cannot_overtake_the_lockout,
+    overlong_logins_are_refused_and_never_stored,
     posts_without_the_csrf_token_are_refused,
     fields_are_masked_and_each_reveal_is_audited,
     allocate_moves_money_once_per_confirmation,
@@ -205,6 +207,51 @@ async fn sign_in_session_and_sign_out(w: World) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.contains("CBC.0154"));
     assert!(!c.cookies.contains_key("pc_session"));
+}
+
+/// Recent attempts of a login as the sign-in gate sees them (nothing is recorded: the probe
+/// refuses).
+async fn recorded_attempts(db: &Db, login: &str) -> usize {
+    let now = pc_domain::query::now_millis();
+    let mut seen = 0;
+    let probe = |a: &[pc_domain::console::SignInAttempt], _| {
+        seen = a.len();
+        Err(pc_domain::console::SignInRefusal::LoginLocked)
+    };
+    db.open_sign_in_attempt(login, "probe", now, now - pc_domain::console::LOCKOUT_WINDOW_MS, probe).await.unwrap().unwrap_err();
+    seen
+}
+
+async fn parallel_wrong_passwords_cannot_overtake_the_lockout(w: World) {
+    let w = std::sync::Arc::new(w);
+    let tries: Vec<_> = (0..12)
+        .map(|_| {
+            let w = w.clone();
+            tokio::spawn(async move { Browser::default().sign_in(&w, &w.partner_login, "nope").await.0 })
+        })
+        .collect();
+    let mut wrong = 0;
+    for t in tries {
+        if t.await.unwrap() == StatusCode::UNAUTHORIZED {
+            wrong += 1;
+        }
+    }
+    assert_eq!(wrong, 5, "only five passwords are ever checked; the rest are refused as locked");
+    assert_eq!(recorded_attempts(&w.db, &w.partner_login).await, 5);
+    let (status, _, _) = Browser::default().sign_in(&w, &w.partner_login, PASSWORD).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn overlong_logins_are_refused_and_never_stored(w: World) {
+    let huge = "x".repeat(200_000);
+    let (status, page, _) = Browser::default().sign_in(&w, &huge, "whatever").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("CBC.0154"));
+    let just_over = "y".repeat(pc_domain::console::MAX_LOGIN_CHARS + 1);
+    let (status, _, _) = Browser::default().sign_in(&w, &just_over, "whatever").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(recorded_attempts(&w.db, &just_over).await, 0);
+    assert_eq!(recorded_attempts(&w.db, &huge).await, 0);
 }
 
 async fn five_failures_lock_the_login(w: World) {

@@ -76,18 +76,60 @@ fn keep_ends(value: &str, head: usize, tail: usize) -> String {
     format!("{h}****{t}")
 }
 
-/// Failed sign-ins of one login within `LOCKOUT_WINDOW_MS` that lock it.
+/// Failed sign-ins of one login from one client address within `LOCKOUT_WINDOW_MS` that lock
+/// the login for that address.
 pub const LOCKOUT_FAILURES: usize = 5;
-/// The window of the lockout rule: 15 minutes.
+/// Failed sign-ins from one client address, whatever the logins, that throttle the address:
+/// one source cannot guess passwords across many logins.
+pub const CLIENT_FAILURES: usize = 20;
+/// Failed sign-ins of one login from all addresses together that lock it everywhere: the
+/// defence against guessing from many addresses, high enough that one source alone (held to
+/// `CLIENT_FAILURES`) cannot lock a person out.
+pub const LOGIN_FAILURES_ALL_CLIENTS: usize = 50;
+/// The window of the lockout rules: 15 minutes.
 pub const LOCKOUT_WINDOW_MS: EpochMillis = 15 * 60 * 1000;
+/// The longest login a sign-in form may submit (a login name is at most 32 characters, a
+/// member's at most 64). A longer one is refused without being looked up or stored.
+pub const MAX_LOGIN_CHARS: usize = 64;
 
-/// Is a login locked, given the times of its recent attempts (`(at, succeeded)`, any order)?
-/// Failures count only within the window and after the newest success, so a person who signs
-/// in successfully starts afresh. While locked, no password is checked at all.
-pub fn is_locked_out(attempts: &[(EpochMillis, bool)], now: EpochMillis) -> bool {
+/// One recent sign-in attempt of a login, as the lockout rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInAttempt {
+    pub at: EpochMillis,
+    pub succeeded: bool,
+    /// Was it made from the client address now signing in?
+    pub same_client: bool,
+}
+
+/// Why a sign-in is refused before any password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// Too many failures of this login from this address, or from all addresses together.
+    LoginLocked,
+    /// Too many failures from this address, across logins.
+    ClientThrottled,
+}
+
+/// May a sign-in attempt go on to the password check? `login_attempts` are the login's
+/// recent attempts from every address (any order); `client_failures` counts this address's
+/// failures within the window, for any login. Failures count only within the window and
+/// after the newest success of the login, so a person who signs in starts afresh.
+pub fn sign_in_gate(login_attempts: &[SignInAttempt], client_failures: usize, now: EpochMillis) -> Result<(), SignInRefusal> {
+    if client_failures >= CLIENT_FAILURES {
+        return Err(SignInRefusal::ClientThrottled);
+    }
     let since = now - LOCKOUT_WINDOW_MS;
-    let last_success = attempts.iter().filter(|(_, ok)| *ok).map(|(at, _)| *at).max().unwrap_or(EpochMillis::MIN);
-    attempts.iter().filter(|(at, ok)| !ok && *at > since && *at > last_success).count() >= LOCKOUT_FAILURES
+    let last_success = login_attempts.iter().filter(|a| a.succeeded).map(|a| a.at).max().unwrap_or(EpochMillis::MIN);
+    let counted: Vec<_> = login_attempts.iter().filter(|a| !a.succeeded && a.at > since && a.at > last_success).collect();
+    if counted.iter().filter(|a| a.same_client).count() >= LOCKOUT_FAILURES || counted.len() >= LOGIN_FAILURES_ALL_CLIENTS {
+        return Err(SignInRefusal::LoginLocked);
+    }
+    Ok(())
+}
+
+/// Is the submitted login short enough to be looked up and recorded at all?
+pub fn login_is_storable(login: &str) -> bool {
+    login.chars().count() <= MAX_LOGIN_CHARS
 }
 
 /// Compares a submitted CSRF token with the expected one in constant time; an empty
@@ -134,22 +176,48 @@ mod tests {
         assert!(SensitiveField::parse("password").is_err());
     }
 
+    fn failures(n: usize, now: EpochMillis, same_client: bool) -> Vec<SignInAttempt> {
+        (0..n).map(|i| SignInAttempt { at: now - 1000 * (i as i64 + 1), succeeded: false, same_client }).collect()
+    }
+
     #[test]
-    fn five_recent_failures_lock() {
+    fn five_failures_from_one_address_lock_the_login_for_it() {
         let now = 10 * LOCKOUT_WINDOW_MS;
-        let fails = |n: i64| (0..n).map(|i| (now - 1000 * (i + 1), false)).collect::<Vec<_>>();
-        assert!(!is_locked_out(&fails(4), now));
-        assert!(is_locked_out(&fails(5), now));
+        assert_eq!(sign_in_gate(&failures(4, now, true), 4, now), Ok(()));
+        assert_eq!(sign_in_gate(&failures(5, now, true), 5, now), Err(SignInRefusal::LoginLocked));
+    }
+
+    #[test]
+    fn another_address_cannot_lock_a_person_out() {
+        let now = 10 * LOCKOUT_WINDOW_MS;
+        // Up to the per-address ceiling, another source's failures leave this address free.
+        assert_eq!(sign_in_gate(&failures(CLIENT_FAILURES, now, false), 0, now), Ok(()));
+        // Only failures from many addresses together lock the login everywhere.
+        assert_eq!(sign_in_gate(&failures(LOGIN_FAILURES_ALL_CLIENTS, now, false), 0, now), Err(SignInRefusal::LoginLocked));
+    }
+
+    #[test]
+    fn one_address_is_throttled_across_logins() {
+        let now = 10 * LOCKOUT_WINDOW_MS;
+        assert_eq!(sign_in_gate(&[], CLIENT_FAILURES - 1, now), Ok(()));
+        assert_eq!(sign_in_gate(&[], CLIENT_FAILURES, now), Err(SignInRefusal::ClientThrottled));
     }
 
     #[test]
     fn old_failures_and_those_before_a_success_do_not_count() {
         let now = 10 * LOCKOUT_WINDOW_MS;
-        let mut a: Vec<_> = (0..5).map(|i| (now - LOCKOUT_WINDOW_MS - i, false)).collect();
-        assert!(!is_locked_out(&a, now));
-        a = (0..5).map(|i| (now - 10_000 - i, false)).collect();
-        a.push((now - 5_000, true));
-        assert!(!is_locked_out(&a, now));
+        let old: Vec<_> = (0..5).map(|i| SignInAttempt { at: now - LOCKOUT_WINDOW_MS - i, succeeded: false, same_client: true }).collect();
+        assert_eq!(sign_in_gate(&old, 0, now), Ok(()));
+        let mut a = failures(5, now, true);
+        a.push(SignInAttempt { at: now - 500, succeeded: true, same_client: true });
+        assert_eq!(sign_in_gate(&a, 0, now), Ok(()));
+    }
+
+    #[test]
+    fn overlong_logins_are_not_storable() {
+        assert!(login_is_storable(&"a".repeat(MAX_LOGIN_CHARS)));
+        assert!(!login_is_storable(&"a".repeat(MAX_LOGIN_CHARS + 1)));
+        assert!(!login_is_storable(&"x".repeat(200_000)));
     }
 
     #[test]

@@ -181,6 +181,8 @@ async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, "serving the Open API and the web console");
     let state = AppState::new(db, vault);
     let app = pc_api::router(state.clone()).merge(pc_console::router(state));
+    // The peer address reaches the console's sign-in limits (ClientAddr).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }

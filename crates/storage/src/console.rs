@@ -4,7 +4,7 @@
 use crate::db::Db;
 use crate::error::Result;
 use crate::sql::Sql;
-use pc_domain::console::SensitiveField;
+use pc_domain::console::{SensitiveField, SignInAttempt, SignInRefusal};
 use pc_domain::query::{now_millis, EpochMillis, Page};
 use pc_domain::tenancy::AccountKind;
 use pc_domain::DomainId;
@@ -141,25 +141,73 @@ impl Db {
         Ok(())
     }
 
-    pub async fn record_login_attempt(&self, login: &str, succeeded: bool, at: EpochMillis) -> Result<()> {
-        sqlx::query("INSERT INTO console_login_attempts (login, succeeded, attempted_at) VALUES ($1, $2, $3)")
-            .bind(login.to_lowercase())
-            .bind(i64::from(succeeded))
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    /// Opens a sign-in attempt before its password is checked. In one write transaction,
+    /// holding the gates of the login and of the client address (taken in a fixed order), it
+    /// reads the login's attempts and the address's failures since `since`, asks `gate`
+    /// whether the attempt may go on and, if so, records it as a failure. Parallel attempts
+    /// therefore each take one of the places the lockout allows, never more. The login is
+    /// compared case-insensitively. Returns the attempt's id for `settle_sign_in_attempt`.
+    pub async fn open_sign_in_attempt(
+        &self,
+        login: &str,
+        client: &str,
+        now: EpochMillis,
+        since: EpochMillis,
+        gate: impl FnOnce(&[SignInAttempt], usize) -> std::result::Result<(), SignInRefusal>,
+    ) -> Result<std::result::Result<String, SignInRefusal>> {
+        let login = login.to_lowercase();
+        let mut gates = [format!("client:{client}"), format!("login:{login}")];
+        gates.sort();
+        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        for g in &gates {
+            sqlx::query("INSERT INTO console_sign_in_gates (gate) VALUES ($1) ON CONFLICT (gate) DO NOTHING")
+                .bind(g)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(lock) = self.backend.lock_rows_clause() {
+            sqlx::query(&format!("SELECT gate FROM console_sign_in_gates WHERE gate IN ($1, $2) ORDER BY gate{lock}"))
+                .bind(&gates[0])
+                .bind(&gates[1])
+                .fetch_all(&mut *tx)
+                .await?;
+        }
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT attempted_at, succeeded, client_addr FROM console_login_attempts WHERE login = $1 AND attempted_at > $2",
+        )
+        .bind(&login)
+        .bind(since)
+        .fetch_all(&mut *tx)
+        .await?;
+        let attempts: Vec<SignInAttempt> =
+            rows.into_iter().map(|(at, ok, addr)| SignInAttempt { at, succeeded: ok == 1, same_client: addr == client }).collect();
+        let (client_failures,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM console_login_attempts WHERE client_addr = $1 AND attempted_at > $2 AND succeeded = 0")
+                .bind(client)
+                .bind(since)
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Err(refusal) = gate(&attempts, usize::try_from(client_failures).unwrap_or(usize::MAX)) {
+            return Ok(Err(refusal));
+        }
+        let attempt_id = uuid::Uuid::new_v4().simple().to_string();
+        sqlx::query(
+            "INSERT INTO console_login_attempts (login, succeeded, attempted_at, client_addr, attempt_id) VALUES ($1, 0, $2, $3, $4)",
+        )
+        .bind(&login)
+        .bind(now)
+        .bind(client)
+        .bind(&attempt_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(attempt_id))
     }
 
-    /// Attempts of a login since `since`, as `(at, succeeded)`.
-    pub async fn login_attempts_since(&self, login: &str, since: EpochMillis) -> Result<Vec<(EpochMillis, bool)>> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT attempted_at, succeeded FROM console_login_attempts WHERE login = $1 AND attempted_at > $2")
-                .bind(login.to_lowercase())
-                .bind(since)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.into_iter().map(|(at, ok)| (at, ok == 1)).collect())
+    /// Marks an opened attempt as a success once its password was right.
+    pub async fn settle_sign_in_attempt(&self, attempt_id: &str) -> Result<()> {
+        sqlx::query("UPDATE console_login_attempts SET succeeded = 1 WHERE attempt_id = $1").bind(attempt_id).execute(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn record_reveal(&self, partner: &DomainId, actor_login: &str, customer: &DomainId, field: SensitiveField) -> Result<()> {

@@ -1,7 +1,7 @@
 //! The console's tables, on SQLite and on PostgreSQL: session expiry, sign-in attempts,
 //! the reveal audit's scoping, export tasks and access-key disabling.
 
-use pc_domain::console::SensitiveField;
+use pc_domain::console::{sign_in_gate, SensitiveField, SignInAttempt, SignInRefusal, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS};
 use pc_domain::query::{now_millis, Page};
 use pc_domain::tenancy::{AccountKind, PartnerKind};
 use pc_domain::{DomainId, DomainName};
@@ -10,6 +10,7 @@ use pc_storage::{ConsoleSession, Db, ExportKind, NewAccount, StoredKey};
 pc_storage::on_both_backends!(
     sessions_expire_and_end,
     attempts_are_per_login_regardless_of_case,
+    parallel_attempts_take_only_the_allowed_places,
     reveals_are_listed_per_partner,
     exports_finish_once_and_belong_to_their_owner,
     keys_are_disabled_only_by_their_account,
@@ -50,13 +51,64 @@ async fn sessions_expire_and_end(db: Db) {
 
 async fn attempts_are_per_login_regardless_of_case(db: Db) {
     let now = now_millis();
-    db.record_login_attempt("Alice", false, now - 10).await.unwrap();
-    db.record_login_attempt("alice", true, now - 5).await.unwrap();
-    db.record_login_attempt("bob", false, now - 5).await.unwrap();
-    db.record_login_attempt("alice", false, now - 100_000).await.unwrap();
-    let mut got = db.login_attempts_since("ALICE", now - 1000).await.unwrap();
-    got.sort();
-    assert_eq!(got, vec![(now - 10, false), (now - 5, true)]);
+    let since = now - LOCKOUT_WINDOW_MS;
+    let allow = |_: &[SignInAttempt], _: usize| Ok(());
+    db.open_sign_in_attempt("Alice", "10.0.0.1", now - 10, since, allow).await.unwrap().unwrap();
+    let ok = db.open_sign_in_attempt("alice", "10.0.0.2", now - 5, since, allow).await.unwrap().unwrap();
+    db.settle_sign_in_attempt(&ok).await.unwrap();
+    db.open_sign_in_attempt("bob", "10.0.0.1", now - 5, since, allow).await.unwrap().unwrap();
+    let mut seen = Vec::new();
+    let mut client_failures = 0;
+    let refused = db
+        .open_sign_in_attempt("ALICE", "10.0.0.1", now, since, |a, c| {
+            seen = a.to_vec();
+            client_failures = c;
+            Err(SignInRefusal::LoginLocked)
+        })
+        .await
+        .unwrap();
+    assert_eq!(refused, Err(SignInRefusal::LoginLocked));
+    seen.sort_by_key(|a| a.at);
+    assert_eq!(
+        seen,
+        vec![
+            SignInAttempt { at: now - 10, succeeded: false, same_client: true },
+            SignInAttempt { at: now - 5, succeeded: true, same_client: false },
+        ]
+    );
+    assert_eq!(client_failures, 2, "alice's and bob's failures from 10.0.0.1");
+    // A refused attempt is not recorded.
+    let mut again = 0;
+    db.open_sign_in_attempt("alice", "10.0.0.3", now, since, |a, _| {
+        again = a.len();
+        Ok(())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(again, 2);
+}
+
+/// Parallel wrong passwords cannot overtake the lockout: of many attempts opened at once,
+/// only as many pass the gate as the rule allows.
+async fn parallel_attempts_take_only_the_allowed_places(db: Db) {
+    let now = now_millis();
+    let since = now - LOCKOUT_WINDOW_MS;
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(
+                async move { db.open_sign_in_attempt("carol", "10.9.9.9", now, since, |a, c| sign_in_gate(a, c, now)).await.unwrap() },
+            )
+        })
+        .collect();
+    let mut passed = 0;
+    for t in tasks {
+        if t.await.unwrap().is_ok() {
+            passed += 1;
+        }
+    }
+    assert_eq!(passed, LOCKOUT_FAILURES);
 }
 
 async fn reveals_are_listed_per_partner(db: Db) {

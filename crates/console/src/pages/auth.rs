@@ -2,15 +2,16 @@
 
 use super::{message, view, PageResult, Shown};
 use crate::i18n::{tr, Lang};
-use crate::session::{hash_token, random_token, secure_cookies, set_cookie, Ctx, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::session::{
+    hash_token, random_token, secure_cookies, set_cookie, ClientAddr, Ctx, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
+};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use pc_api::passwords::verify_password;
 use pc_api::AppState;
-use pc_domain::console::{is_locked_out, LOCKOUT_WINDOW_MS, SESSION_TTL_MS};
-use pc_domain::query::now_millis;
+use pc_domain::console::{login_is_storable, sign_in_gate, SignInRefusal, LOCKOUT_WINDOW_MS, SESSION_TTL_MS};
 use pc_domain::tenancy::AccountKind;
 use pc_storage::ConsoleSession;
 
@@ -57,30 +58,47 @@ fn refused(ctx: Ctx, code: &str, key: &str, status: StatusCode) -> Response {
     login_form(ctx, status, Some(error))
 }
 
-pub async fn login(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+/// A hash that no password matches, checked when the login is unknown or overlong so that
+/// every refused sign-in costs the same time as a wrong password.
+fn decoy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| pc_api::passwords::hash_password_blocking(&random_token()).unwrap_or_default())
+}
+
+pub async fn login(State(state): State<AppState>, ClientAddr(client): ClientAddr, ctx: Ctx) -> PageResult {
     let login = ctx.form.get("login").unwrap_or_default().to_owned();
     let password = ctx.form.0.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
-    let now = now_millis();
+    // Sign-in limits and sessions are security timers, not business rules: they follow the
+    // wall clock even in a sandbox whose business clock has been moved ahead.
+    let now = pc_domain::query::now_millis();
     let internal = |e: pc_storage::StorageError| {
         tracing::error!(error = %e, "sign-in failed");
         StatusCode::INTERNAL_SERVER_ERROR.into_response()
     };
-    let attempts = state.db.login_attempts_since(&login, now - LOCKOUT_WINDOW_MS).await.map_err(internal)?;
-    if is_locked_out(&attempts, now) {
-        return Ok(refused(ctx, "CBC.0151", "login.locked", StatusCode::FORBIDDEN));
-    }
-    let found = state.db.find_login(&login).await.map_err(internal)?;
-    let verified = match found {
-        Some((domain_id, member_id, hash)) => {
-            let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
-            ok.then_some((domain_id, member_id))
+    // An overlong login is never looked up or recorded; it costs a password check like any.
+    let attempt = if login_is_storable(&login) {
+        let gate = |attempts: &[_], client_failures| sign_in_gate(attempts, client_failures, now);
+        match state.db.open_sign_in_attempt(&login, &client, now, now - LOCKOUT_WINDOW_MS, gate).await.map_err(internal)? {
+            Ok(id) => Some(id),
+            Err(SignInRefusal::LoginLocked) => return Ok(refused(ctx, "CBC.0151", "login.locked", StatusCode::FORBIDDEN)),
+            Err(SignInRefusal::ClientThrottled) => return Ok(refused(ctx, "CBC.0151", "login.throttled", StatusCode::TOO_MANY_REQUESTS)),
         }
+    } else {
+        None
+    };
+    let found = match attempt {
+        Some(_) => state.db.find_login(&login).await.map_err(internal)?,
         None => None,
     };
-    state.db.record_login_attempt(&login, verified.is_some(), now).await.map_err(internal)?;
-    let Some((domain_id, member_id)) = verified else {
+    let (hash, who) = match found {
+        Some((domain_id, member_id, hash)) => (hash, Some((domain_id, member_id))),
+        None => (decoy_hash().to_owned(), None),
+    };
+    let matched = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let (Some(attempt_id), Some((domain_id, member_id)), true) = (attempt, who, matched) else {
         return Ok(refused(ctx, "CBC.0154", "login.wrong", StatusCode::UNAUTHORIZED));
     };
+    state.db.settle_sign_in_attempt(&attempt_id).await.map_err(internal)?;
     let token = random_token();
     let session =
         ConsoleSession { login: login.clone(), domain_id, member_id, csrf_token: random_token(), expires_at: now + SESSION_TTL_MS };
