@@ -427,6 +427,13 @@ async fn language_switch_and_translated_errors(w: World) {
     // An open redirect is not possible through the switch.
     let resp = w.http.get(format!("{}/console/lang/en?next=//evil.example/", w.base)).send().await.unwrap();
     assert_eq!(resp.headers().get("location").unwrap(), "/console");
+    // Control characters in the way back cannot split the response or break it.
+    for next in ["/console/%0d%0aX:1", "/console/%0aX", "/console/%00", "/console%09x", "/console/\\evil"] {
+        let resp = w.http.get(format!("{}/console/lang/en?next={next}", w.base)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(resp.headers().get("location").unwrap(), "/console", "{next}");
+        assert!(resp.headers().get("x").is_none());
+    }
 }
 
 async fn exports_are_tasks_with_anonymized_fields(w: World) {

@@ -118,10 +118,17 @@ pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMa
     with_cookie(Redirect::to("/console/login").into_response(), set_cookie(SESSION_COOKIE, "", Some(0), secure_cookies()))
 }
 
+/// A path the language switch may send the browser back to: under `/console`, never to
+/// another host (`//`), and only visible ASCII, so it is always a valid Location header
+/// (CR, LF or any control character would otherwise break the response).
+fn is_local_console_path(next: &str) -> bool {
+    next.starts_with("/console") && !next.contains("//") && !next.contains('\\') && next.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Switches the language and goes back to the page it was asked from (local paths only).
 pub async fn switch_lang(ctx: Ctx, Path(tag): Path<String>) -> Response {
     let lang = Lang::from_tag(Some(tag.as_str()));
-    let back = ctx.query.get("next").filter(|n| n.starts_with("/console") && !n.contains("//")).unwrap_or("/console").to_owned();
+    let back = ctx.query.get("next").filter(|n| is_local_console_path(n)).unwrap_or("/console").to_owned();
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict", lang.tag());
     with_cookie(Redirect::to(&back).into_response(), cookie)
 }
