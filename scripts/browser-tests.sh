@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Browser tests of the web console in headless Debian Chromium (tests/browser), driven by
 # playwright-core; no browser is downloaded. Writes screenshots of the main pages in both
-# languages to docs/screenshots/.
+# languages to target/screenshots/ (scripts/refresh-screenshots.sh copies them to docs/screenshots/).
 #
 # Usage (the server binary must already be built):
 #   cargo build -p pcenter && bash scripts/browser-tests.sh
 #
 # Environment:
 #   PCENTER_BIN   server binary (default: target/debug/pcenter)
-#   PC_SHOTS      screenshot folder (default: docs/screenshots)
+#   PC_SHOTS      screenshot folder (default: target/screenshots, under CARGO_TARGET_DIR if set)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,7 +68,12 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
-export PC_BASE="$URL" PC_DEMO="$tmp/demo.json" PC_SHOTS="${PC_SHOTS:-$ROOT/docs/screenshots}" PC_CHROMIUM="$(command -v chromium)"
+SHOTS="${PC_SHOTS:-${CARGO_TARGET_DIR:-target}/screenshots}"
+case "$SHOTS" in
+  /*) ;;
+  *) SHOTS="$ROOT/$SHOTS" ;;
+esac
+export PC_BASE="$URL" PC_DEMO="$tmp/demo.json" PC_SHOTS="$SHOTS" PC_CHROMIUM="$(command -v chromium)"
 set +e
 (cd tests/browser && node --test --test-concurrency=1 --test-timeout=180000 console.test.mjs)
 status=$?

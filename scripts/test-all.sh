@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Every test of the project, as CI runs it:
-#   1. Rust unit and integration tests; storage and HTTP suites run on SQLite and on
-#      PostgreSQL (PCENTER_TEST_PG, default postgres://postgres@127.0.0.1:5432/postgres).
+# Every test of the project, as CI runs it (.ci/run):
+#   1. The fast tier (scripts/test-fast.sh): cargo fmt --check, clippy with warnings as
+#      errors, Rust unit and integration tests on SQLite and on PostgreSQL (PCENTER_TEST_PG,
+#      default postgres://postgres@127.0.0.1:5432/postgres), including the upgrade test from
+#      the previous release's database (tests/fixtures/) and the backup round trip.
 #   2. The SDK compatibility suite (official huaweicloudsdkbss in a venv) against a live
 #      server, once on embedded SQLite and once on a fresh PostgreSQL database.
 #   3. Schemathesis against the served OpenAPI document: no request may produce a 5xx.
 #   4. The fault harness: repeated kill -9 under load; nothing lost, nothing doubled (one node on
 #      SQLite, then two nodes on one PostgreSQL database).
-#   5. Web console browser tests in headless Debian Chromium; screenshots to docs/screenshots/.
+#   5. Web console browser tests in headless Debian Chromium; screenshots to target/screenshots/
+#      (scripts/refresh-screenshots.sh copies them to docs/screenshots/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export PCENTER_TEST_PG="${PCENTER_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 
-echo "== Rust tests (SQLite and PostgreSQL)"
-cargo test --workspace --locked
+bash scripts/test-fast.sh
 
 echo "== SDK compatibility suite on SQLite"
 cargo build --locked -p pcenter
@@ -40,7 +42,7 @@ bash scripts/fault-harness.sh --kills 20
 echo "== Fault harness: two server nodes on one PostgreSQL database, hot account, 10 kills"
 bash scripts/fault-harness.sh --db postgres --nodes 2 --kills 10
 
-echo "== Web console in headless Chromium (screenshots in docs/screenshots/)"
+echo "== Web console in headless Chromium (screenshots in target/screenshots/)"
 bash scripts/browser-tests.sh
 
 echo "== all tests passed"

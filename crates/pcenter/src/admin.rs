@@ -116,6 +116,12 @@ pub enum AdminCommand {
         #[arg(long)]
         advance_days: Option<i64>,
     },
+    /// Write a consistent copy of the live SQLite database to FILE while the server runs
+    /// (never overwrites FILE). On PostgreSQL, use pg_dump (docs/OPERATIONS.md).
+    Backup { file: std::path::PathBuf },
+    /// Replace the SQLite database with the backup FILE; the server must be stopped. The
+    /// replaced database is kept beside it. On PostgreSQL, use pg_restore.
+    Restore { file: std::path::PathBuf },
     /// Make a member the customer manager of one of its partner's customers.
     AssignManager {
         #[arg(long)]
@@ -125,6 +131,26 @@ pub enum AdminCommand {
         #[arg(long)]
         member: String,
     },
+}
+
+/// `admin backup FILE`.
+pub async fn backup(db: &pc_storage::Db, file: &std::path::Path) -> anyhow::Result<()> {
+    db.backup_sqlite(file).await?;
+    println!("backup written to {}", file.display());
+    Ok(())
+}
+
+/// `admin restore FILE`, run without a connection to the database it replaces.
+pub async fn restore(file: &std::path::Path, db_url: &str) -> anyhow::Result<()> {
+    let restored = pc_storage::backup::restore_sqlite(file, db_url).await?;
+    println!("restored {} into {}", file.display(), pc_storage::redact(db_url));
+    if let Some(previous) = &restored.previous {
+        println!("the database it replaced is kept as {}", previous.display());
+    }
+    if restored.verdict != pc_storage::backup::SchemaVerdict::Current {
+        println!("the backup comes from an earlier release: run `pcenter migrate` (or start the server) to bring it up to date");
+    }
+    Ok(())
 }
 
 fn id(s: &str) -> anyhow::Result<DomainId> {
@@ -289,6 +315,8 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                 serde_json::json!({"sandbox": c.sandbox, "offset_seconds": c.offset_ms / 1000, "now": pc_domain::query::format_utc(p.db.now().await?)})
             );
         }
+        AdminCommand::Backup { file } => backup(p.db, &file).await?,
+        AdminCommand::Restore { .. } => anyhow::bail!("restore runs before the database is opened"),
         AdminCommand::AssignManager { partner, customer, member } => {
             p.db.assign_customer_manager(&id(&partner)?, &id(&customer)?, &member).await?;
             println!("assigned");

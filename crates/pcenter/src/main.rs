@@ -117,26 +117,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
-    let db = Db::connect(&settings.db).await?;
-    db.migrate().await?;
+    // Restore replaces the database file, so it must not hold it open itself.
+    if let Command::Admin { action: admin::AdminCommand::Restore { file } } = &cli.command {
+        return admin::restore(file, &settings.db).await;
+    }
+
+    let db = match DbAccess::of(&cli.command) {
+        DbAccess::Migrate => {
+            let db = Db::connect(&settings.db).await?;
+            db.migrate().await?;
+            db
+        }
+        DbAccess::AsIs => open_without_migrating(&settings.db, false).await?,
+        DbAccess::CurrentSchema => open_without_migrating(&settings.db, true).await?,
+    };
     tracing::info!(db = %redact(&settings.db), "database ready");
-    let vault = KeyVault::load_or_create(&settings.key_file)?;
-    let provisioner = Provisioner { db: &db, vault: &vault };
+    // Only the commands that provision or serve need the server key (created when missing).
+    let vault = || KeyVault::load_or_create(&settings.key_file);
 
     match cli.command {
         Command::Migrate => println!("migrations applied to {}", redact(&settings.db)),
         Command::Seed { what: SeedWhat::Demo { json } } => {
-            let demo = seed::seed_demo(&provisioner).await?;
+            let vault = vault()?;
+            let demo = seed::seed_demo(&Provisioner { db: &db, vault: &vault }).await?;
             if json {
                 println!("{}", serde_json::to_string(&demo)?);
             } else {
                 print_demo(&demo, None);
             }
         }
-        Command::Admin { action } => admin::run(&provisioner, action).await?,
+        Command::Admin { action: admin::AdminCommand::Backup { file } } => admin::backup(&db, &file).await?,
+        Command::Admin { action } => admin::run(&Provisioner { db: &db, vault: &vault()? }, action).await?,
         Command::Bench { what: BenchWhat::Transfers(args) } => {
             let backend = if settings.db.starts_with("sqlite") { "sqlite" } else { "postgres" };
-            bench::run(&db, &settings.db, backend, &vault, args).await?
+            bench::run(&db, &settings.db, backend, &vault()?, args).await?
         }
         Command::Funds(args) => funds_cli::run(&db, args).await?,
         Command::Coupons(args) => coupons_cli::run(&db, args).await?,
@@ -144,20 +158,81 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Resources(args) => resources_cli::run(&db, args).await?,
         Command::Price(args) => price_cli::run(&db, args).await?,
         Command::Serve { demo } => {
+            let vault = vault()?;
             if demo {
                 seed::ensure_price_book(&db, "seed").await?;
                 if db.count_accounts().await? == 0 {
-                    let d = seed::seed_demo(&provisioner).await?;
+                    let d = seed::seed_demo(&Provisioner { db: &db, vault: &vault }).await?;
                     print_demo(&d, Some(&settings.listen));
                 } else {
                     println!("The database already holds accounts; demo keys were printed when it was first seeded.");
                 }
             }
-            serve(db.clone(), vault.clone(), &settings.listen).await?;
+            // Tells `admin restore` the database is in use for as long as the server runs.
+            let _presence = pc_storage::backup::hold_sqlite_presence(&settings.db).await?;
+            serve(db.clone(), vault, &settings.listen).await?;
         }
     }
     db.close().await;
     Ok(())
+}
+
+/// How a command opens the database.
+#[derive(Debug, PartialEq, Eq)]
+enum DbAccess {
+    /// Applies pending migrations first (the server, and every command that writes).
+    Migrate,
+    /// Reads only: never migrates, and refuses a schema older or newer than this binary's.
+    CurrentSchema,
+    /// Opens the database as it is (a backup copies whatever schema it has).
+    AsIs,
+}
+
+impl DbAccess {
+    fn of(command: &Command) -> DbAccess {
+        use admin::AdminCommand as A;
+        use coupons_cli::CouponsCommand as C;
+        use funds_cli::FundsCommand as F;
+        use orders_cli::OrdersCommand as O;
+        use resources_cli::ResourcesCommand as R;
+        let read_only = match command {
+            Command::Funds(a) => matches!(a.command, F::Balances { .. } | F::Records { .. }),
+            Command::Coupons(a) => matches!(a.command, C::Quotas | C::List { .. }),
+            Command::Orders(a) => matches!(a.command, O::List { .. } | O::Show { .. }),
+            Command::Resources(a) => matches!(a.command, R::List { .. }),
+            Command::Price(_) => true,
+            Command::Admin { action } => match action {
+                A::Backup { .. } => return DbAccess::AsIs,
+                A::Audit | A::PriceBook { action: price_cli::PriceBookCommand::List } => true,
+                A::Clock { sandbox, advance_days } => sandbox.is_none() && advance_days.is_none(),
+                _ => false,
+            },
+            _ => false,
+        };
+        if read_only {
+            DbAccess::CurrentSchema
+        } else {
+            DbAccess::Migrate
+        }
+    }
+}
+
+/// Opens the database without migrating. A SQLite file that does not exist is not created.
+async fn open_without_migrating(url: &str, require_current: bool) -> anyhow::Result<Db> {
+    if let Some(path) = pc_storage::backup::sqlite_path(url) {
+        if !path.exists() {
+            anyhow::bail!("no database at {}: create it with `pcenter migrate` (or `pcenter serve`)", path.display());
+        }
+    }
+    let db = Db::connect(url).await?;
+    if require_current {
+        let verdict = db.schema_verdict().await?;
+        if verdict != pc_storage::backup::SchemaVerdict::Current {
+            db.close().await;
+            anyhow::bail!("{}", verdict.advice());
+        }
+    }
+    Ok(db)
 }
 
 /// How often the server records coupon expiries (reads apply expiry by time regardless).

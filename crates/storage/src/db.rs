@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::catalog::PriceBookCache;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]

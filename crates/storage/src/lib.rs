@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+pub mod backup;
 mod catalog;
 mod clock;
 mod console;
