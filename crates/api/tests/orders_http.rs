@@ -33,7 +33,9 @@ where
     F: FnOnce(World) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let t = TestDb::new(backend).await.expect("test database");
+    // Created as a sandbox, as `pcenter --sandbox` creates one, so the scheduler's story can
+    // move the business clock.
+    let t = TestDb::new_sandbox(backend).await.expect("test database");
     let vault = KeyVault::from_key([42; 32]);
     let server = spawn_server(t.db.clone(), vault.clone()).await;
     let db = t.db.clone();
@@ -246,8 +248,10 @@ async fn partner_orders_on_behalf_only_with_authorization(w: World) {
 }
 
 async fn scheduler_and_sandbox_clock(w: World) {
-    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({"seconds": 60}))).await;
-    assert_eq!((s, code(&body)), (400, "CBC.99007004"), "not a sandbox");
+    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({"sandbox": false, "seconds": 60}))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99007004"), "a sandbox stays one");
+    let (_, body) = w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({}))).await;
+    assert_eq!((body["sandbox"].as_bool(), body["offset_seconds"].as_i64()), (Some(true), Some(0)), "the refusal changed nothing");
     let (s, _) = w.call(&w.customer, "POST", "/v2/operator/clock", Some(json!({"sandbox": true}))).await;
     assert_eq!(s, 403);
     let (_, created) =

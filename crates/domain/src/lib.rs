@@ -2,6 +2,7 @@
 //! reverse.
 
 pub mod catalog;
+pub mod clock;
 pub mod console;
 pub mod coupons;
 pub mod customer;

@@ -108,8 +108,9 @@ pub enum AdminCommand {
     /// Run the order jobs once (cancel unpaid orders past their window, auto-renew, expire
     /// resources) at the database's clock; prints what was done as JSON.
     RunJobs,
-    /// The database clock: mark a sandbox (--sandbox true/false) and advance it (--advance-days),
-    /// which only a sandbox allows.
+    /// The database clock: show it, and advance it (--advance-days) in a sandbox database.
+    /// Whether a database is a sandbox is fixed when it is created (`pcenter --sandbox`);
+    /// --sandbox here may only restate it.
     Clock {
         #[arg(long)]
         sandbox: Option<bool>,
@@ -303,9 +304,8 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             );
         }
         AdminCommand::Clock { sandbox, advance_days } => {
-            if let Some(s) = sandbox {
-                p.db.set_sandbox(s).await?;
-            }
+            pc_domain::clock::check_sandbox_flag(sandbox, p.db.clock_settings().await?.sandbox)
+                .map_err(|e| pc_api::error::ApiError::from(e).into_anyhow())?;
             if let Some(days) = advance_days {
                 p.db.advance_clock(days.saturating_mul(86_400_000)).await.map_err(|e| pc_api::error::ApiError::from(e).into_anyhow())?;
             }

@@ -37,6 +37,10 @@ struct Cli {
     /// Log filter, e.g. info or pc_api=debug.
     #[arg(long, env = "PCENTER_LOG", global = true)]
     log: Option<String>,
+    /// Create the database as a sandbox: its business clock can be advanced (demos, tests).
+    /// Only a database created with this flag is a sandbox; it cannot be turned on later.
+    #[arg(long, global = true)]
+    sandbox: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -125,7 +129,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = match DbAccess::of(&cli.command) {
         DbAccess::Migrate => {
             let db = Db::connect(&settings.db).await?;
-            db.migrate().await?;
+            db.migrate_creating(cli.sandbox).await?;
             db
         }
         DbAccess::AsIs => open_without_migrating(&settings.db, false).await?,
@@ -167,6 +171,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 } else {
                     println!("The database already holds accounts; demo keys were printed when it was first seeded.");
                 }
+            }
+            if db.clock_settings().await?.sandbox {
+                let now = pc_domain::query::format_utc(db.now().await?);
+                let banner = "SANDBOX DATABASE: the business clock can be moved ahead; never serve real customers from it.";
+                eprintln!("\n*** {banner} Business time now {now}. ***\n");
+                tracing::warn!(business_time = %now, "{banner}");
             }
             // Tells `admin restore` the database is in use for as long as the server runs.
             let _presence = pc_storage::backup::hold_sqlite_presence(&settings.db).await?;

@@ -1,7 +1,8 @@
 //! The database's clock and the scheduler's job leases. Time-driven rules (payment windows,
 //! expiry, auto-renewal) read `Db::now()`: the wall clock plus an offset that an operator can
 //! advance only in a sandbox database, so tests and sandboxes can move through months at
-//! once while production time stays real.
+//! once while production time stays real. Whether a database is a sandbox is fixed when it is
+//! created (`migrate_creating`).
 
 use crate::db::Db;
 use crate::error::Result;
@@ -30,10 +31,31 @@ impl Db {
         Ok(now_millis() + self.clock_settings().await?.offset_ms)
     }
 
-    /// Marks this database a sandbox (or not). Leaving sandbox mode keeps the offset: time
-    /// never runs backwards.
-    pub async fn set_sandbox(&self, sandbox: bool) -> Result<()> {
-        sqlx::query("UPDATE clock_settings SET sandbox = $1 WHERE id = 1").bind(i64::from(sandbox)).execute(&self.pool).await?;
+    /// Applies pending migrations. A database becomes a sandbox only when it is created as
+    /// one: `sandbox` marks it so when this very call creates its schema. A database created
+    /// without it never becomes one, by any command or API call; asking for a sandbox on it is
+    /// refused. A sandbox stays one (the flag is not needed on later starts).
+    pub async fn migrate_creating(&self, sandbox: bool) -> Result<()> {
+        let fresh = matches!(self.schema_verdict().await?, crate::backup::SchemaVerdict::NotMigrated);
+        self.migrate().await?;
+        if !sandbox {
+            return Ok(());
+        }
+        if fresh {
+            return self.mark_sandbox().await;
+        }
+        if self.clock_settings().await?.sandbox {
+            return Ok(());
+        }
+        Err(crate::StorageError::Config(
+            "this database was created without --sandbox and can never become a sandbox; create a new database with --sandbox".to_owned(),
+        ))
+    }
+
+    /// Marks a newly created database a sandbox (see `migrate_creating`; tests build sandboxes
+    /// through `testing::TestDb::new_sandbox`).
+    pub(crate) async fn mark_sandbox(&self) -> Result<()> {
+        sqlx::query("UPDATE clock_settings SET sandbox = 1 WHERE id = 1").execute(&self.pool).await?;
         Ok(())
     }
 

@@ -90,6 +90,14 @@ impl TestDb {
         Ok(t)
     }
 
+    /// A fresh database created as a sandbox, as `pcenter --sandbox` creates one: its
+    /// business clock can be advanced.
+    pub async fn new_sandbox(backend: TestBackend) -> Result<Self> {
+        let t = TestDb::new(backend).await?;
+        t.db.mark_sandbox().await?;
+        Ok(t)
+    }
+
     /// Runs a statement directly, bypassing the repositories: for tests that prove the
     /// database itself refuses bad rows.
     pub async fn execute_raw(&self, sql: &str) -> std::result::Result<u64, sqlx::Error> {

@@ -402,10 +402,24 @@ async fn scheduler_cancels_renews_and_expires(db: Db) {
 }
 
 async fn clock_and_leases(db: Db) {
-    let before = db.now().await.unwrap();
     refused(db.advance_clock(DAY).await, ErrorCode::BusinessCheckFailed);
-    db.set_sandbox(true).await.unwrap();
-    let after = db.advance_clock(30 * DAY).await.unwrap();
+    // A database created without --sandbox never becomes one.
+    let err = db.migrate_creating(true).await.unwrap_err();
+    assert!(err.to_string().contains("never become a sandbox"), "{err}");
+    assert!(!db.clock_settings().await.unwrap().sandbox);
+    refused(db.advance_clock(DAY).await, ErrorCode::BusinessCheckFailed);
+    // One created as a sandbox can move its business clock ahead.
+    let backend = match db.backend() {
+        pc_storage::dialect::Backend::Sqlite => pc_storage::testing::TestBackend::Sqlite,
+        pc_storage::dialect::Backend::Postgres => pc_storage::testing::TestBackend::Postgres,
+    };
+    let sandbox = pc_storage::testing::TestDb::new_sandbox(backend).await.unwrap();
+    sandbox.db.migrate_creating(true).await.unwrap();
+    sandbox.db.migrate_creating(false).await.unwrap();
+    assert!(sandbox.db.clock_settings().await.unwrap().sandbox, "a sandbox stays one");
+    let before = sandbox.db.now().await.unwrap();
+    let after = sandbox.db.advance_clock(30 * DAY).await.unwrap();
+    sandbox.cleanup().await;
     assert!(after - before >= 30 * DAY);
     refused(db.advance_clock(-1).await, ErrorCode::InvalidParameter);
     refused(db.advance_clock(i64::MAX).await, ErrorCode::InvalidParameter);

@@ -413,16 +413,14 @@ pub async fn revoke_order_authorization(
     Ok(Json(OrderAuthorizationResponse { partner_id: partner, authorized: false }))
 }
 
-/// Product extension: the operator marks the database a sandbox and advances its clock.
+/// Product extension: the operator advances a sandbox database's clock.
 pub async fn operator_advance_clock(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     ApiJson(req): ApiJson<AdvanceClockReq>,
 ) -> ApiResult<ClockResponse> {
     p.require_operator()?;
-    if let Some(sandbox) = req.sandbox {
-        state.db.set_sandbox(sandbox).await?;
-    }
+    pc_domain::clock::check_sandbox_flag(req.sandbox, state.db.clock_settings().await?.sandbox)?;
     if let Some(seconds) = req.seconds {
         let ms = seconds.checked_mul(1000).ok_or_else(|| DomainError::invalid("seconds is too large."))?;
         state.db.advance_clock(ms).await?;

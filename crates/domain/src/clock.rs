@@ -1,0 +1,34 @@
+//! The business clock's one rule that callers can ask about: whether a database is a sandbox
+//! is fixed when it is created (`pcenter --sandbox`), never changed afterwards.
+
+use crate::error::{DomainError, ErrorCode};
+
+/// Checks a request that names the sandbox flag (the operator's clock operation, `admin
+/// clock --sandbox`): it may only restate what the database already is.
+pub fn check_sandbox_flag(requested: Option<bool>, is_sandbox: bool) -> Result<(), DomainError> {
+    match (requested, is_sandbox) {
+        (Some(true), false) => Err(DomainError::new(
+            ErrorCode::BusinessCheckFailed,
+            "A database becomes a sandbox only when it is created as one (pcenter --sandbox); this one never will.",
+        )),
+        (Some(false), true) => {
+            Err(DomainError::new(ErrorCode::BusinessCheckFailed, "A sandbox database stays a sandbox; create a new database instead."))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flag_can_only_restate_what_the_database_is() {
+        assert!(check_sandbox_flag(None, false).is_ok());
+        assert!(check_sandbox_flag(None, true).is_ok());
+        assert!(check_sandbox_flag(Some(true), true).is_ok());
+        assert!(check_sandbox_flag(Some(false), false).is_ok());
+        assert_eq!(check_sandbox_flag(Some(true), false).unwrap_err().code, ErrorCode::BusinessCheckFailed);
+        assert_eq!(check_sandbox_flag(Some(false), true).unwrap_err().code, ErrorCode::BusinessCheckFailed);
+    }
+}
