@@ -184,6 +184,15 @@ pub fn parse_idempotency_key(s: &str) -> Result<String, DomainError> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_transfer_kind_round_trips_through_its_stored_name() {
+        for kind in TransferKind::ALL {
+            assert_eq!(TransferKind::from_db(kind.as_db()), Some(*kind));
+            assert_eq!(parse_trade_type(kind.as_db()).unwrap(), Some(*kind));
+        }
+        assert!(TransferKind::ALL.iter().filter(|k| k.from_outside()).eq([&TransferKind::TopUp]));
+    }
+
     fn ctx(kind: PartnerKind, scope: CustomerScope) -> PartnerContext {
         PartnerContext { partner_id: DomainId::generate(), kind, scope }
     }

@@ -1,4 +1,4 @@
-//! Yearly/monthly resources (domain.md §5): listing, renewal, unsubscription, auto-renewal,
+//! Yearly/monthly resources: listing, renewal, unsubscription, auto-renewal,
 //! renewal settings and conversion to on-demand. The one path for the HTTP handlers, the
 //! console and the CLI: each operation reads what it needs, lets `pc_domain::orders::plan`
 //! decide, and hands the result to storage (money through the ledger's group commit).
