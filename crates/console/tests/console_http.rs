@@ -26,6 +26,7 @@ pc_storage::on_both_backends!(
     exports_are_tasks_with_anonymized_fields,
     price_calculator_and_price_book,
     orders_on_behalf_paid_with_a_coupon,
+    a_yearly_resource_auto_renews_yearly,
 );
 
 const PASSWORD: &str = "Console#Pass1";
@@ -568,4 +569,50 @@ async fn orders_on_behalf_paid_with_a_coupon(w: World) {
     let (status, page, _) = c.post(&w, &format!("/console/customer/orders/{order_id}/cancel"), &[("csrf", &ccsrf)]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("CBC.99003109"), "{page}");
+}
+
+/// Auto-renewal turned on in the console renews for the resource's own period, as through the
+/// Open API: a yearly resource renews yearly.
+async fn a_yearly_resource_auto_renews_yearly(w: World) {
+    use pc_domain::orders::{add_months, source_type, OrderType, Period};
+    let customer_login = login_for(&w.db, &w.resale_customer).await;
+    let mut c = Browser::default();
+    c.sign_in(&w, &customer_login, PASSWORD).await;
+    let now = w.db.now().await.unwrap();
+    let year = Period { period_type: Period::YEAR, period_num: 1 };
+    let line = pc_storage::NewOrderLine {
+        resource_id: None,
+        cloud_service_type: "hws.service.type.ec2".into(),
+        resource_type: "hws.resource.type.vm".into(),
+        resource_spec: "s6.small.1.linux".into(),
+        region: "cn-north-4".into(),
+        product_id: "ecs-s6-small".into(),
+        period: Some(year),
+        subscription_num: 1,
+        official: Money::ZERO,
+        amount: Money::ZERO,
+    };
+    let new = pc_storage::NewOrder {
+        customer: w.resale_customer.clone(),
+        partner: Some(w.partner.clone()),
+        placed_by: "customer".into(),
+        source_type: source_type::CUSTOMER,
+        order_type: OrderType::NewPurchase,
+        service_type_code: "hws.service.type.ec2".into(),
+        lines: vec![line],
+        discount_id: None,
+        idempotency: None,
+    };
+    let order_id = w.db.create_order(&new, now).await.unwrap().order_id;
+    let csrf = c.csrf(&w).await;
+    let (status, _, _) = c.post(&w, &format!("/console/customer/orders/{order_id}/pay"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let resource_id = w.db.order_lines(&order_id).await.unwrap()[0].resource_id.clone().unwrap();
+
+    let (status, _, _) =
+        c.post(&w, &format!("/console/customer/resources/{resource_id}/auto-renew"), &[("csrf", &csrf), ("on", "1")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let due = w.db.due_auto_renewals(add_months(now, 12) - 86_400_000).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].period.period_type, Period::YEAR, "a yearly resource renews yearly");
 }

@@ -4,59 +4,71 @@ use crate::error::{DomainError, ErrorCode};
 use crate::ids::DomainId;
 use crate::tenancy::{AssociationType, CustomerScope, PartnerContext, PartnerKind};
 
-/// What a journal transfer is. Wire names are those of the adjust and change records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TransferKind {
+/// Declares the transfer kinds: each is one line (its variant, its name in the database and
+/// the change records, its adjust-record `operation_type` and its change-record
+/// `trade_detail_type`). The database's `transfer_kinds` table is filled from `ALL` at
+/// migration time (`Db::migrate`), so a new kind needs no schema change.
+macro_rules! transfer_kinds {
+    ($($(#[$doc:meta])* $variant:ident => $db:literal, $operation:literal, $trade:literal;)+) => {
+        /// What a journal transfer is. Wire names are those of the adjust and change records.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum TransferKind {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl TransferKind {
+            pub const ALL: &'static [TransferKind] = &[$(TransferKind::$variant),+];
+
+            pub fn as_db(self) -> &'static str {
+                match self {
+                    $(TransferKind::$variant => $db,)+
+                }
+            }
+
+            /// `operation_type` of adjust records.
+            pub fn operation_type(self) -> &'static str {
+                match self {
+                    $(TransferKind::$variant => $operation,)+
+                }
+            }
+
+            /// `trade_detail_type` of account change records (the Open API spells recharge
+            /// `SOURCE_OPERAIION_RECHARGE`).
+            pub fn trade_detail_type(self) -> &'static str {
+                match self {
+                    $(TransferKind::$variant => $trade,)+
+                }
+            }
+        }
+    };
+}
+
+transfer_kinds! {
     /// Operator credits a partner's cash account (RECHARGE).
-    TopUp,
+    TopUp => "RECHARGE", "SOURCE_OPERATION_RECHARGE", "SOURCE_OPERAIION_RECHARGE";
     /// Partner → customer, or tier-1 → tier-2 (拨款, BEADJUST).
-    Allocate,
+    Allocate => "BEADJUST", "SOURCE_OPERATION_BEADJUST", "SOURCE_OPERATION_BEADJUST";
     /// Customer → partner, or tier-2 → tier-1 (回收, BERETRIEVE).
-    Reclaim,
+    Reclaim => "BERETRIEVE", "SOURCE_OPERATION_BERETRIEVE", "SOURCE_OPERATION_BERETRIEVE";
     /// Customer → platform revenue: paying a yearly/monthly order (消费, DEDEUCT).
-    Deduct,
+    Deduct => "DEDEUCT", "SOURCE_OPERAIION_DEDEUCT", "SOURCE_OPERAIION_DEDEUCT";
     /// Platform revenue → customer: the cash part of an unsubscription refund (退款, REFUND).
-    Refund,
+    Refund => "REFUND", "SOURCE_OPERAIION_REFUND", "SOURCE_OPERAIION_REFUND";
 }
 
 impl TransferKind {
-    pub fn as_db(self) -> &'static str {
-        match self {
-            TransferKind::TopUp => "RECHARGE",
-            TransferKind::Allocate => "BEADJUST",
-            TransferKind::Reclaim => "BERETRIEVE",
-            TransferKind::Deduct => "DEDEUCT",
-            TransferKind::Refund => "REFUND",
-        }
-    }
-
     pub fn from_db(s: &str) -> Option<Self> {
-        [TransferKind::TopUp, TransferKind::Allocate, TransferKind::Reclaim, TransferKind::Deduct, TransferKind::Refund]
-            .into_iter()
-            .find(|k| k.as_db() == s)
+        Self::ALL.iter().copied().find(|k| k.as_db() == s)
     }
 
-    /// `operation_type` of adjust records.
-    pub fn operation_type(self) -> &'static str {
-        match self {
-            TransferKind::TopUp => "SOURCE_OPERATION_RECHARGE",
-            TransferKind::Allocate => "SOURCE_OPERATION_BEADJUST",
-            TransferKind::Reclaim => "SOURCE_OPERATION_BERETRIEVE",
-            TransferKind::Deduct => "SOURCE_OPERAIION_DEDEUCT",
-            TransferKind::Refund => "SOURCE_OPERAIION_REFUND",
-        }
+    /// Money enters the ledger from outside (no source account): only a top-up.
+    pub fn from_outside(self) -> bool {
+        self == TransferKind::TopUp
     }
 
-    /// `trade_detail_type` of account change records (the Open API spells recharge
-    /// `SOURCE_OPERAIION_RECHARGE`).
-    pub fn trade_detail_type(self) -> &'static str {
-        match self {
-            TransferKind::TopUp => "SOURCE_OPERAIION_RECHARGE",
-            TransferKind::Allocate => "SOURCE_OPERATION_BEADJUST",
-            TransferKind::Reclaim => "SOURCE_OPERATION_BERETRIEVE",
-            TransferKind::Deduct => "SOURCE_OPERAIION_DEDEUCT",
-            TransferKind::Refund => "SOURCE_OPERAIION_REFUND",
-        }
+    /// Settles an order (a payment or a refund): the transfer names its order.
+    pub fn settles_order(self) -> bool {
+        matches!(self, TransferKind::Deduct | TransferKind::Refund)
     }
 }
 
@@ -84,11 +96,7 @@ impl AdjustFilter {
 /// The `trade_type` filter of account change records.
 pub fn parse_trade_type(s: &str) -> Result<Option<TransferKind>, DomainError> {
     match s {
-        "RECHARGE" => Ok(Some(TransferKind::TopUp)),
-        "BEADJUST" => Ok(Some(TransferKind::Allocate)),
-        "BERETRIEVE" => Ok(Some(TransferKind::Reclaim)),
-        "DEDEUCT" => Ok(Some(TransferKind::Deduct)),
-        "REFUND" => Ok(Some(TransferKind::Refund)),
+        kind if TransferKind::from_db(kind).is_some() => Ok(TransferKind::from_db(kind)),
         // Documented kinds this product does not produce yet: they filter to nothing.
         "RFROZEN" | "TRANS" | "ADJUST" | "BEUNBIND" | "BONUSCONVERT" | "TRADE_MODE_TRANSFER" | "EXPIRED" => Ok(None),
         _ => Err(DomainError::invalid(format!("trade_type '{s}' is unknown."))),
@@ -175,6 +183,15 @@ pub fn parse_idempotency_key(s: &str) -> Result<String, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_transfer_kind_round_trips_through_its_stored_name() {
+        for kind in TransferKind::ALL {
+            assert_eq!(TransferKind::from_db(kind.as_db()), Some(*kind));
+            assert_eq!(parse_trade_type(kind.as_db()).unwrap(), Some(*kind));
+        }
+        assert!(TransferKind::ALL.iter().filter(|k| k.from_outside()).eq([&TransferKind::TopUp]));
+    }
 
     fn ctx(kind: PartnerKind, scope: CustomerScope) -> PartnerContext {
         PartnerContext { partner_id: DomainId::generate(), kind, scope }

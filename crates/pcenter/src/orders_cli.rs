@@ -5,12 +5,12 @@
 use clap::{Args, Subcommand};
 use pc_api::error::ApiError;
 use pc_api::services::orders::{self as svc, ProductChoice};
-use pc_domain::orders::{plan_payment, OrderStatus, PaymentRequest, Period};
+use pc_domain::orders::{OrderStatus, PaymentRequest, Period};
 use pc_domain::pricing::PeriodProduct;
 use pc_domain::query::{format_utc, Page};
 use pc_domain::tenancy::Principal;
 use pc_domain::DomainId;
-use pc_storage::{Db, OrderFilter};
+use pc_storage::{Db, GroupCommit, OrderFilter};
 use serde_json::json;
 
 #[derive(Args)]
@@ -152,17 +152,16 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
             println!("{}", json!({"order_id": created.order_id}));
         }
         OrdersCommand::Pay { order_id, coupons, discount, idempotency_key } => {
-            let me = principal.require_customer().map_err(rule)?.clone();
-            let plan = plan_payment(&PaymentRequest {
+            let request = PaymentRequest {
                 use_coupon: Some(if coupons.is_empty() { "NO" } else { "YES" }.into()),
                 use_discount: Some(if discount.is_some() { "YES" } else { "NO" }.into()),
                 coupon_ids: coupons,
                 discount_ids: discount.into_iter().collect(),
-            })
-            .map_err(rule)?;
-            let now = db.now().await?;
-            let paid =
-                db.pay_order(&me, &order_id, &plan, idempotency_key.as_deref(), now).await.map_err(|e| ApiError::from(e).into_anyhow())?;
+            };
+            let ledger = GroupCommit::start(db.clone());
+            let paid = svc::pay_order(db, &ledger, &principal, &order_id, &request, idempotency_key.as_deref())
+                .await
+                .map_err(ApiError::into_anyhow)?;
             println!(
                 "{}",
                 json!({"order_id": paid.order_id, "cash": paid.cash.to_string(),
@@ -171,9 +170,7 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
             );
         }
         OrdersCommand::Cancel { order_id } => {
-            let me = principal.require_customer().map_err(rule)?.clone();
-            let now = db.now().await?;
-            db.cancel_order(&me, &order_id, now).await.map_err(|e| ApiError::from(e).into_anyhow())?;
+            svc::cancel_order(db, &principal, &order_id).await.map_err(ApiError::into_anyhow)?;
             println!("{}", json!({"order_id": order_id, "status": OrderStatus::Cancelled.code()}));
         }
         OrdersCommand::Authorize { revoke } => {

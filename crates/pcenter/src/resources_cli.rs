@@ -3,10 +3,10 @@
 
 use clap::{Args, Subcommand};
 use pc_api::error::ApiError;
-use pc_api::services::orders::{self as svc, OrderParty};
-use pc_domain::orders::{source_type, Period};
+use pc_api::services::resources::{self as svc, AutoRenewal};
+use pc_domain::orders::Period;
 use pc_domain::query::{format_utc, Page};
-use pc_storage::{Db, ResourceFilter};
+use pc_storage::{Db, GroupCommit, ResourceFilter};
 use serde_json::json;
 
 #[derive(Args)]
@@ -56,11 +56,11 @@ fn err(e: impl Into<ApiError>) -> anyhow::Error {
 pub async fn run(db: &Db, args: ResourcesArgs) -> anyhow::Result<()> {
     let principal = crate::orders_cli::acting(db, &args.acting_as).await?;
     let me = principal.require_customer().map_err(err)?.clone();
-    let now = db.now().await?;
     match args.command {
         ResourcesCommand::List { limit, offset } => {
             let page = Page::parse(Some(offset), Some(limit)).map_err(err)?;
-            let (resources, total) = db.list_resources(&me, &ResourceFilter { period_only: true, ..Default::default() }, now, page).await?;
+            let period_only = ResourceFilter { period_only: true, ..Default::default() };
+            let (resources, total) = svc::list_resources(db, &me, &period_only, page).await.map_err(err)?;
             println!("{}", json!({"total_count": total}));
             for r in resources {
                 println!(
@@ -72,15 +72,15 @@ pub async fn run(db: &Db, args: ResourcesArgs) -> anyhow::Result<()> {
         }
         ResourcesCommand::Renew { resource_id, period_type, period_num, pay } => {
             let period = Period::parse(Some(period_type), Some(period_num)).map_err(err)?;
-            let name = db.find_account(&me).await?.map(|a| a.domain_name).unwrap_or_default();
-            let partner = db.customer_standing_with(&me, false).await?.map(|s| s.partner_id);
-            let party = OrderParty { customer: me, partner, source_type: source_type::CUSTOMER, placed_by: name };
-            let order_id = svc::renew_resource(db, &party, &resource_id, period, pay).await.map_err(err)?;
+            let party = svc::customer_party(db, &principal).await.map_err(err)?;
+            let ledger = GroupCommit::start(db.clone());
+            let order_id = svc::renew(db, &ledger, &party, &resource_id, period, pay).await.map_err(err)?;
             println!("{}", json!({"order_id": order_id}));
         }
         ResourcesCommand::Unsubscribe { resource_id } => {
-            let name = db.find_account(&me).await?.map(|a| a.domain_name).unwrap_or_default();
-            let done = db.unsubscribe_resource(&me, &resource_id, false, &name, now).await.map_err(err)?;
+            let party = svc::customer_party(db, &principal).await.map_err(err)?;
+            let ledger = GroupCommit::start(db.clone());
+            let done = svc::unsubscribe(db, &ledger, &party, &resource_id, false).await.map_err(err)?;
             println!(
                 "{}",
                 json!({"refund_order_id": done.refund_order_id, "cash": done.refund.cash.to_string(),
@@ -88,8 +88,9 @@ pub async fn run(db: &Db, args: ResourcesArgs) -> anyhow::Result<()> {
             );
         }
         ResourcesCommand::AutoRenew { resource_id, off, yearly } => {
-            let on = (!off).then_some((if yearly { Period::YEAR } else { Period::MONTH }, None));
-            db.set_auto_renew(&me, &resource_id, on, now).await.map_err(err)?;
+            let period_type = Some(if yearly { Period::YEAR } else { Period::MONTH });
+            let on = (!off).then_some(AutoRenewal { period_type, times: None });
+            svc::set_auto_renew(db, &principal, &resource_id, on).await.map_err(err)?;
             println!("{}", json!({"resource_id": resource_id, "auto_renew": !off}));
         }
     }

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::error::Result;
 use pc_domain::query::{now_millis, EpochMillis};
 use pc_domain::{DomainError, ErrorCode};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// The furthest a sandbox clock may run ahead of the wall clock, in all: 100 years.
 const MAX_OFFSET_MS: i64 = 100 * 366 * 24 * 3600 * 1000;
@@ -18,6 +18,13 @@ const MAX_ADVANCE_MS: i64 = MAX_OFFSET_MS;
 pub struct ClockSettings {
     pub sandbox: bool,
     pub offset_ms: i64,
+}
+
+/// The business clock read inside the caller's transaction: the wall clock plus the sandbox
+/// offset (as `Db::now`).
+pub(crate) async fn business_now(conn: &mut AnyConnection) -> Result<EpochMillis> {
+    let offset: i64 = sqlx::query_scalar("SELECT offset_ms FROM clock_settings WHERE id = 1").fetch_one(conn).await?;
+    Ok(now_millis() + offset)
 }
 
 impl Db {

@@ -7,6 +7,7 @@ use sqlx::AnyPool;
 use std::time::Duration;
 
 use crate::catalog::PriceBookCache;
+use pc_domain::funds::TransferKind;
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -38,7 +39,20 @@ impl Db {
     /// Applies pending migrations. Safe to run from several nodes at once on PostgreSQL
     /// (the migrator takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), StorageError> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| StorageError::Migration(e.to_string()))
+        MIGRATOR.run(&self.pool).await.map_err(|e| StorageError::Migration(e.to_string()))?;
+        self.sync_transfer_kinds().await
+    }
+
+    /// Every transfer kind the domain knows has its `transfer_kinds` row (the journal's
+    /// foreign key): adding a kind to `TransferKind` is all a new kind takes.
+    async fn sync_transfer_kinds(&self) -> Result<(), StorageError> {
+        for kind in TransferKind::ALL {
+            sqlx::query("INSERT INTO transfer_kinds (kind) VALUES ($1) ON CONFLICT (kind) DO NOTHING")
+                .bind(kind.as_db())
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {

@@ -2,16 +2,14 @@
 //! zero), a credit, one transfer row and one journal entry per touched account carrying the
 //! balance after it. Accounts are locked in id order so opposite movements cannot deadlock.
 
-use crate::accounts::unique_violation_as;
 use crate::db::Db;
-use crate::dialect::Backend;
 use crate::error::{Result, StorageError};
 use crate::sql::Sql;
 use pc_domain::funds::{CustomerStanding, TransferKind};
 use pc_domain::money::{Money, CURRENCY};
-use pc_domain::query::{now_millis, EpochMillis, Page};
+use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::AssociationType;
-use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_domain::DomainId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -111,10 +109,6 @@ pub struct Entry {
     pub counterparty: Option<(DomainId, String)>,
 }
 
-fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
 /// Creates an owner's cash account (in the transaction that creates the owner).
 pub(crate) async fn ensure_cash_account(conn: &mut AnyConnection, owner: &DomainId, at: EpochMillis) -> Result<String> {
     let id = cash_account_id(owner);
@@ -132,199 +126,7 @@ pub(crate) async fn ensure_cash_account(conn: &mut AnyConnection, owner: &Domain
     Ok(id)
 }
 
-/// Applies `delta` to an account; a debit only if the balance covers it. Returns the
-/// balance and version after, or `None` when the balance is short.
-async fn apply_delta(conn: &mut AnyConnection, account: &str, delta: i64) -> Result<Option<(i64, i64)>> {
-    let row = sqlx::query(
-        "UPDATE fund_accounts SET balance_fen = balance_fen + $1, version = version + 1 \
-         WHERE account_id = $2 AND balance_fen + $1 >= 0 RETURNING balance_fen, version",
-    )
-    .bind(delta)
-    .bind(account)
-    .fetch_optional(conn)
-    .await?;
-    Ok(match row {
-        Some(r) => Some((r.try_get("balance_fen")?, r.try_get("version")?)),
-        None => None,
-    })
-}
-
-async fn find_by_key(conn: &mut AnyConnection, claim: &IdempotencyClaim) -> Result<Option<TransferOutcome>> {
-    let found: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT transfer_id, request_hash FROM fund_transfers WHERE idem_scope = $1 AND idem_key = $2")
-            .bind(&claim.scope)
-            .bind(&claim.key)
-            .fetch_optional(conn)
-            .await?;
-    match found {
-        None => Ok(None),
-        Some((id, Some(hash))) if hash == claim.request_hash => Ok(Some(TransferOutcome::Replayed(id))),
-        Some(_) => Err(DomainError::of(ErrorCode::IdempotencyKeyReused).into()),
-    }
-}
-
-/// The accounts a transfer touches, in the one order every writer locks them.
-fn touched_accounts(cmd: &TransferCommand) -> Vec<String> {
-    let mut accounts = vec![cash_account_id(&cmd.to_owner)];
-    accounts.extend(cmd.from_owner.as_ref().map(cash_account_id));
-    accounts.sort();
-    accounts
-}
-
-/// Locks the accounts of a whole batch up front, in account-id order, so that two nodes
-/// committing batches over the same accounts queue instead of deadlocking. Only PostgreSQL
-/// needs it: a SQLite write transaction already excludes every other writer.
-async fn lock_accounts(conn: &mut AnyConnection, backend: Backend, cmds: &[TransferCommand]) -> Result<()> {
-    let Some(clause) = backend.lock_rows_clause() else { return Ok(()) };
-    let mut accounts: Vec<String> = cmds.iter().flat_map(touched_accounts).collect();
-    accounts.sort();
-    accounts.dedup();
-    let mut sql = Sql::new("");
-    let params: Vec<String> = accounts.iter().map(|a| sql.text_param(a)).collect();
-    sql.replace_text(format!(
-        "SELECT account_id FROM fund_accounts WHERE account_id IN ({}) ORDER BY account_id{clause}",
-        params.join(", ")
-    ));
-    sql.query().fetch_all(conn).await?;
-    Ok(())
-}
-
-/// One movement inside the caller's write transaction: the idempotency lookup, the account
-/// rows updated in account-id order with a guarded debit, the transfer row and both journal
-/// entries. On error the caller rolls back (the transaction, or the transfer's savepoint).
-pub(crate) async fn apply_transfer(conn: &mut AnyConnection, cmd: &TransferCommand) -> Result<TransferOutcome> {
-    if let Some(claim) = &cmd.idempotency {
-        if let Some(done) = find_by_key(conn, claim).await? {
-            return Ok(done);
-        }
-    }
-    let now = now_millis();
-    let amount = cmd.amount.fen();
-    // Cash accounts exist from their owner's creation on (see `create_account`).
-    let to = cash_account_id(&cmd.to_owner);
-    let from = cmd.from_owner.as_ref().map(cash_account_id);
-    let mut moves: Vec<(&str, i64)> = vec![(to.as_str(), amount)];
-    if let Some(f) = &from {
-        moves.push((f.as_str(), -amount));
-    }
-    moves.sort_by(|a, b| a.0.cmp(b.0));
-
-    let transfer_id = new_id();
-    let mut entries = Vec::with_capacity(2);
-    for (account, delta) in &moves {
-        match apply_delta(conn, account, *delta).await? {
-            Some((balance, version)) => entries.push((*account, *delta, balance, version)),
-            // A debit the balance does not cover; or an owner without a cash account
-            // (an operator), which holds nothing either.
-            None if *delta < 0 => return Err(DomainError::of(ErrorCode::InsufficientBalance).into()),
-            None => return Err(DomainError::invalid("The receiving account has no cash account.").into()),
-        }
-    }
-    let claim = cmd.idempotency.as_ref();
-    sqlx::query(
-        "INSERT INTO fund_transfers (transfer_id, kind, actor_id, counterparty_id, from_account, to_account, amount_fen, \
-         currency, created_at, idem_scope, idem_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&transfer_id)
-    .bind(cmd.kind.as_db())
-    .bind(cmd.actor.as_str())
-    .bind(cmd.counterparty.as_str())
-    .bind(from.as_deref())
-    .bind(to.as_str())
-    .bind(amount)
-    .bind(CURRENCY)
-    .bind(now)
-    .bind(claim.map(|c| c.scope.as_str()))
-    .bind(claim.map(|c| c.key.as_str()))
-    .bind(claim.map(|c| c.request_hash.as_str()))
-    .execute(&mut *conn)
-    .await
-    .map_err(unique_violation_as(ErrorCode::IdempotencyKeyReused))?;
-    // Both entries in one statement: one round trip fewer per transfer.
-    let mut sql = Sql::new("");
-    let rows: Vec<String> = entries
-        .iter()
-        .map(|(account, delta, balance, version)| {
-            let values = [
-                sql.text_param(&new_id()),
-                sql.text_param(&transfer_id),
-                sql.text_param(account),
-                sql.int_param(*delta),
-                sql.int_param(*balance),
-                sql.int_param(*version),
-                sql.int_param(now),
-            ];
-            format!("({})", values.join(", "))
-        })
-        .collect();
-    sql.replace_text(format!(
-        "INSERT INTO journal_entries (entry_id, transfer_id, account_id, delta_fen, balance_after_fen, account_version, created_at) VALUES {}",
-        rows.join(", ")
-    ));
-    sql.query().execute(&mut *conn).await?;
-    Ok(TransferOutcome::Applied(transfer_id))
-}
-
-/// After a refused attempt (rolled back): when the refusal was a concurrent request with the
-/// same idempotency key committing first, the answer is that request's.
-async fn replay_after_conflict(conn: &mut AnyConnection, cmd: &TransferCommand, err: StorageError) -> Result<TransferOutcome> {
-    match &cmd.idempotency {
-        Some(claim) if is_key_conflict(&err) => match find_by_key(conn, claim).await? {
-            Some(outcome) => Ok(outcome),
-            None => Err(err),
-        },
-        _ => Err(err),
-    }
-}
-
-fn is_key_conflict(err: &StorageError) -> bool {
-    matches!(err, StorageError::Rule(e) if e.code == ErrorCode::IdempotencyKeyReused)
-}
-
 impl Db {
-    /// Moves money as one atomic transaction, or not at all.
-    pub async fn transfer(&self, cmd: &TransferCommand) -> Result<TransferOutcome> {
-        match self.try_transfer(cmd).await {
-            Err(e) if is_key_conflict(&e) && cmd.idempotency.is_some() => {
-                let mut conn = self.pool.acquire().await?;
-                replay_after_conflict(&mut conn, cmd, e).await
-            }
-            other => other,
-        }
-    }
-
-    async fn try_transfer(&self, cmd: &TransferCommand) -> Result<TransferOutcome> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        let outcome = apply_transfer(&mut tx, cmd).await?;
-        tx.commit().await?;
-        Ok(outcome)
-    }
-
-    /// Applies several movements in one transaction with one commit (group commit). Each runs
-    /// under its own savepoint: a refused one (short balance, idempotency conflict) rolls back
-    /// alone and gets its own error, the others commit. The outer error means the whole batch
-    /// failed and nothing of it was applied (or, if the commit itself failed, that the outcome
-    /// is unknown: retries with the same idempotency key resolve it).
-    pub async fn transfer_batch(&self, cmds: &[TransferCommand]) -> Result<Vec<Result<TransferOutcome>>> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        lock_accounts(&mut tx, self.backend, cmds).await?;
-        let mut results = Vec::with_capacity(cmds.len());
-        for cmd in cmds {
-            sqlx::query("SAVEPOINT transfer").execute(&mut *tx).await?;
-            let result = match apply_transfer(&mut tx, cmd).await {
-                Ok(outcome) => Ok(outcome),
-                Err(e) => {
-                    sqlx::query("ROLLBACK TO SAVEPOINT transfer").execute(&mut *tx).await?;
-                    replay_after_conflict(&mut tx, cmd, e).await
-                }
-            };
-            sqlx::query("RELEASE SAVEPOINT transfer").execute(&mut *tx).await?;
-            results.push(result);
-        }
-        tx.commit().await?;
-        Ok(results)
-    }
-
     /// The cash balance of an owner (zero when it never held money).
     pub async fn cash_balance(&self, owner: &DomainId) -> Result<Balance> {
         let id = cash_account_id(owner);
@@ -551,64 +353,4 @@ impl LedgerAudit {
 fn kind_from_row(r: &AnyRow) -> Result<TransferKind> {
     let k: String = r.try_get("kind")?;
     TransferKind::from_db(&k).ok_or_else(|| StorageError::Corrupt(format!("transfer kind {k}")))
-}
-
-/// One order movement inside the caller's transaction: `from_owner`'s cash to `to_owner`'s
-/// (a payment to the platform's revenue account, or a refund back), with the same guarded
-/// debit, id-ordered locking and journal entries as `Db::transfer`. Short → CBC.99005003.
-pub(crate) async fn journal_order_movement(
-    conn: &mut AnyConnection,
-    kind: TransferKind,
-    customer: &DomainId,
-    from_owner: &DomainId,
-    to_owner: &DomainId,
-    amount: Money,
-    order_id: &str,
-    now: EpochMillis,
-) -> Result<String> {
-    let (from, to) = (cash_account_id(from_owner), cash_account_id(to_owner));
-    let mut moves = [(from.as_str(), -amount.fen()), (to.as_str(), amount.fen())];
-    moves.sort_by(|a, b| a.0.cmp(b.0));
-    let transfer_id = new_id();
-    let mut entries = Vec::with_capacity(2);
-    for (account, delta) in moves {
-        match apply_delta(conn, account, delta).await? {
-            Some((balance, version)) => entries.push((account, delta, balance, version)),
-            None if delta < 0 => return Err(DomainError::of(ErrorCode::InsufficientBalance).into()),
-            None => return Err(StorageError::Corrupt(format!("cash account {account} is missing"))),
-        }
-    }
-    let counterparty = if customer == from_owner { to_owner } else { from_owner };
-    sqlx::query(
-        "INSERT INTO fund_transfers (transfer_id, kind, actor_id, counterparty_id, from_account, to_account, amount_fen, currency, \
-         created_at, order_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&transfer_id)
-    .bind(kind.as_db())
-    .bind(customer.as_str())
-    .bind(counterparty.as_str())
-    .bind(&from)
-    .bind(&to)
-    .bind(amount.fen())
-    .bind(CURRENCY)
-    .bind(now)
-    .bind(order_id)
-    .execute(&mut *conn)
-    .await?;
-    for (account, delta, balance, version) in entries {
-        sqlx::query(
-            "INSERT INTO journal_entries (entry_id, transfer_id, account_id, delta_fen, balance_after_fen, account_version, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(new_id())
-        .bind(&transfer_id)
-        .bind(account)
-        .bind(delta)
-        .bind(balance)
-        .bind(version)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(transfer_id)
 }

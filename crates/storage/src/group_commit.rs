@@ -1,6 +1,7 @@
-//! Group commit: the transfers waiting at a moment share one transaction and one commit
-//! (on SQLite, one fsync) instead of paying one each. A writer task takes what is queued (at
-//! most `MAX_BATCH`), applies it with `Db::transfer_batch` and answers each caller only after
+//! Group commit: the postings waiting at a moment (transfers, order payments, refunds) share
+//! one transaction and one commit (on SQLite, one fsync) instead of paying one each. A writer
+//! task takes what is queued (at most `MAX_BATCH`), applies it with `Db::post_batch` (each job
+//! under its own savepoint) and answers each caller only after
 //! the commit returned, so nothing is acknowledged that a crash could lose. SQLite has one
 //! writer (the database has one write lock); PostgreSQL several per node, so that batches on
 //! different accounts overlap their round trips (`Backend::group_commit_writers`).
@@ -10,6 +11,7 @@
 use crate::db::Db;
 use crate::error::{Result, StorageError};
 use crate::funds::{TransferCommand, TransferOutcome};
+use crate::ledger::{Posted, PostingJob};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -20,14 +22,14 @@ pub const MAX_BATCH: usize = 128;
 /// Requests waiting for the writer; beyond this, callers wait to enqueue (back-pressure).
 const QUEUE: usize = 4 * MAX_BATCH;
 
-type Reply = oneshot::Sender<Result<TransferOutcome>>;
-type Queue = Arc<Mutex<mpsc::Receiver<(TransferCommand, Reply)>>>;
+type Reply = oneshot::Sender<Result<Posted>>;
+type Queue = Arc<Mutex<mpsc::Receiver<(PostingJob, Reply)>>>;
 
 /// A handle on one node's writer task; cheap to clone. The task ends when the last handle
 /// is dropped, after answering what was queued.
 #[derive(Clone, Debug)]
 pub struct GroupCommit {
-    queue: mpsc::Sender<(TransferCommand, Reply)>,
+    queue: mpsc::Sender<(PostingJob, Reply)>,
 }
 
 impl GroupCommit {
@@ -44,8 +46,17 @@ impl GroupCommit {
     /// Moves money like `Db::transfer`, sharing the commit with the transfers queued at the
     /// same moment. Returns only after the commit that holds this transfer.
     pub async fn transfer(&self, cmd: TransferCommand) -> Result<TransferOutcome> {
+        match self.post(PostingJob::Transfer(cmd)).await? {
+            Posted::Transfer(outcome) => Ok(outcome),
+            other => Err(StorageError::Corrupt(format!("a transfer posted as {other:?}"))),
+        }
+    }
+
+    /// Executes any posting job (a transfer, an order payment, a refund) in the next batch.
+    /// Returns only after the commit that holds it.
+    pub async fn post(&self, job: PostingJob) -> Result<Posted> {
         let (reply, answer) = oneshot::channel();
-        self.queue.send((cmd, reply)).await.map_err(|_| StorageError::GroupCommit("the writer has stopped".into()))?;
+        self.queue.send((job, reply)).await.map_err(|_| StorageError::GroupCommit("the writer has stopped".into()))?;
         answer.await.map_err(|_| StorageError::GroupCommit("the writer stopped before answering".into()))?
     }
 }
@@ -54,11 +65,11 @@ async fn write_batches(db: Db, requests: Queue) {
     let mut waiting = Vec::with_capacity(MAX_BATCH);
     // The queue is held only while taking a batch; the next writer takes the next one.
     while requests.lock().await.recv_many(&mut waiting, MAX_BATCH).await > 0 {
-        let (cmds, replies): (Vec<_>, Vec<_>) = waiting.drain(..).unzip();
-        let results = match cmds.as_slice() {
-            // Alone: the plain transaction, without savepoints and batch lock.
-            [cmd] => Ok(vec![db.transfer(cmd).await]),
-            _ => db.transfer_batch(&cmds).await,
+        let (jobs, replies): (Vec<_>, Vec<_>) = waiting.drain(..).unzip();
+        let results = match jobs.as_slice() {
+            // Alone: the plain transaction, without savepoints.
+            [job] => Ok(vec![db.post_job(job).await]),
+            _ => db.post_batch(&jobs).await,
         };
         match results {
             Ok(results) => {
@@ -70,7 +81,7 @@ async fn write_batches(db: Db, requests: Queue) {
             }
             Err(e) => {
                 let message = e.to_string();
-                tracing::error!(error = %message, transfers = cmds.len(), "group commit failed");
+                tracing::error!(error = %message, jobs = jobs.len(), "group commit failed");
                 for reply in replies {
                     let _ = reply.send(Err(StorageError::GroupCommit(message.clone())));
                 }

@@ -14,6 +14,7 @@ pub mod dialect;
 mod error;
 mod funds;
 mod group_commit;
+mod ledger;
 mod orders;
 mod sql;
 pub mod testing;
@@ -33,9 +34,10 @@ pub use funds::{
     TransferOutcome,
 };
 pub use group_commit::{GroupCommit, MAX_BATCH};
+pub use ledger::{Posted, PostingJob};
 pub use orders::{
-    DueRenewal, ExpirySweep, NewOrder, NewOrderLine, Order, OrderAudit, OrderCreated, OrderFilter, OrderLine, Payment, RefundItem,
-    Resource, ResourceFilter, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,
+    DueRenewal, ExpirySweep, NewOrder, NewOrderLine, Order, OrderAudit, OrderCreated, OrderFilter, OrderLine, Payment, PaymentInputs,
+    RefundItem, RefundJob, Resource, ResourceFilter, UnsubscribeInputs, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,
 };
 
 /// `account_type` of the cash balance account.

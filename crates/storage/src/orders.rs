@@ -6,14 +6,18 @@
 use crate::coupons::{coupon_from_row, record_coupon_change, spend_coupon_in, COUPON_COLUMNS};
 use crate::db::Db;
 use crate::error::{Result, StorageError};
-use crate::funds::{journal_order_movement, IdempotencyClaim};
+use crate::funds::IdempotencyClaim;
+use crate::ledger::{platform, post, Posting};
 use crate::sql::Sql;
-use pc_domain::coupons::{coupon_record, coupon_status, effective_coupon_status};
+use pc_domain::coupons::{coupon_record, coupon_status};
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
+use pc_domain::orders::plan::{
+    check_order_target, check_takes_order, AfterRefund, LineSettlement, OfferedCoupon, OrderPaymentPlan, PaidTerm, PayableLine,
+    PayableOrder, Provision, RefundPlan, ResourceSnapshot,
+};
 use pc_domain::orders::{
-    self as rules, add_months, allocate_to_lines, check_within_maximum, coupon_covers, payment_deadline, prorata_refund, resource_status,
-    source_type, CouponOffer, OrderStatus, OrderType, PaidParts, PaymentPlan, Period, ResourceStatus, GRACE_MS, PLATFORM_REVENUE_ID,
+    self as rules, payment_deadline, resource_status, source_type, OrderStatus, OrderType, PaidParts, Period, ResourceStatus, GRACE_MS,
     RETENTION_MS,
 };
 use pc_domain::query::{EpochMillis, Page};
@@ -179,6 +183,38 @@ pub struct RefundItem {
     pub amount: Money,
 }
 
+/// What planning a payment needs, read before paying: the customer's order, its lines, the
+/// resources its lines target and the offered coupons that are the customer's.
+#[derive(Debug, Clone)]
+pub struct PaymentInputs {
+    pub order: PayableOrder,
+    pub lines: Vec<PayableLine>,
+    pub resources: Vec<ResourceSnapshot>,
+    pub coupons: Vec<OfferedCoupon>,
+}
+
+/// What planning an unsubscription needs, read before it: the resource, the statuses of its
+/// open orders, its paid terms not refunded yet and the customer's partner.
+#[derive(Debug, Clone)]
+pub struct UnsubscribeInputs {
+    pub resource: Resource,
+    pub open_orders: Vec<OrderStatus>,
+    pub terms: Vec<PaidTerm>,
+    pub partner: Option<DomainId>,
+}
+
+/// An unsubscription to apply: the refund plan and the refund order it is recorded as.
+#[derive(Debug, Clone)]
+pub struct RefundJob {
+    pub customer: DomainId,
+    /// The resource as the plan read it.
+    pub resource: Resource,
+    pub plan: RefundPlan,
+    pub placed_by: String,
+    pub partner: Option<DomainId>,
+    pub at: EpochMillis,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unsubscribed {
     pub refund_order_id: String,
@@ -318,42 +354,37 @@ async fn lock_resource(conn: &mut AnyConnection, customer: &DomainId, resource_i
     Ok(resource)
 }
 
-/// A resource in a pending-payment order (CBC.99003100) or with an order in progress
-/// (CBC.99003144) takes no other order.
-async fn check_no_open_order(conn: &mut AnyConnection, resource: &Resource) -> Result<()> {
+/// The statuses of the open orders (pending payment, processing, pending review) on a resource.
+async fn open_orders_on(conn: &mut AnyConnection, resource_id: &str) -> Result<Vec<OrderStatus>> {
     let open: Vec<i64> = sqlx::query_scalar(
         "SELECT o.status FROM orders o JOIN order_lines l ON l.order_id = o.order_id WHERE l.resource_id = $1 AND o.status IN ($2, $3, $4)",
     )
-    .bind(&resource.resource_id)
+    .bind(resource_id)
     .bind(OrderStatus::PendingPayment.code())
     .bind(OrderStatus::Processing.code())
     .bind(OrderStatus::PendingReview.code())
     .fetch_all(&mut *conn)
     .await?;
-    if open.contains(&OrderStatus::PendingPayment.code()) {
-        return Err(DomainError::of(ErrorCode::ResourceInPendingOrder).into());
-    }
-    if !open.is_empty() || resource.to_on_demand {
-        return Err(DomainError::of(ErrorCode::ResourceOrderInProgress).into());
-    }
-    Ok(())
+    open.into_iter().map(|s| OrderStatus::from_code(s).ok_or_else(|| corrupt("order status", s))).collect()
 }
 
-/// Checks an order line against the resource it targets, at `now`.
-fn check_line_target(order_type: OrderType, line: &NewOrderLine, resource: &Resource, now: EpochMillis) -> Result<()> {
-    match order_type {
-        OrderType::Renewal => {
-            let (Some(expire_at), Some(period)) = (resource.expire_at, line.period) else {
-                return Err(DomainError::invalid("Only yearly/monthly resources can be renewed, for a yearly/monthly period.").into());
-            };
-            check_within_maximum(now, add_months(rules::renewal_start(expire_at), period.months()))?;
+/// A resource in a pending-payment order (CBC.99003100) or with an order in progress
+/// (CBC.99003144) takes no other order.
+async fn check_no_open_order(conn: &mut AnyConnection, resource: &Resource) -> Result<()> {
+    let open = open_orders_on(conn, &resource.resource_id).await?;
+    Ok(check_takes_order(&open, resource.to_on_demand)?)
+}
+
+impl Resource {
+    /// What plans need of a resource.
+    pub fn snapshot(&self) -> ResourceSnapshot {
+        ResourceSnapshot {
+            resource_id: self.resource_id.clone(),
+            expire_at: self.expire_at,
+            status: self.status,
+            to_on_demand: self.to_on_demand,
         }
-        OrderType::Change if resource.expire_at.is_none() => {
-            return Err(DomainError::invalid("Only yearly/monthly resources change spec by order.").into());
-        }
-        _ => {}
     }
-    Ok(())
 }
 
 async fn find_order_key(conn: &mut AnyConnection, claim: &IdempotencyClaim) -> Result<Option<String>> {
@@ -457,7 +488,7 @@ impl Db {
             if let Some(resource_id) = &line.resource_id {
                 let resource = lock_resource(&mut tx, &new.customer, resource_id, now).await?;
                 check_no_open_order(&mut tx, &resource).await?;
-                check_line_target(new.order_type, line, &resource, now)?;
+                check_order_target(new.order_type, line.period, resource.expire_at, now)?;
             }
         }
         let order_id = new_id();
@@ -495,153 +526,88 @@ impl Db {
         Ok(OrderCreated { order_id, replayed: false })
     }
 
-    /// Pays a pending order from the customer's cash and coupons, then provisions: all in one
-    /// transaction. The status moves pending payment → processing by compare-and-set first,
-    /// so a concurrent payment or cancellation of the same order finds nothing to change.
-    /// Short cash → CBC.99005003 and nothing is paid.
-    pub async fn pay_order(
+    /// What planning the payment of a customer's order needs; `None` when the order is not
+    /// the customer's. Coupons offered that are not the customer's are left out (they cannot
+    /// pay).
+    pub async fn payment_inputs(
         &self,
         customer: &DomainId,
         order_id: &str,
-        plan: &PaymentPlan,
-        pay_key: Option<&str>,
+        coupon_ids: &[String],
         now: EpochMillis,
-    ) -> Result<Payment> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        let claimed =
-            sqlx::query("UPDATE orders SET status = $1 WHERE order_id = $2 AND customer_id = $3 AND status = $4 AND payment_deadline > $5")
-                .bind(OrderStatus::Processing.code())
-                .bind(order_id)
-                .bind(customer.as_str())
-                .bind(OrderStatus::PendingPayment.code())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if claimed == 0 {
-            if let Some(key) = pay_key {
-                if let Some(done) = self.replayed_payment(&mut tx, customer, order_id, key).await? {
-                    return Ok(done);
-                }
-            }
-            return Err(order_refusal(&mut tx, customer, order_id, now, true).await);
-        }
-        let order = find_order_in(&mut tx, order_id).await?.ok_or_else(|| StorageError::Corrupt(format!("order {order_id} vanished")))?;
-        let lines = order_lines_in(&mut tx, order_id).await?;
-
-        // What is due: the discounted amounts if the payment uses the order's discount.
-        let line_due: Vec<Money> = match &plan.discount_id {
-            Some(d) if order.discount_id.as_deref() == Some(d.as_str()) && order.discount > Money::ZERO => {
-                lines.iter().map(|l| l.amount).collect()
-            }
-            Some(_) => return Err(DomainError::of(ErrorCode::DiscountNotApplicable).into()),
-            None => lines.iter().map(|l| l.official).collect(),
+    ) -> Result<Option<PaymentInputs>> {
+        let mut conn = self.pool.acquire().await?;
+        let Some(order) = find_order_in(&mut conn, order_id).await?.filter(|o| &o.customer_id == customer) else {
+            return Ok(None);
         };
-        let due = Money::from_fen(line_due.iter().map(|m| m.fen()).sum());
-        let used_discount = order.official.fen() - due.fen();
-
-        let scope: Vec<(&str, &str)> = lines.iter().map(|l| (l.cloud_service_type.as_str(), l.product_id.as_str())).collect();
-        let mut offers = Vec::with_capacity(plan.coupon_ids.len());
-        for coupon_id in &plan.coupon_ids {
-            let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1"))
-                .bind(coupon_id)
-                .fetch_optional(&mut *tx)
+        let lines = order_lines_in(&mut conn, order_id).await?;
+        let mut resources = Vec::new();
+        for resource_id in lines.iter().filter_map(|l| l.resource_id.as_deref()) {
+            let row = sqlx::query(&format!("SELECT {RESOURCE_COLUMNS} FROM resources r WHERE r.resource_id = $1 AND r.customer_id = $2"))
+                .bind(resource_id)
+                .bind(customer.as_str())
+                .fetch_optional(&mut *conn)
                 .await?;
-            let offer = match row.as_ref().map(coupon_from_row).transpose()? {
-                Some(c) => CouponOffer {
-                    coupon_id: c.coupon_id.clone(),
-                    balance: c.balance,
-                    applicable: &c.customer == customer
-                        && effective_coupon_status(c.status, c.expire_at, now) == coupon_status::USABLE
-                        && c.effective_at <= now
-                        && coupon_covers(&c.limits, &scope),
-                },
-                None => CouponOffer { coupon_id: coupon_id.clone(), balance: Money::ZERO, applicable: false },
-            };
-            offers.push(offer);
-        }
-        let (coupons, cash) = rules::split_payment(due, &offers)?;
-        for (coupon_id, amount) in &coupons {
-            spend_coupon_in(&mut tx, customer, coupon_id, *amount, order_id, now).await?;
-        }
-        if cash > Money::ZERO {
-            let platform = DomainId::from_trusted(PLATFORM_REVENUE_ID.to_owned());
-            journal_order_movement(&mut tx, TransferKind::Deduct, customer, customer, &platform, cash, order_id, now).await?;
-        }
-
-        let paid = PaidParts { cash, coupons: coupons.clone() };
-        let parts = allocate_to_lines(&line_due, &paid);
-        let mut resource_ids = Vec::with_capacity(lines.len());
-        for (line, part) in lines.iter().zip(&parts) {
-            let (resource_id, term) = provision(&mut tx, customer, &order, line, now).await?;
-            sqlx::query("UPDATE order_lines SET resource_id = $1, term_start = $2, term_end = $3, paid_cash_fen = $4 WHERE line_id = $5")
-                .bind(&resource_id)
-                .bind(term.map(|t| t.0))
-                .bind(term.map(|t| t.1))
-                .bind(part.cash.fen())
-                .bind(&line.line_id)
-                .execute(&mut *tx)
-                .await?;
-            for (coupon_id, amount) in &part.coupons {
-                sqlx::query("INSERT INTO order_coupon_uses (order_id, line_id, coupon_id, amount_fen) VALUES ($1, $2, $3, $4)")
-                    .bind(order_id)
-                    .bind(&line.line_id)
-                    .bind(coupon_id)
-                    .bind(amount.fen())
-                    .execute(&mut *tx)
-                    .await?;
+            if let Some(r) = row {
+                resources.push(resource_from_row(&r, now)?.snapshot());
             }
-            resource_ids.push(resource_id);
         }
-        let coupon_total: i64 = coupons.iter().map(|c| c.1.fen()).sum();
-        sqlx::query(
-            "UPDATE orders SET status = $1, paid_cash_fen = $2, paid_coupon_fen = $3, used_discount_fen = $4, paid_at = $5, closed_at = $5, \
-             pay_key = $6 WHERE order_id = $7",
-        )
-        .bind(OrderStatus::Completed.code())
-        .bind(cash.fen())
-        .bind(coupon_total)
-        .bind(used_discount)
-        .bind(now)
-        .bind(pay_key)
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Payment { order_id: order_id.to_owned(), cash, coupons, resource_ids, replayed: false })
+        let mut coupons = Vec::with_capacity(coupon_ids.len());
+        for coupon_id in coupon_ids {
+            let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1 AND c.customer_id = $2"))
+                .bind(coupon_id)
+                .bind(customer.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some(c) = row.as_ref().map(coupon_from_row).transpose()? {
+                coupons.push(OfferedCoupon {
+                    coupon_id: c.coupon_id,
+                    customer: c.customer,
+                    status: c.status,
+                    effective_at: c.effective_at,
+                    expire_at: c.expire_at,
+                    limits: c.limits,
+                    balance: c.balance,
+                });
+            }
+        }
+        let order = PayableOrder {
+            order_id: order.order_id,
+            customer_id: order.customer_id,
+            order_type: order.order_type,
+            status: order.status,
+            payment_deadline: order.payment_deadline,
+            official: order.official,
+            discount_id: order.discount_id,
+            discount: order.discount,
+        };
+        let lines = lines
+            .into_iter()
+            .map(|l| PayableLine {
+                line_id: l.line_id,
+                resource_id: l.resource_id,
+                cloud_service_type: l.cloud_service_type,
+                product_id: l.product_id,
+                resource_spec: l.resource_spec,
+                period: l.period,
+                official: l.official,
+                amount: l.amount,
+            })
+            .collect();
+        Ok(Some(PaymentInputs { order, lines, resources, coupons }))
     }
 
-    /// A retried payment whose first attempt completed the order under the same key.
-    async fn replayed_payment(&self, conn: &mut AnyConnection, customer: &DomainId, order_id: &str, key: &str) -> Result<Option<Payment>> {
-        let row = sqlx::query("SELECT paid_cash_fen FROM orders WHERE order_id = $1 AND customer_id = $2 AND status = $3 AND pay_key = $4")
-            .bind(order_id)
-            .bind(customer.as_str())
-            .bind(OrderStatus::Completed.code())
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let coupons = sqlx::query(
-            "SELECT coupon_id, CAST(SUM(amount_fen) AS BIGINT) AS fen FROM order_coupon_uses WHERE order_id = $1 GROUP BY coupon_id",
-        )
-        .bind(order_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("coupon_id")?, Money::from_fen(r.try_get("fen")?))))
-        .collect::<Result<Vec<_>>>()?;
-        let resource_ids: Vec<Option<String>> =
-            sqlx::query_scalar("SELECT resource_id FROM order_lines WHERE order_id = $1 ORDER BY line_no")
-                .bind(order_id)
-                .fetch_all(&mut *conn)
-                .await?;
-        Ok(Some(Payment {
-            order_id: order_id.to_owned(),
-            cash: Money::from_fen(row.try_get("paid_cash_fen")?),
-            coupons,
-            resource_ids: resource_ids.into_iter().flatten().collect(),
-            replayed: true,
-        }))
+    /// The answer to paying an order that cannot be paid now: the first payment again when
+    /// it completed under the same key, else why not (CBC.99003018 not found, CBC.99003104 its
+    /// status).
+    pub async fn payment_refusal(&self, customer: &DomainId, order_id: &str, pay_key: Option<&str>, now: EpochMillis) -> Result<Payment> {
+        let mut conn = self.pool.acquire().await?;
+        if let Some(key) = pay_key {
+            if let Some(done) = replayed_payment(&mut conn, customer, order_id, key).await? {
+                return Ok(done);
+            }
+        }
+        Err(order_refusal(&mut conn, customer, order_id, now, true).await)
     }
 
     /// Cancels a pending-payment order of this customer (compare-and-set on the status).
@@ -812,155 +778,52 @@ impl Db {
         Ok((rows.iter().map(|r| resource_from_row(r, now)).collect::<Result<Vec<_>>>()?, total))
     }
 
-    /// Unsubscribes a yearly/monthly resource: a completed refund order (type 4) returns the
-    /// unused part of every paid term pro rata to where the money came from (cash to the
-    /// customer's account, coupon parts to their coupons), and the resource is closed.
-    /// `renewals_only` refunds only terms not started yet and keeps the resource.
-    pub async fn unsubscribe_resource(
-        &self,
-        customer: &DomainId,
-        resource_id: &str,
-        renewals_only: bool,
-        placed_by: &str,
-        now: EpochMillis,
-    ) -> Result<Unsubscribed> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        let resource = lock_resource(&mut tx, customer, resource_id, now).await?;
-        if resource.expire_at.is_none() {
-            return Err(DomainError::invalid("Only yearly/monthly resources can be unsubscribed.").into());
-        }
-        check_no_open_order(&mut tx, &resource).await?;
-        let mut lines_sql = format!(
+    /// What planning the unsubscription of a customer's resource needs; `None` when the
+    /// resource is unknown or not the customer's.
+    pub async fn unsubscribe_inputs(&self, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Option<UnsubscribeInputs>> {
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query(&format!("SELECT {RESOURCE_COLUMNS} FROM resources r WHERE r.resource_id = $1 AND r.customer_id = $2"))
+            .bind(resource_id)
+            .bind(customer.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(resource) = row.as_ref().map(|r| resource_from_row(r, now)).transpose()? else { return Ok(None) };
+        let open_orders = open_orders_on(&mut conn, resource_id).await?;
+        let lines_sql = format!(
             "SELECT l.{} FROM order_lines l JOIN orders o ON o.order_id = l.order_id \
-             WHERE l.resource_id = $1 AND l.refunded = 0 AND l.term_end IS NOT NULL AND o.status = $2",
+             WHERE l.resource_id = $1 AND l.refunded = 0 AND l.term_end IS NOT NULL AND o.status = $2 ORDER BY l.term_start",
             LINE_COLUMNS.replace(", ", ", l.")
         );
-        if renewals_only {
-            lines_sql += " AND l.term_start > $3";
-        } else {
-            lines_sql += " AND l.term_end > $3";
-        }
-        lines_sql += " ORDER BY l.term_start";
-        let paid_lines: Vec<OrderLine> = sqlx::query(&lines_sql)
+        let lines: Vec<OrderLine> = sqlx::query(&lines_sql)
             .bind(resource_id)
             .bind(OrderStatus::Completed.code())
-            .bind(now)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(line_from_row)
             .collect::<Result<_>>()?;
-        if renewals_only && paid_lines.is_empty() {
-            return Err(DomainError::invalid("The resource has no renewed period that has not started yet.").into());
-        }
-
-        let refund_order_id = new_id();
-        let mut total = PaidParts::default();
-        let mut items: Vec<(String, Option<String>, Money)> = Vec::new();
-        for line in &paid_lines {
+        let mut terms = Vec::with_capacity(lines.len());
+        for line in lines {
             let coupons: Vec<(String, Money)> =
                 sqlx::query("SELECT coupon_id, amount_fen FROM order_coupon_uses WHERE line_id = $1 ORDER BY coupon_id")
                     .bind(&line.line_id)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&mut *conn)
                     .await?
                     .iter()
                     .map(|r| Ok((r.try_get("coupon_id")?, Money::from_fen(r.try_get("amount_fen")?))))
                     .collect::<Result<_>>()?;
-            let paid = PaidParts { cash: line.paid_cash, coupons };
-            let (start, end) = (line.term_start.unwrap_or(now), line.term_end.unwrap_or(now));
-            let refund = prorata_refund(&paid, start, end, now);
-            if refund.cash > Money::ZERO {
-                items.push((line.line_id.clone(), None, refund.cash));
-            }
-            for (coupon_id, amount) in &refund.coupons {
-                items.push((line.line_id.clone(), Some(coupon_id.clone()), *amount));
-                match total.coupons.iter_mut().find(|c| &c.0 == coupon_id) {
-                    Some(c) => c.1 = Money::from_fen(c.1.fen() + amount.fen()),
-                    None => total.coupons.push((coupon_id.clone(), *amount)),
-                }
-            }
-            total.cash = Money::from_fen(total.cash.fen() + refund.cash.fen());
+            terms.push(PaidTerm {
+                line_id: line.line_id,
+                term_start: line.term_start.unwrap_or(now),
+                term_end: line.term_end.unwrap_or(now),
+                paid: PaidParts { cash: line.paid_cash, coupons },
+            });
         }
         let partner: Option<String> = sqlx::query_scalar("SELECT partner_id FROM associations WHERE customer_id = $1")
             .bind(customer.as_str())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
-        let refund_total = total.total();
-        sqlx::query(
-            "INSERT INTO orders (order_id, customer_id, partner_id, placed_by, source_type, order_type, status, service_type_code, \
-             official_fen, discount_fen, paid_cash_fen, paid_coupon_fen, created_at, paid_at, closed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12, $12)",
-        )
-        .bind(&refund_order_id)
-        .bind(customer.as_str())
-        .bind(partner.as_deref())
-        .bind(placed_by)
-        .bind(source_type::CUSTOMER)
-        .bind(OrderType::Unsubscribe.code())
-        .bind(OrderStatus::Completed.code())
-        .bind(&resource.cloud_service_type)
-        .bind(refund_total)
-        .bind(total.cash.fen())
-        .bind(refund_total - total.cash.fen())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let refund_line = NewOrderLine {
-            resource_id: Some(resource_id.to_owned()),
-            cloud_service_type: resource.cloud_service_type.clone(),
-            resource_type: resource.resource_type.clone(),
-            resource_spec: resource.resource_spec.clone(),
-            region: resource.region.clone(),
-            product_id: resource.product_id.clone(),
-            period: None,
-            subscription_num: 1,
-            official: Money::from_fen(refund_total),
-            amount: Money::from_fen(refund_total),
-        };
-        insert_line(&mut tx, &refund_order_id, 1, &refund_line).await?;
-        for (line_id, coupon_id, amount) in &items {
-            sqlx::query("INSERT INTO refund_items (refund_order_id, line_id, resource_id, coupon_id, amount_fen, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(&refund_order_id)
-                .bind(line_id)
-                .bind(resource_id)
-                .bind(coupon_id.as_deref())
-                .bind(amount.fen())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for line in &paid_lines {
-            sqlx::query("UPDATE order_lines SET refunded = 1 WHERE line_id = $1").bind(&line.line_id).execute(&mut *tx).await?;
-        }
-        if total.cash > Money::ZERO {
-            let platform = DomainId::from_trusted(PLATFORM_REVENUE_ID.to_owned());
-            journal_order_movement(&mut tx, TransferKind::Refund, customer, &platform, customer, total.cash, &refund_order_id, now).await?;
-        }
-        for (coupon_id, amount) in &total.coupons {
-            refund_to_coupon(&mut tx, customer, coupon_id, *amount, &refund_order_id, now).await?;
-        }
-        if renewals_only {
-            let back_to = paid_lines.iter().filter_map(|l| l.term_start).min().unwrap_or(now);
-            sqlx::query("UPDATE resources SET expire_at = $1, updated_at = $2 WHERE resource_id = $3")
-                .bind(back_to)
-                .bind(now)
-                .bind(resource_id)
-                .execute(&mut *tx)
-                .await?;
-        } else {
-            sqlx::query("UPDATE resources SET closed_at = $1, updated_at = $1 WHERE resource_id = $2")
-                .bind(now)
-                .bind(resource_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE renew_configs SET auto_renew = 0, updated_at = $1 WHERE resource_id = $2")
-                .bind(now)
-                .bind(resource_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(Unsubscribed { refund_order_id, refund: total })
+        Ok(Some(UnsubscribeInputs { resource, open_orders, terms, partner: partner.map(DomainId::from_trusted) }))
     }
 
     /// Turns auto-renewal of a yearly/monthly resource on (with its period and how many
@@ -1302,73 +1165,313 @@ async fn insert_line(conn: &mut AnyConnection, order_id: &str, line_no: i64, lin
     Ok(())
 }
 
-/// What a paid line does to resources: a new purchase creates one; a renewal extends the
-/// resource's expiry; a change of spec changes it for the rest of the term. Returns the
-/// resource and the term paid for (none for on-demand).
+/// Pays an order by its plan inside the caller's transaction, then provisions. The status
+/// moves pending payment → processing by compare-and-set first, so a concurrent payment or
+/// cancellation of the same order finds nothing to change; every other write is conditional
+/// on the values the plan was made from (coupon balances, the cash balance, resource expiry).
+/// Short cash → CBC.99005003 and the caller rolls back: nothing is paid.
+pub(crate) async fn apply_payment(
+    conn: &mut AnyConnection,
+    plan: &OrderPaymentPlan,
+    pay_key: Option<&str>,
+    at: EpochMillis,
+) -> Result<Payment> {
+    let (customer, order_id) = (&plan.customer, plan.order_id.as_str());
+    let claimed = sqlx::query(
+        "UPDATE orders SET status = $1 WHERE order_id = $2 AND customer_id = $3 AND status = $4 AND payment_deadline > $5 AND order_type = $6",
+    )
+    .bind(OrderStatus::Processing.code())
+    .bind(order_id)
+    .bind(customer.as_str())
+    .bind(OrderStatus::PendingPayment.code())
+    .bind(at)
+    .bind(plan.order_type.code())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        if let Some(key) = pay_key {
+            if let Some(done) = replayed_payment(conn, customer, order_id, key).await? {
+                return Ok(done);
+            }
+        }
+        return Err(order_refusal(conn, customer, order_id, at, true).await);
+    }
+    for (coupon_id, amount) in &plan.coupons {
+        spend_coupon_in(conn, customer, coupon_id, *amount, order_id, at).await?;
+    }
+    if plan.cash > Money::ZERO {
+        let platform = platform();
+        let posting = Posting {
+            kind: TransferKind::Deduct,
+            actor: customer,
+            counterparty: &platform,
+            from_owner: Some(customer),
+            to_owner: &platform,
+            amount: plan.cash,
+            order_id: Some(order_id),
+            idempotency: None,
+        };
+        post(conn, &posting, at).await?;
+    }
+    let mut resource_ids = Vec::with_capacity(plan.lines.len());
+    for line in &plan.lines {
+        let resource_id = provision(conn, customer, order_id, line, at).await?;
+        sqlx::query(
+            "UPDATE order_lines SET resource_id = $1, term_start = $2, term_end = $3, paid_cash_fen = $4 WHERE line_id = $5 AND order_id = $6",
+        )
+        .bind(&resource_id)
+        .bind(line.term.map(|t| t.0))
+        .bind(line.term.map(|t| t.1))
+        .bind(line.paid.cash.fen())
+        .bind(&line.line_id)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+        for (coupon_id, amount) in &line.paid.coupons {
+            sqlx::query("INSERT INTO order_coupon_uses (order_id, line_id, coupon_id, amount_fen) VALUES ($1, $2, $3, $4)")
+                .bind(order_id)
+                .bind(&line.line_id)
+                .bind(coupon_id)
+                .bind(amount.fen())
+                .execute(&mut *conn)
+                .await?;
+        }
+        resource_ids.push(resource_id);
+    }
+    sqlx::query(
+        "UPDATE orders SET status = $1, paid_cash_fen = $2, paid_coupon_fen = $3, used_discount_fen = $4, paid_at = $5, closed_at = $5, \
+         pay_key = $6 WHERE order_id = $7",
+    )
+    .bind(OrderStatus::Completed.code())
+    .bind(plan.cash.fen())
+    .bind(plan.coupon_total().fen())
+    .bind(plan.used_discount.fen())
+    .bind(at)
+    .bind(pay_key)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Payment { order_id: order_id.to_owned(), cash: plan.cash, coupons: plan.coupons.clone(), resource_ids, replayed: false })
+}
+
+/// A retried payment whose first attempt completed the order under the same key.
+async fn replayed_payment(conn: &mut AnyConnection, customer: &DomainId, order_id: &str, key: &str) -> Result<Option<Payment>> {
+    let row = sqlx::query("SELECT paid_cash_fen FROM orders WHERE order_id = $1 AND customer_id = $2 AND status = $3 AND pay_key = $4")
+        .bind(order_id)
+        .bind(customer.as_str())
+        .bind(OrderStatus::Completed.code())
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let coupons = sqlx::query(
+        "SELECT coupon_id, CAST(SUM(amount_fen) AS BIGINT) AS fen FROM order_coupon_uses WHERE order_id = $1 GROUP BY coupon_id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("coupon_id")?, Money::from_fen(r.try_get("fen")?))))
+    .collect::<Result<Vec<_>>>()?;
+    let resource_ids: Vec<Option<String>> = sqlx::query_scalar("SELECT resource_id FROM order_lines WHERE order_id = $1 ORDER BY line_no")
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(Some(Payment {
+        order_id: order_id.to_owned(),
+        cash: Money::from_fen(row.try_get("paid_cash_fen")?),
+        coupons,
+        resource_ids: resource_ids.into_iter().flatten().collect(),
+        replayed: true,
+    }))
+}
+
+fn resource_changing() -> StorageError {
+    DomainError::new(ErrorCode::ResourceOrderInProgress, "The resource is changing; try again.").into()
+}
+
+/// What a paid line does to its resource, as planned: creates it (from the line), extends its
+/// expiry or changes its spec, each only if the resource is still as the plan read it.
+/// Returns the resource.
 async fn provision(
     conn: &mut AnyConnection,
     customer: &DomainId,
-    order: &Order,
-    line: &OrderLine,
-    now: EpochMillis,
-) -> Result<(String, Option<(EpochMillis, EpochMillis)>)> {
-    match order.order_type {
-        OrderType::NewPurchase => {
+    order_id: &str,
+    line: &LineSettlement,
+    at: EpochMillis,
+) -> Result<String> {
+    match &line.provision {
+        Provision::Create { period_type, term } => {
             let resource_id = new_id();
-            let (charge_mode, term) = match line.period {
-                Some(p) => (CHARGE_PERIOD, Some((now, add_months(now, p.months())))),
-                None => (CHARGE_ON_DEMAND, None),
-            };
+            let charge_mode = if term.is_some() { CHARGE_PERIOD } else { CHARGE_ON_DEMAND };
             sqlx::query(
                 "INSERT INTO resources (resource_id, customer_id, order_id, cloud_service_type, resource_type, resource_spec, region, \
                  product_id, charge_mode, period_type, effective_at, expire_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $11)",
+                 SELECT $1, $2, $3, cloud_service_type, resource_type, resource_spec, region, product_id, $4, $5, $6, $7, $6, $6 \
+                 FROM order_lines WHERE line_id = $8 AND order_id = $3",
             )
             .bind(&resource_id)
             .bind(customer.as_str())
-            .bind(&order.order_id)
-            .bind(&line.cloud_service_type)
-            .bind(&line.resource_type)
-            .bind(&line.resource_spec)
-            .bind(&line.region)
-            .bind(&line.product_id)
+            .bind(order_id)
             .bind(charge_mode)
-            .bind(line.period.map(|p| p.period_type))
-            .bind(now)
+            .bind(*period_type)
+            .bind(at)
             .bind(term.map(|t| t.1))
+            .bind(&line.line_id)
             .execute(&mut *conn)
             .await?;
-            Ok((resource_id, term))
+            Ok(resource_id)
         }
-        OrderType::Renewal => {
-            let resource_id = line.resource_id.clone().ok_or_else(|| StorageError::Corrupt("renewal line without resource".into()))?;
-            let resource = lock_resource(conn, customer, &resource_id, now).await?;
-            let (Some(expire_at), Some(period)) = (resource.expire_at, line.period) else {
-                return Err(DomainError::invalid("Only yearly/monthly resources can be renewed.").into());
-            };
-            let start = rules::renewal_start(expire_at);
-            let end = add_months(start, period.months());
-            check_within_maximum(now, end)?;
-            sqlx::query("UPDATE resources SET expire_at = $1, updated_at = $2 WHERE resource_id = $3")
-                .bind(end)
-                .bind(now)
-                .bind(&resource_id)
-                .execute(&mut *conn)
-                .await?;
-            Ok((resource_id, Some((start, end))))
+        Provision::Extend { resource_id, from, to } => {
+            let done = sqlx::query(
+                "UPDATE resources SET expire_at = $1, updated_at = $2 WHERE resource_id = $3 AND customer_id = $4 \
+                 AND closed_at IS NULL AND expire_at = $5",
+            )
+            .bind(*to)
+            .bind(at)
+            .bind(resource_id)
+            .bind(customer.as_str())
+            .bind(*from)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                return Err(DomainError::of(ErrorCode::ResourceNotFound).into());
+            }
+            Ok(resource_id.clone())
         }
-        OrderType::Change => {
-            let resource_id = line.resource_id.clone().ok_or_else(|| StorageError::Corrupt("change line without resource".into()))?;
-            let resource = lock_resource(conn, customer, &resource_id, now).await?;
-            let end = resource.expire_at.ok_or_else(|| DomainError::invalid("Only yearly/monthly resources change spec by order."))?;
-            sqlx::query("UPDATE resources SET resource_spec = $1, updated_at = $2 WHERE resource_id = $3")
-                .bind(&line.resource_spec)
-                .bind(now)
-                .bind(&resource_id)
-                .execute(&mut *conn)
-                .await?;
-            Ok((resource_id, Some((now, end.max(now)))))
+        Provision::ChangeSpec { resource_id, resource_spec, term_end } => {
+            let done = sqlx::query(
+                "UPDATE resources SET resource_spec = $1, updated_at = $2 WHERE resource_id = $3 AND customer_id = $4 \
+                 AND closed_at IS NULL AND expire_at = $5",
+            )
+            .bind(resource_spec)
+            .bind(at)
+            .bind(resource_id)
+            .bind(customer.as_str())
+            .bind(*term_end)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                return Err(DomainError::of(ErrorCode::ResourceNotFound).into());
+            }
+            Ok(resource_id.clone())
         }
-        OrderType::Unsubscribe | OrderType::PeriodToOnDemand => Err(DomainError::invalid("This order type is not paid.").into()),
     }
+}
+
+/// Unsubscribes a yearly/monthly resource by its refund plan inside the caller's
+/// transaction: a completed refund order (type 4) records the parts, cash goes back to the
+/// customer's account through the ledger, coupon parts to their coupons, and the resource is
+/// closed or its expiry moved back. Refused if the resource, its open orders or its refunded
+/// lines changed since the plan was read.
+pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> Result<Unsubscribed> {
+    let (customer, plan, at) = (&job.customer, &job.plan, job.at);
+    let resource_id = plan.resource_id.as_str();
+    let resource = lock_resource(conn, customer, resource_id, at).await?;
+    if resource.expire_at != Some(plan.expire_at) {
+        return Err(resource_changing());
+    }
+    check_no_open_order(conn, &resource).await?;
+    for line_id in &plan.line_ids {
+        let marked = sqlx::query("UPDATE order_lines SET refunded = 1 WHERE line_id = $1 AND resource_id = $2 AND refunded = 0")
+            .bind(line_id)
+            .bind(resource_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if marked == 0 {
+            return Err(resource_changing());
+        }
+    }
+    let refund_order_id = new_id();
+    let total = &plan.total;
+    let refund_total = total.total();
+    sqlx::query(
+        "INSERT INTO orders (order_id, customer_id, partner_id, placed_by, source_type, order_type, status, service_type_code, \
+         official_fen, discount_fen, paid_cash_fen, paid_coupon_fen, created_at, paid_at, closed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12, $12)",
+    )
+    .bind(&refund_order_id)
+    .bind(customer.as_str())
+    .bind(job.partner.as_ref().map(|p| p.as_str()))
+    .bind(&job.placed_by)
+    .bind(source_type::CUSTOMER)
+    .bind(OrderType::Unsubscribe.code())
+    .bind(OrderStatus::Completed.code())
+    .bind(&resource.cloud_service_type)
+    .bind(refund_total)
+    .bind(total.cash.fen())
+    .bind(refund_total - total.cash.fen())
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    let refund_line = NewOrderLine {
+        resource_id: Some(resource_id.to_owned()),
+        cloud_service_type: resource.cloud_service_type.clone(),
+        resource_type: resource.resource_type.clone(),
+        resource_spec: resource.resource_spec.clone(),
+        region: resource.region.clone(),
+        product_id: resource.product_id.clone(),
+        period: None,
+        subscription_num: 1,
+        official: Money::from_fen(refund_total),
+        amount: Money::from_fen(refund_total),
+    };
+    insert_line(conn, &refund_order_id, 1, &refund_line).await?;
+    for part in &plan.parts {
+        sqlx::query(
+            "INSERT INTO refund_items (refund_order_id, line_id, resource_id, coupon_id, amount_fen, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&refund_order_id)
+        .bind(&part.line_id)
+        .bind(resource_id)
+        .bind(part.coupon_id.as_deref())
+        .bind(part.amount.fen())
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if total.cash > Money::ZERO {
+        let platform = platform();
+        let posting = Posting {
+            kind: TransferKind::Refund,
+            actor: customer,
+            counterparty: &platform,
+            from_owner: Some(&platform),
+            to_owner: customer,
+            amount: total.cash,
+            order_id: Some(&refund_order_id),
+            idempotency: None,
+        };
+        post(conn, &posting, at).await?;
+    }
+    for (coupon_id, amount) in &total.coupons {
+        refund_to_coupon(conn, customer, coupon_id, *amount, &refund_order_id, at).await?;
+    }
+    match plan.after {
+        AfterRefund::ExpireAt(back_to) => {
+            sqlx::query("UPDATE resources SET expire_at = $1, updated_at = $2 WHERE resource_id = $3")
+                .bind(back_to)
+                .bind(at)
+                .bind(resource_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        AfterRefund::Close => {
+            sqlx::query("UPDATE resources SET closed_at = $1, updated_at = $1 WHERE resource_id = $2")
+                .bind(at)
+                .bind(resource_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("UPDATE renew_configs SET auto_renew = 0, updated_at = $1 WHERE resource_id = $2")
+                .bind(at)
+                .bind(resource_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(Unsubscribed { refund_order_id, refund: total.clone() })
 }

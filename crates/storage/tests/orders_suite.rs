@@ -5,6 +5,8 @@
 use pc_domain::coupons::Limits;
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
+use pc_domain::orders::check_payable;
+use pc_domain::orders::plan::{plan_order_payment, plan_unsubscribe, RefundPlan};
 use pc_domain::orders::{
     add_months, source_type, OrderStatus, OrderType, PaymentPlan, Period, ResourceStatus, GRACE_MS, PAYMENT_WINDOW_MS, PLATFORM_REVENUE_ID,
     RETENTION_MS,
@@ -12,7 +14,10 @@ use pc_domain::orders::{
 use pc_domain::query::Page;
 use pc_domain::tenancy::{AccountKind, AssociationType, CustomerScope, PartnerKind};
 use pc_domain::{DomainId, DomainName, ErrorCode};
-use pc_storage::{Db, NewAccount, NewCoupon, NewOrder, NewOrderLine, NewQuota, OrderFilter, ResourceFilter, StorageError, TransferCommand};
+use pc_storage::{
+    Db, NewAccount, NewCoupon, NewOrder, NewOrderLine, NewQuota, OrderFilter, Payment, Posted, PostingJob, RefundJob, ResourceFilter,
+    StorageError, TransferCommand, Unsubscribed,
+};
 use std::sync::Arc;
 
 const DAY: i64 = 86_400_000;
@@ -27,6 +32,7 @@ pc_storage::on_both_backends!(
     scheduler_cancels_renews_and_expires,
     clock_and_leases,
     orders_are_scoped,
+    payments_share_the_group_commit_with_transfers,
 );
 
 use pc_storage::testing::run_with_db as run;
@@ -169,7 +175,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     let created = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 12_000)]), t0).await.unwrap();
     let o = db.find_order(&created.order_id).await.unwrap().unwrap();
     assert_eq!((o.status, o.official.fen(), o.discount.fen()), (OrderStatus::PendingPayment, 12_000, 1_200));
-    let paid = db.pay_order(&w.customer, &created.order_id, &coupons(&[&c]), None, t0).await.unwrap();
+    let paid = pay(&db, &w.customer, &created.order_id, &coupons(&[&c]), None, t0).await.unwrap();
     assert_eq!((paid.cash.fen(), paid.coupons.clone()), (10_000, vec![(c.clone(), Money::from_fen(2_000))]));
     assert_eq!(cash(&db, &w.customer).await, 40_000);
     assert_eq!(cash(&db, &platform).await, 10_000);
@@ -182,21 +188,20 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     audits_hold(&db).await;
 
     // Paying again is refused; so is cancelling a completed order.
-    refused(db.pay_order(&w.customer, &created.order_id, &PaymentPlan::default(), None, t0).await, ErrorCode::OrderStatusForbids);
+    refused(pay(&db, &w.customer, &created.order_id, &PaymentPlan::default(), None, t0).await, ErrorCode::OrderStatusForbids);
     refused(db.cancel_order(&w.customer, &created.order_id, t0).await, ErrorCode::OrderStatusForbids);
 
     // Renew one month with the discount (90% of 120.00 = 108.00), paid from cash.
     let renewal = db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&resource_id), Some((2, 1)), 12_000)]), t0).await.unwrap();
     let plan = PaymentPlan { coupon_ids: vec![], discount_id: Some("partner-discount".into()) };
     refused(
-        db.pay_order(&w.customer, &renewal.order_id, &PaymentPlan { coupon_ids: vec![], discount_id: Some("other".into()) }, None, t0)
-            .await,
+        pay(&db, &w.customer, &renewal.order_id, &PaymentPlan { coupon_ids: vec![], discount_id: Some("other".into()) }, None, t0).await,
         ErrorCode::DiscountNotApplicable,
     );
-    let paid = db.pay_order(&w.customer, &renewal.order_id, &plan, Some("pay-1"), t0).await.unwrap();
+    let paid = pay(&db, &w.customer, &renewal.order_id, &plan, Some("pay-1"), t0).await.unwrap();
     assert_eq!(paid.cash.fen(), 10_800);
     // A retry with the same key answers the same payment without paying again.
-    let again = db.pay_order(&w.customer, &renewal.order_id, &plan, Some("pay-1"), t0).await.unwrap();
+    let again = pay(&db, &w.customer, &renewal.order_id, &plan, Some("pay-1"), t0).await.unwrap();
     assert!(again.replayed);
     assert_eq!(again.cash.fen(), 10_800);
     assert_eq!(cash(&db, &w.customer).await, 29_200);
@@ -209,7 +214,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     // has not started, so it refunds whole (108.00 cash).
     let first_term_end = add_months(t0, 1);
     let half = t0 + (first_term_end - t0) / 2;
-    let done = db.unsubscribe_resource(&w.customer, &resource_id, false, "customer", half).await.unwrap();
+    let done = unsubscribe(&db, &w.customer, &resource_id, false, "customer", half).await.unwrap();
     assert_eq!(done.refund.cash.fen(), 5_000 + 10_800);
     assert_eq!(done.refund.coupons, vec![(c.clone(), Money::from_fen(1_000))]);
     assert_eq!(cash(&db, &w.customer).await, 29_200 + 15_800);
@@ -219,7 +224,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     assert_eq!(db.refund_items(&done.refund_order_id).await.unwrap().len(), 3);
     let r = db.find_resource(&w.customer, &resource_id, half).await.unwrap().unwrap();
     assert_eq!(r.status, ResourceStatus::Closed);
-    refused(db.unsubscribe_resource(&w.customer, &resource_id, false, "customer", half).await, ErrorCode::ResourceNotFound);
+    refused(unsubscribe(&db, &w.customer, &resource_id, false, "customer", half).await, ErrorCode::ResourceNotFound);
     let journal = db.account_entries(&w.customer, &Default::default(), Page { offset: 0, limit: 100 }).await.unwrap().0;
     assert_eq!(journal[0].balance_after.fen(), cash(&db, &w.customer).await, "the newest entry carries the balance");
     assert_eq!(journal[0].kind, TransferKind::Refund);
@@ -231,21 +236,21 @@ async fn short_balance_pays_nothing(db: Db) {
     let c = coupon(&db, &w, 1_000).await;
     let now = db.now().await.unwrap();
     let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 12_000)]), now).await.unwrap();
-    refused(db.pay_order(&w.customer, &o.order_id, &coupons(&[&c]), None, now).await, ErrorCode::InsufficientBalance);
+    refused(pay(&db, &w.customer, &o.order_id, &coupons(&[&c]), None, now).await, ErrorCode::InsufficientBalance);
     assert_eq!(cash(&db, &w.customer).await, 5_000);
     assert_eq!(coupon_balance(&db, &c).await, 1_000, "the coupon is not spent either");
     assert_eq!(db.find_order(&o.order_id).await.unwrap().unwrap().status, OrderStatus::PendingPayment);
     let (resources, _) = db.list_resources(&w.customer, &ResourceFilter::default(), now, Page { offset: 0, limit: 10 }).await.unwrap();
     assert!(resources.is_empty());
     // Someone else's coupon, or an unknown one, cannot pay.
-    refused(db.pay_order(&w.customer, &o.order_id, &coupons(&["nope"]), None, now).await, ErrorCode::CouponNotApplicable);
+    refused(pay(&db, &w.customer, &o.order_id, &coupons(&["nope"]), None, now).await, ErrorCode::CouponNotApplicable);
     // Another customer cannot see or pay the order.
     let other = account(&db, "other-customer", AccountKind::Customer).await;
-    refused(db.pay_order(&other, &o.order_id, &PaymentPlan::default(), None, now).await, ErrorCode::OrderNotFound);
+    refused(pay(&db, &other, &o.order_id, &PaymentPlan::default(), None, now).await, ErrorCode::OrderNotFound);
     refused(db.cancel_order(&other, &o.order_id, now).await, ErrorCode::OrderNotFound);
     // Past the payment window the order cannot be paid.
     refused(
-        db.pay_order(&w.customer, &o.order_id, &PaymentPlan::default(), None, now + PAYMENT_WINDOW_MS).await,
+        pay(&db, &w.customer, &o.order_id, &PaymentPlan::default(), None, now + PAYMENT_WINDOW_MS).await,
         ErrorCode::OrderStatusForbids,
     );
     db.cancel_order(&w.customer, &o.order_id, now).await.unwrap();
@@ -255,7 +260,7 @@ async fn short_balance_pays_nothing(db: Db) {
 
 async fn bought(db: &Db, w: &World, months: i64, now: i64) -> String {
     let o = db.create_order(&order(w, OrderType::NewPurchase, vec![line(None, Some((2, months)), 1_000)]), now).await.unwrap();
-    db.pay_order(&w.customer, &o.order_id, &PaymentPlan::default(), None, now).await.unwrap().resource_ids[0].clone()
+    pay(&db, &w.customer, &o.order_id, &PaymentPlan::default(), None, now).await.unwrap().resource_ids[0].clone()
 }
 
 async fn documented_resource_refusals(db: Db) {
@@ -274,8 +279,8 @@ async fn documented_resource_refusals(db: Db) {
         db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((2, 1)), 1_000)]), now).await,
         ErrorCode::ResourceInPendingOrder,
     );
-    refused(db.unsubscribe_resource(&w.customer, &r, false, "customer", now).await, ErrorCode::ResourceInPendingOrder);
-    db.pay_order(&w.customer, &three_years.order_id, &PaymentPlan::default(), None, now).await.unwrap();
+    refused(unsubscribe(&db, &w.customer, &r, false, "customer", now).await, ErrorCode::ResourceInPendingOrder);
+    pay(&db, &w.customer, &three_years.order_id, &PaymentPlan::default(), None, now).await.unwrap();
     refused(
         db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((3, 3)), 1_000)]), now).await,
         ErrorCode::RenewalBeyondMaximum,
@@ -286,7 +291,7 @@ async fn documented_resource_refusals(db: Db) {
         db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((2, 1)), 1_000)]), now).await,
         ErrorCode::ResourceOrderInProgress,
     );
-    refused(db.unsubscribe_resource(&w.customer, &r, false, "customer", now).await, ErrorCode::ResourceOrderInProgress);
+    refused(unsubscribe(&db, &w.customer, &r, false, "customer", now).await, ErrorCode::ResourceOrderInProgress);
     // Another customer's resource is unknown to this one.
     let other = account(&db, "other-customer", AccountKind::Customer).await;
     refused(db.set_auto_renew(&other, &r, Some((2, None)), now).await, ErrorCode::ResourceNotFound);
@@ -301,7 +306,7 @@ async fn documented_resource_refusals(db: Db) {
     let frozen = add_months(now, 1) + GRACE_MS + DAY;
     assert_eq!(db.find_resource(&w.customer, &r2, frozen).await.unwrap().unwrap().status, ResourceStatus::Frozen);
     let o = db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r2), Some((2, 1)), 1_000)]), frozen).await.unwrap();
-    db.pay_order(&w.customer, &o.order_id, &PaymentPlan::default(), None, frozen).await.unwrap();
+    pay(&db, &w.customer, &o.order_id, &PaymentPlan::default(), None, frozen).await.unwrap();
     assert_eq!(db.find_resource(&w.customer, &r2, frozen).await.unwrap().unwrap().expire_at, Some(add_months(add_months(now, 1), 1)));
     audits_hold(&db).await;
 }
@@ -315,7 +320,7 @@ async fn two_payments_of_one_order_never_both_succeed(db: Db) {
         let tasks: Vec<_> = (0..2)
             .map(|_| {
                 let (db, customer, id) = (db.clone(), w.customer.clone(), o.order_id.clone());
-                tokio::spawn(async move { db.pay_order(&customer, &id, &PaymentPlan::default(), None, now).await })
+                tokio::spawn(async move { pay(&db, &customer, &id, &PaymentPlan::default(), None, now).await })
             })
             .collect();
         let mut wins = 0;
@@ -340,7 +345,7 @@ async fn payment_racing_cancel_never_both_succeed(db: Db) {
         let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
         let (d1, d2) = (db.clone(), db.clone());
         let (c1, c2, id1, id2) = (w.customer.clone(), w.customer.clone(), o.order_id.clone(), o.order_id.clone());
-        let pay = tokio::spawn(async move { d1.pay_order(&c1, &id1, &PaymentPlan::default(), None, now).await.is_ok() });
+        let pay = tokio::spawn(async move { pay(&d1, &c1, &id1, &PaymentPlan::default(), None, now).await.is_ok() });
         let cancel = tokio::spawn(async move { d2.cancel_order(&c2, &id2, now).await.is_ok() });
         let (p, c) = (pay.await.unwrap(), cancel.await.unwrap());
         assert!(p ^ c, "exactly one of pay ({p}) and cancel ({c}) wins");
@@ -372,7 +377,7 @@ async fn scheduler_cancels_renews_and_expires(db: Db) {
     let renewal =
         db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((2, 1)), 1_000)]), expire - 7 * DAY).await.unwrap();
     assert!(db.due_auto_renewals(expire - 7 * DAY).await.unwrap().is_empty());
-    db.pay_order(&w.customer, &renewal.order_id, &PaymentPlan::default(), None, expire - 7 * DAY).await.unwrap();
+    pay(&db, &w.customer, &renewal.order_id, &PaymentPlan::default(), None, expire - 7 * DAY).await.unwrap();
     db.count_auto_renewal(&r, expire - 7 * DAY).await.unwrap();
     let res = db.find_resource(&w.customer, &r, expire).await.unwrap().unwrap();
     assert!(!res.auto_renew, "one renewal asked for, one done");
@@ -492,4 +497,92 @@ async fn orders_are_scoped(db: Db) {
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
+}
+
+/// The plan paying `order_id` from cash alone at `now`.
+async fn cash_plan(db: &Db, customer: &DomainId, order_id: &str, now: i64) -> pc_domain::orders::plan::OrderPaymentPlan {
+    let i = db.payment_inputs(customer, order_id, &[], now).await.unwrap().unwrap();
+    plan_order_payment(&i.order, &i.lines, &i.resources, &PaymentPlan::default(), &i.coupons, now).unwrap()
+}
+
+async fn payments_share_the_group_commit_with_transfers(db: Db) {
+    let w = world(&db, 5_000).await;
+    let now = db.now().await.unwrap();
+    let cheap = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
+    let dear = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 100_000)]), now).await.unwrap();
+    let top_up = TransferCommand {
+        kind: TransferKind::Allocate,
+        actor: w.partner.clone(),
+        counterparty: w.customer.clone(),
+        from_owner: Some(w.partner.clone()),
+        to_owner: w.customer.clone(),
+        amount: Money::from_fen(100),
+        idempotency: None,
+    };
+    let cheap_plan = cash_plan(&db, &w.customer, &cheap.order_id, now).await;
+    let jobs = [
+        PostingJob::Payment { plan: cheap_plan.clone(), pay_key: None, at: now },
+        PostingJob::Payment { plan: cash_plan(&db, &w.customer, &dear.order_id, now).await, pay_key: None, at: now },
+        PostingJob::Transfer(top_up),
+    ];
+    let mut results = db.post_batch(&jobs).await.unwrap().into_iter();
+    assert!(matches!(results.next(), Some(Ok(Posted::Payment(p))) if p.cash.fen() == 1_000));
+    refused(results.next().unwrap(), ErrorCode::InsufficientBalance);
+    assert!(matches!(results.next(), Some(Ok(Posted::Transfer(_)))));
+    assert_eq!(cash(&db, &w.customer).await, 5_000 - 1_000 + 100);
+    assert_eq!(
+        db.find_order(&dear.order_id).await.unwrap().unwrap().status,
+        OrderStatus::PendingPayment,
+        "the refused payment rolled back alone"
+    );
+    audits_hold(&db).await;
+
+    // Through the group commit: the same plan again finds the order paid.
+    let ledger = pc_storage::GroupCommit::start(db.clone());
+    let again = ledger.post(PostingJob::Payment { plan: cheap_plan, pay_key: None, at: now });
+    refused(again.await, ErrorCode::OrderStatusForbids);
+    let job = PostingJob::Payment { plan: cash_plan(&db, &w.customer, &dear.order_id, now).await, pay_key: None, at: now };
+    refused(ledger.post(job).await, ErrorCode::InsufficientBalance);
+    audits_hold(&db).await;
+}
+
+/// Pays as the order service does: reads what the payment depends on, plans it in the domain,
+/// and has storage apply the plan.
+async fn pay(
+    db: &Db,
+    customer: &DomainId,
+    order_id: &str,
+    choice: &PaymentPlan,
+    key: Option<&str>,
+    now: i64,
+) -> Result<Payment, StorageError> {
+    let inputs = db.payment_inputs(customer, order_id, &choice.coupon_ids, now).await?;
+    let Some(i) = inputs.filter(|i| check_payable(i.order.status, i.order.payment_deadline, now).is_ok()) else {
+        return db.payment_refusal(customer, order_id, key, now).await;
+    };
+    let plan = plan_order_payment(&i.order, &i.lines, &i.resources, choice, &i.coupons, now)?;
+    match db.post_job(&PostingJob::Payment { plan, pay_key: key.map(str::to_owned), at: now }).await? {
+        Posted::Payment(p) => Ok(p),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Unsubscribes as the resource service does.
+async fn unsubscribe(
+    db: &Db,
+    customer: &DomainId,
+    resource_id: &str,
+    renewals_only: bool,
+    placed_by: &str,
+    now: i64,
+) -> Result<Unsubscribed, StorageError> {
+    let inputs = db.unsubscribe_inputs(customer, resource_id, now).await?;
+    let i = inputs.ok_or_else(|| pc_domain::DomainError::of(ErrorCode::ResourceNotFound))?;
+    let plan: RefundPlan = plan_unsubscribe(&i.resource.snapshot(), &i.open_orders, &i.terms, renewals_only, now)?;
+    let job =
+        RefundJob { customer: customer.clone(), resource: i.resource, plan, placed_by: placed_by.into(), partner: i.partner, at: now };
+    match db.post_job(&PostingJob::Refund(Box::new(job))).await? {
+        Posted::Refund(done) => Ok(done),
+        other => panic!("{other:?}"),
+    }
 }

@@ -207,7 +207,7 @@ pub async fn pay_orders(
         discount_ids: ids(&req.discount_infos)?,
     };
     let key = idempotency_key(&headers)?;
-    svc::pay_order(&state.db, &p, order_id, &request, key.as_deref()).await?;
+    svc::pay_order(&state.db, &state.ledger, &p, order_id, &request, key.as_deref()).await?;
     Ok(Json(Empty {}))
 }
 

@@ -3,11 +3,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use crate::services::orders::{self as svc, OrderParty};
+use crate::services::resources::{self as svc, AutoRenewal};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
-use pc_domain::orders::{source_type, Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
+use pc_domain::orders::{Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
 use pc_domain::query::{format_utc, parse_utc, Page};
 use pc_domain::tenancy::{AccountKind, Principal};
 use pc_domain::DomainError;
@@ -76,8 +76,7 @@ pub async fn list_pay_per_use_customer_resources(
         service_type_code: req.service_type_code,
         period_only: true,
     };
-    let now = state.db.now().await?;
-    let (resources, total) = state.db.list_resources(&customer, &f, now, page).await?;
+    let (resources, total) = svc::list_resources(&state.db, &customer, &f, page).await?;
     Ok(Json(ListResourcesResponse { data: resources.iter().map(resource_view).collect(), total_count: total }))
 }
 
@@ -98,19 +97,12 @@ fn failure(resource_id: &str, e: ApiError) -> Result<FailResourceInfo, ApiError>
     }
 }
 
-async fn customer_party(state: &AppState, p: &Principal) -> Result<OrderParty, ApiError> {
-    let me = p.require_customer()?.clone();
-    let partner = state.db.customer_standing_with(&me, false).await?.map(|s| s.partner_id);
-    let name = state.db.find_account(&me).await?.map(|a| a.domain_name).unwrap_or_default();
-    Ok(OrderParty { customer: me, partner, source_type: source_type::CUSTOMER, placed_by: name })
-}
-
 pub async fn renewal_resources(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     ApiJson(req): ApiJson<RenewalResourcesReq>,
 ) -> ApiResult<OrderIdsResponse> {
-    let party = customer_party(&state, &p).await?;
+    let party = svc::customer_party(&state.db, &p).await?;
     let ids = resource_ids(req.resource_ids)?;
     let period = Period::parse(req.period_type, req.period_num)?;
     let auto_pay = match req.is_auto_pay {
@@ -120,7 +112,7 @@ pub async fn renewal_resources(
     };
     let (mut order_ids, mut fails) = (Vec::new(), Vec::new());
     for id in &ids {
-        match svc::renew_resource(&state.db, &party, id, period, auto_pay).await {
+        match svc::renew(&state.db, &state.ledger, &party, id, period, auto_pay).await {
             Ok(order_id) => order_ids.push(order_id),
             Err(e) => fails.push(failure(id, e)?),
         }
@@ -133,7 +125,7 @@ pub async fn cancel_resources_subscription(
     Extension(p): Extension<Principal>,
     ApiJson(req): ApiJson<UnsubscribeResourcesReq>,
 ) -> ApiResult<OrderIdsResponse> {
-    let party = customer_party(&state, &p).await?;
+    let party = svc::customer_party(&state.db, &p).await?;
     let ids = resource_ids(req.resource_ids)?;
     let renewals_only = match req.unsubscribe_type {
         Some(1) => false,
@@ -147,12 +139,11 @@ pub async fn cancel_resources_subscription(
             return Err(DomainError::invalid("unsubscribe_reason_type must be 1 to 5.").into());
         }
     }
-    let now = state.db.now().await?;
     let (mut order_ids, mut fails) = (Vec::new(), Vec::new());
     for id in &ids {
-        match state.db.unsubscribe_resource(&party.customer, id, renewals_only, &party.placed_by, now).await {
+        match svc::unsubscribe(&state.db, &state.ledger, &party, id, renewals_only).await {
             Ok(done) => order_ids.push(done.refund_order_id),
-            Err(e) => fails.push(failure(id, e.into())?),
+            Err(e) => fails.push(failure(id, e)?),
         }
     }
     Ok(Json(OrderIdsResponse { order_ids, fail_resource_infos: fails }))
@@ -164,7 +155,7 @@ pub async fn auto_renewal_resources(
     Path(resource_id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Empty> {
-    let me = p.require_customer()?.clone();
+    p.require_customer()?;
     // The SDK may send no body at all: then the defaults apply.
     let req: AutoRenewalResourcesReq = if body.iter().all(u8::is_ascii_whitespace) {
         AutoRenewalResourcesReq::default()
@@ -176,17 +167,14 @@ pub async fn auto_renewal_resources(
         Some(n @ 1..=99) => Some(n),
         Some(n) => return Err(DomainError::invalid(format!("auto_renew_times must be 0 (unlimited) to 99, not {n}.")).into()),
     };
-    let now = state.db.now().await?;
     let period_type = match req.period_type.as_deref() {
-        Some("MONTH") => Period::MONTH,
-        Some("YEAR") => Period::YEAR,
-        None | Some("") => {
-            let r = state.db.find_resource(&me, &resource_id, now).await?;
-            r.and_then(|r| r.period_type).unwrap_or(Period::MONTH)
-        }
+        Some("MONTH") => Some(Period::MONTH),
+        Some("YEAR") => Some(Period::YEAR),
+        // The resource's own period.
+        None | Some("") => None,
         Some(other) => return Err(DomainError::invalid(format!("period_type must be MONTH or YEAR, not '{other}'.")).into()),
     };
-    state.db.set_auto_renew(&me, &resource_id, Some((period_type, times)), now).await?;
+    svc::set_auto_renew(&state.db, &p, &resource_id, Some(AutoRenewal { period_type, times })).await?;
     Ok(Json(Empty {}))
 }
 
@@ -195,9 +183,7 @@ pub async fn cancel_auto_renewal_resources(
     Extension(p): Extension<Principal>,
     Path(resource_id): Path<String>,
 ) -> ApiResult<Empty> {
-    let me = p.require_customer()?.clone();
-    let now = state.db.now().await?;
-    state.db.set_auto_renew(&me, &resource_id, None, now).await?;
+    svc::set_auto_renew(&state.db, &p, &resource_id, None).await?;
     Ok(Json(Empty {}))
 }
 
@@ -206,7 +192,7 @@ pub async fn set_resources_renew_config(
     Extension(p): Extension<Principal>,
     ApiJson(req): ApiJson<RenewResourceConfigReq>,
 ) -> ApiResult<CodeResponse> {
-    let me = p.require_customer()?.clone();
+    p.require_customer()?;
     let value: i64 = req
         .config_value
         .as_deref()
@@ -222,8 +208,7 @@ pub async fn set_resources_renew_config(
         }
         _ => return Err(DomainError::invalid("config_name must be DEDUCTION_DATE or EXPIRE_DATE.").into()),
     };
-    let now = state.db.now().await?;
-    state.db.set_customer_renew_settings(&me, deduction, expire_day, now).await?;
+    svc::set_renew_settings(&state.db, &p, deduction, expire_day).await?;
     Ok(Json(CodeResponse { error_code: "CBC.0000".into(), error_msg: "success".into() }))
 }
 
@@ -232,23 +217,17 @@ pub async fn update_period_to_on_demand(
     Extension(p): Extension<Principal>,
     ApiJson(req): ApiJson<PeriodToOnDemandReq>,
 ) -> ApiResult<ErrorDetailsResponse> {
-    let party = customer_party(&state, &p).await?;
+    let party = svc::customer_party(&state.db, &p).await?;
     let set_up = match req.operation.as_deref() {
         Some("SET_UP") => true,
         Some("CANCEL") => false,
         _ => return Err(DomainError::invalid("operation must be SET_UP or CANCEL.").into()),
     };
     let ids = resource_ids(req.resource_ids)?;
-    let now = state.db.now().await?;
     let mut details = Vec::new();
     for id in &ids {
-        let done = if set_up {
-            state.db.convert_to_on_demand(&party.customer, id, &party.placed_by, now).await.map(|_| ())
-        } else {
-            state.db.cancel_to_on_demand(&party.customer, id, now).await
-        };
-        if let Err(e) = done {
-            let f = failure(id, e.into())?;
+        if let Err(e) = svc::to_on_demand(&state.db, &party, id, set_up).await {
+            let f = failure(id, e)?;
             details.push(ErrorDetail { error_code: f.error_code, error_msg: f.error_msg, id: f.resource_id });
         }
     }

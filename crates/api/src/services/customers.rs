@@ -20,7 +20,7 @@ pub async fn create_sub_customer(
     let ctx = principal.require_partner()?;
     ctx.require_full_scope()?;
     let new = NewCustomer::parse(input)?;
-    let (reseller, parent) = crate::handlers::indirect_partner(db, &ctx, indirect).await?;
+    let (reseller, parent) = super::indirect_partner(db, &ctx, indirect).await?;
     let target = association_target(&ctx, reseller.as_ref(), parent.as_ref())?;
     let hash = match &new.password {
         Some(p) => Some(hash_password(p.expose().to_owned()).await?),
@@ -40,7 +40,7 @@ pub async fn list_sub_customers(
     indirect: Option<&str>,
 ) -> Result<(Vec<CustomerItem>, i64), ApiError> {
     let ctx = principal.require_partner()?;
-    let (reseller, parent) = crate::handlers::indirect_partner(db, &ctx, indirect).await?;
+    let (reseller, parent) = super::indirect_partner(db, &ctx, indirect).await?;
     let owner = listing_owner(&ctx, reseller.as_ref(), parent.as_ref())?;
     Ok(db.list_customers(&owner, &ctx.scope, filter, page).await?)
 }

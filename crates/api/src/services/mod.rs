@@ -7,15 +7,37 @@ pub mod customers;
 pub mod funds;
 pub mod keys;
 pub mod orders;
+pub mod resources;
 
 use crate::error::ApiError;
 use pc_domain::tenancy::{listing_owner, PartnerContext};
-use pc_domain::DomainId;
+use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::Db;
 
 /// The partner a request acts for: the caller, or — a tier-1 naming one of its tier-2s in
 /// `indirect_partner_id` — that tier-2. Others' `indirect_partner_id` is ignored.
 pub(crate) async fn acting_owner(db: &Db, ctx: &PartnerContext, indirect: Option<&str>) -> Result<DomainId, ApiError> {
-    let (reseller, parent) = crate::handlers::indirect_partner(db, ctx, indirect).await?;
+    let (reseller, parent) = indirect_partner(db, ctx, indirect).await?;
     Ok(listing_owner(ctx, reseller.as_ref(), parent.as_ref())?)
+}
+
+/// Resolves `indirect_partner_id` as sent by a tier-1 caller: empty means absent; an id that
+/// is malformed or not a reseller yields no parent, which the domain rule rejects.
+pub(crate) async fn indirect_partner(
+    db: &Db,
+    ctx: &PartnerContext,
+    raw: Option<&str>,
+) -> Result<(Option<DomainId>, Option<DomainId>), crate::error::ApiError> {
+    use pc_domain::tenancy::PartnerKind;
+    let raw = raw.filter(|s| !s.is_empty());
+    match (ctx.kind, raw) {
+        (PartnerKind::Distributor, Some(raw)) => match DomainId::parse(raw) {
+            Ok(id) => {
+                let parent = db.reseller_parent(&id).await?;
+                Ok((Some(id), parent))
+            }
+            Err(_) => Err(DomainError::new(ErrorCode::NotYourIndirectPartner, format!("'{raw}' is not one of your resellers.")).into()),
+        },
+        _ => Ok((None, None)),
+    }
 }

@@ -7,14 +7,18 @@ use super::acting_owner;
 use crate::error::ApiError;
 use pc_domain::coupons::coupon_status;
 use pc_domain::money::Money;
+use pc_domain::orders::plan::plan_order_payment;
 use pc_domain::orders::{
-    check_on_behalf, check_order_customer, coupon_covers, is_marketplace, source_type, OrderType, PaymentPlan, Period,
+    check_on_behalf, check_order_customer, check_payable, coupon_covers, is_marketplace, source_type, OrderType, PaymentPlan, Period,
 };
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
 use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::Principal;
 use pc_domain::{DomainError, DomainId, ErrorCode};
-use pc_storage::{CouponFilter, Db, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Resource, StorageError};
+use pc_storage::{
+    CouponFilter, Db, GroupCommit, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Payment, Posted, PostingJob, Resource,
+    StorageError,
+};
 use rust_decimal::Decimal;
 
 /// Login name shown as the creator of orders the scheduler places.
@@ -203,7 +207,14 @@ async fn owned_resource(db: &Db, customer: &DomainId, resource_id: &str, now: Ep
 
 /// Creates a renewal order for one resource; with `auto_pay`, pays it from the customer's
 /// cash at once (a failed payment leaves the order pending payment).
-pub async fn renew_resource(db: &Db, party: &OrderParty, resource_id: &str, period: Period, auto_pay: bool) -> Result<String, ApiError> {
+pub async fn renew_resource(
+    db: &Db,
+    ledger: &GroupCommit,
+    party: &OrderParty,
+    resource_id: &str,
+    period: Period,
+    auto_pay: bool,
+) -> Result<String, ApiError> {
     let now = db.now().await?;
     let resource = owned_resource(db, &party.customer, resource_id, now).await?;
     let book = db.price_book_at(now).await?;
@@ -225,10 +236,10 @@ pub async fn renew_resource(db: &Db, party: &OrderParty, resource_id: &str, peri
     };
     let created = db.create_order(&order, now).await?;
     if auto_pay {
-        let plan = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
-        match db.pay_order(&party.customer, &created.order_id, &plan, None, now).await {
-            Ok(_) | Err(StorageError::Rule(_)) => {}
-            Err(e) => return Err(e.into()),
+        let choice = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
+        match settle(db, ledger, &party.customer, &created.order_id, &choice, None, now).await {
+            Ok(_) | Err(ApiError::Rule(_)) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(created.order_id)
@@ -292,13 +303,15 @@ const LEASE_MS: i64 = 60_000;
 pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
     let mut report = JobReport::default();
     let now = db.now().await?;
+    // The run's payments go through a group commit of their own, as every posting does.
+    let ledger = GroupCommit::start(db.clone());
     if db.try_lease("cancel-unpaid-orders", node, now, LEASE_MS).await? {
         let done = db.cancel_overdue_orders(now).await;
         db.release_lease("cancel-unpaid-orders", node).await?;
         report.cancelled_orders = done?;
     }
     if db.try_lease("auto-renew", node, now, LEASE_MS).await? {
-        let done = auto_renew(db, now, &mut report).await;
+        let done = auto_renew(db, &ledger, now, &mut report).await;
         db.release_lease("auto-renew", node).await?;
         done?;
     }
@@ -312,12 +325,12 @@ pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
     Ok(report)
 }
 
-async fn auto_renew(db: &Db, now: EpochMillis, report: &mut JobReport) -> Result<(), ApiError> {
+async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mut JobReport) -> Result<(), ApiError> {
     for due in db.due_auto_renewals(now).await? {
         let customer = due.resource.customer_id.clone();
         let party =
             OrderParty { customer: customer.clone(), partner: None, source_type: source_type::SYSTEM, placed_by: SYSTEM_USER.into() };
-        let order_id = match renew_resource(db, &party, &due.resource.resource_id, due.period, false).await {
+        let order_id = match renew_resource(db, ledger, &party, &due.resource.resource_id, due.period, false).await {
             Ok(id) => id,
             // Not renewable any more (beyond the maximum, deleted, ...): nothing to place.
             Err(ApiError::Rule(e)) => {
@@ -330,15 +343,15 @@ async fn auto_renew(db: &Db, now: EpochMillis, report: &mut JobReport) -> Result
         report.renewal_orders.push(order_id.clone());
         let discount = db.find_order(&order_id).await?.and_then(|o| o.discount_id);
         let cash_only = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
-        let paid = match db.pay_order(&customer, &order_id, &cash_only, None, now).await {
+        let paid = match settle(db, ledger, &customer, &order_id, &cash_only, None, now).await {
             Ok(_) => true,
-            Err(StorageError::Rule(_)) => {
+            Err(ApiError::Rule(_)) => {
                 let coupons: Vec<String> =
                     coupons_for_order(db, &customer, &order_id).await?.into_iter().take(3).map(|c| c.coupon_id).collect();
-                !coupons.is_empty()
-                    && db.pay_order(&customer, &order_id, &PaymentPlan { coupon_ids: coupons, discount_id: None }, None, now).await.is_ok()
+                let with_coupons = PaymentPlan { coupon_ids: coupons, discount_id: None };
+                !with_coupons.coupon_ids.is_empty() && settle(db, ledger, &customer, &order_id, &with_coupons, None, now).await.is_ok()
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
         report.renewals_paid += usize::from(paid);
     }
@@ -349,16 +362,40 @@ async fn auto_renew(db: &Db, now: EpochMillis, report: &mut JobReport) -> Result
 /// order's discount (domain.md §4: coupons or discount, never both).
 pub async fn pay_order(
     db: &Db,
+    ledger: &GroupCommit,
     principal: &Principal,
     order_id: &str,
     request: &pc_domain::orders::PaymentRequest,
     pay_key: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<Payment, ApiError> {
     let me = principal.require_customer()?.clone();
-    let plan = pc_domain::orders::plan_payment(request)?;
+    let choice = pc_domain::orders::plan_payment(request)?;
     let now = db.now().await?;
-    db.pay_order(&me, order_id, &plan, pay_key, now).await?;
-    Ok(())
+    settle(db, ledger, &me, order_id, &choice, pay_key, now).await
+}
+
+/// Pays a customer's order as chosen, at `now`: reads what the payment depends on, plans it
+/// (`plan_order_payment`) and hands the plan to the ledger's group commit, which applies it
+/// in one transaction or refuses it whole. An order that cannot be paid gets the first
+/// payment's answer under the same key, else its refusal.
+async fn settle(
+    db: &Db,
+    ledger: &GroupCommit,
+    customer: &DomainId,
+    order_id: &str,
+    choice: &PaymentPlan,
+    pay_key: Option<&str>,
+    now: EpochMillis,
+) -> Result<Payment, ApiError> {
+    let inputs = db.payment_inputs(customer, order_id, &choice.coupon_ids, now).await?;
+    let Some(inputs) = inputs.filter(|i| check_payable(i.order.status, i.order.payment_deadline, now).is_ok()) else {
+        return Ok(db.payment_refusal(customer, order_id, pay_key, now).await?);
+    };
+    let plan = plan_order_payment(&inputs.order, &inputs.lines, &inputs.resources, choice, &inputs.coupons, now)?;
+    match ledger.post(PostingJob::Payment { plan, pay_key: pay_key.map(str::to_owned), at: now }).await? {
+        Posted::Payment(payment) => Ok(payment),
+        other => Err(StorageError::Corrupt(format!("a payment posted as {other:?}")).into()),
+    }
 }
 
 /// Cancels a pending order: only with the customer's own identity, never the partner's.

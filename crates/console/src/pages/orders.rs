@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect};
 use minijinja::{context, Value};
 use pc_api::error::ApiError;
 use pc_api::services::orders as svc;
+use pc_api::services::resources as resource_services;
 use pc_api::AppState;
 use pc_domain::orders::{PaymentRequest, Period};
 use pc_domain::pricing::PeriodProduct;
@@ -48,12 +49,8 @@ async fn customer_orders_view(state: &AppState, ctx: &Ctx, status: StatusCode, e
             ..order_row(o)
         });
     }
-    let now = state.db.now().await.map_err(|e| fail(e.into()))?;
-    let (resources, _) = state
-        .db
-        .list_resources(&me, &ResourceFilter::default(), now, pc_domain::query::Page { offset: 0, limit: 50 })
-        .await
-        .map_err(|e| fail(e.into()))?;
+    let first_page = pc_domain::query::Page { offset: 0, limit: 50 };
+    let (resources, _) = resource_services::list_resources(&state.db, &me, &ResourceFilter::default(), first_page).await.map_err(fail)?;
     Ok(view(
         ctx,
         status,
@@ -98,7 +95,7 @@ pub async fn pay(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
             _ => Vec::new(),
         },
     };
-    let result = svc::pay_order(&state.db, &user.principal, &id, &request, f.get("pay_key")).await;
+    let result = svc::pay_order(&state.db, &state.ledger, &user.principal, &id, &request, f.get("pay_key")).await.map(|_| ());
     after(&state, &ctx, result, "paid").await
 }
 
@@ -111,8 +108,9 @@ pub async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 pub async fn renew(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.signed_in()?;
     let result = async {
-        let party = svc::order_party(&state.db, &user.principal, None, None, &[]).await?;
-        svc::renew_resource(&state.db, &party, &id, Period { period_type: Period::MONTH, period_num: 1 }, false).await.map(|_| ())
+        let party = resource_services::customer_party(&state.db, &user.principal).await?;
+        let one_month = Period { period_type: Period::MONTH, period_num: 1 };
+        resource_services::renew(&state.db, &state.ledger, &party, &id, one_month, false).await.map(|_| ())
     }
     .await;
     after(&state, &ctx, result, "renewal_created").await
@@ -121,10 +119,8 @@ pub async fn renew(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Strin
 pub async fn unsubscribe(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.signed_in()?;
     let result = async {
-        let party = svc::order_party(&state.db, &user.principal, None, None, &[]).await?;
-        let now = state.db.now().await?;
-        state.db.unsubscribe_resource(&party.customer, &id, false, &party.placed_by, now).await?;
-        Ok::<(), ApiError>(())
+        let party = resource_services::customer_party(&state.db, &user.principal).await?;
+        resource_services::unsubscribe(&state.db, &state.ledger, &party, &id, false).await.map(|_| ())
     }
     .await;
     after(&state, &ctx, result, "unsubscribed").await
@@ -133,13 +129,9 @@ pub async fn unsubscribe(State(state): State<AppState>, ctx: Ctx, Path(id): Path
 pub async fn auto_renew(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.signed_in()?;
     let on = ctx.form.get("on") == Some("1");
-    let result = async {
-        let me = user.principal.require_customer()?.clone();
-        let now = state.db.now().await?;
-        state.db.set_auto_renew(&me, &id, on.then_some((Period::MONTH, None)), now).await?;
-        Ok::<(), ApiError>(())
-    }
-    .await;
+    // Turned on here, a resource renews for its own period (a yearly one yearly), as through the API.
+    let asked = on.then_some(resource_services::AutoRenewal::default());
+    let result = resource_services::set_auto_renew(&state.db, &user.principal, &id, asked).await;
     after(&state, &ctx, result, if on { "auto_renew_on" } else { "auto_renew_off" }).await
 }
 

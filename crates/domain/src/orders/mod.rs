@@ -11,6 +11,8 @@ use crate::query::EpochMillis;
 use crate::tenancy::{AssociationType, CustomerScope, PartnerContext};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 
+pub mod plan;
+
 /// The platform's revenue account owner (created by migration 0006): order payments move
 /// money to its cash account, refunds back from it.
 pub const PLATFORM_REVENUE_ID: &str = "00000000000000000000000000000000";
