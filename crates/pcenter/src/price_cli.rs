@@ -7,7 +7,6 @@ use pc_domain::pricing::{self, DemandProduct, PeriodProduct, PeriodQuote, SpecCh
 use pc_domain::query::{format_utc, now_millis};
 use pc_domain::DomainId;
 use pc_storage::{Db, PriceBookLoad};
-use rust_decimal::Decimal;
 use serde_json::json;
 
 #[derive(Args)]
