@@ -1,9 +1,11 @@
 //! The OpenAPI document served at `/openapi.json` describes exactly the routes of the router:
-//! every `.route(...)` of `src/app.rs` with each of its methods, nothing more, and every
-//! documented Open API operation exists behind the signature layer.
+//! it is the one `app::routes` registered with them, every documented operation answers on
+//! the built router (a signed one with the signature check, not with the fallback 404), and
+//! no documented path answers a method the document does not list.
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use axum::Router;
 use http_body_util::BodyExt;
 use pc_api::{AppState, KeyVault};
 use pc_storage::testing::{TestBackend, TestDb};
@@ -14,12 +16,7 @@ use tower::ServiceExt;
 const HTTP_METHODS: [&str; 8] = ["get", "post", "put", "delete", "patch", "head", "options", "trace"];
 
 fn document() -> Value {
-    block_on(pc_api::openapi::document()).0
-}
-
-/// Runs a ready-made future to completion on a throwaway runtime.
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+    pc_api::openapi::build()
 }
 
 /// `(path, method)` of every operation in the document.
@@ -35,102 +32,33 @@ fn documented(doc: &Value) -> BTreeSet<(String, String)> {
     out
 }
 
-/// Removes `//` comments outside string literals, so a commented-out route does not count.
-fn strip_comments(src: &str) -> String {
-    let mut out = String::with_capacity(src.len());
-    for line in src.lines() {
-        let bytes = line.as_bytes();
-        let (mut in_str, mut escaped, mut cut) = (false, false, line.len());
-        for i in 0..bytes.len() {
-            let b = bytes[i];
-            if in_str {
-                match (escaped, b) {
-                    (true, _) => escaped = false,
-                    (false, b'\\') => escaped = true,
-                    (false, b'"') => in_str = false,
-                    _ => {}
-                }
-            } else if b == b'"' {
-                in_str = true;
-            } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
-                cut = i;
-                break;
-            }
-        }
-        out.push_str(&line[..cut]);
-        out.push('\n');
-    }
-    out
+fn is_signed(path: &str) -> bool {
+    path.starts_with("/v2/") || path.starts_with("/v3/")
 }
 
-/// `(path, method)` of every route in the router's source: the equivalent of the pattern
-/// `\.route\(\s*"([^"]+)"\s*,\s*(METHOD)\(` followed by any chained `\.(METHOD)\(` at the top
-/// level of the method router, e.g. `.route("/p", post(a).get(b))`.
-fn routes_in_source(src: &str) -> BTreeSet<(String, String)> {
-    let src = strip_comments(src);
-    let mut out = BTreeSet::new();
-    let mut rest = src.as_str();
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        let after_quote = rest.trim_start().strip_prefix('"').expect("a route path is a string literal");
-        let end = after_quote.find('"').expect("the route path ends");
-        let path = &after_quote[..end];
-        let args = after_quote[end + 1..].trim_start().strip_prefix(',').expect("a method router follows the path");
-        // The method router: IDENT(...) joined by '.', up to the closing paren of `.route(`.
-        let mut depth = 0usize;
-        let mut ident = String::new();
-        let mut methods = Vec::new();
-        for c in args.chars() {
-            match c {
-                '(' => {
-                    if depth == 0 {
-                        methods.push(std::mem::take(&mut ident));
-                    }
-                    depth += 1;
-                }
-                ')' if depth == 0 => break,
-                ')' => depth -= 1,
-                c if depth == 0 && (c.is_alphanumeric() || c == '_') => ident.push(c),
-                _ if depth == 0 => ident.clear(),
-                _ => {}
-            }
-        }
-        assert!(!methods.is_empty(), "route {path} has no method router");
-        for m in methods {
-            assert!(HTTP_METHODS.contains(&m.as_str()), "route {path}: '{m}' is not an HTTP method router");
-            out.insert((path.to_owned(), m));
-        }
-    }
-    out
-}
-
-fn app_source() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app.rs")).expect("read src/app.rs")
+async fn call(app: &Router, method: &str, path: &str) -> (StatusCode, Value) {
+    let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+    let mut req = Request::builder().method(m).uri(path);
+    let body = if method == "post" || method == "put" {
+        req = req.header("content-type", "application/json");
+        Body::from("{}")
+    } else {
+        Body::empty()
+    };
+    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    assert!(res.headers().contains_key("x-request-id"), "{method} {path}: no X-Request-Id");
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
 #[test]
-fn route_scanner_reads_chained_methods_and_skips_comments() {
-    let src = r#"
-        Router::new()
-            .route("/a", get(h::a))
-            .route("/b",
-                post(h::b).get(h::c))
-            // .route("/gone", get(h::gone))
-            .route("/c", post(with(x, y))) // trailing comment
-            .route_layer(layer)
-    "#;
-    let found = routes_in_source(src);
-    let expected: BTreeSet<(String, String)> =
-        [("/a", "get"), ("/b", "post"), ("/b", "get"), ("/c", "post")].into_iter().map(|(p, m)| (p.to_owned(), m.to_owned())).collect();
-    assert_eq!(found, expected);
-}
-
-#[test]
-fn document_is_openapi_3_0_with_paths() {
+fn document_is_openapi_3_1_with_paths() {
     let doc = document();
     let version = doc["openapi"].as_str().expect("openapi version string");
-    assert!(version.starts_with("3.0."), "not OpenAPI 3.0.x: {version}");
-    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    assert!(version.starts_with("3.1."), "not OpenAPI 3.1.x: {version}");
+    assert_eq!(doc["info"]["title"], "Partner Center Open API");
+    assert!(doc["info"]["version"].is_string());
     let paths = doc["paths"].as_object().expect("paths");
     assert!(!paths.is_empty());
 
@@ -143,15 +71,18 @@ fn document_is_openapi_3_0_with_paths() {
     assert_eq!(error["properties"]["error_code"]["type"], "string");
     assert_eq!(error["properties"]["error_msg"]["type"], "string");
 
+    let tags: BTreeSet<&str> = doc["tags"].as_array().expect("tags").iter().filter_map(|t| t["name"].as_str()).collect();
     let mut ids = BTreeSet::new();
     for (path, method) in documented(&doc) {
         let op = &doc["paths"][&path][&method];
         let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path}: no operationId"));
         assert!(ids.insert(id.to_owned()), "operationId {id} is used twice");
         assert!(op["summary"].is_string(), "{method} {path}: no summary");
+        let op_tags = op["tags"].as_array().unwrap_or_else(|| panic!("{method} {path}: no tags"));
+        assert_eq!(op_tags.len(), 1, "{method} {path}: one tag each");
+        assert!(tags.contains(op_tags[0].as_str().unwrap_or_default()), "{method} {path}: tag {} is not declared", op_tags[0]);
         assert!(op["responses"]["200"]["headers"]["X-Request-Id"].is_object(), "{method} {path}: 200 lacks X-Request-Id");
-        let signed = path.starts_with("/v2/") || path.starts_with("/v3/");
-        if signed {
+        if is_signed(&path) {
             assert_eq!(op["security"], serde_json::json!([{"sdkHmacSha256": []}]), "{method} {path}: not signed");
             for status in ["400", "401", "403", "500"] {
                 assert_eq!(
@@ -163,7 +94,7 @@ fn document_is_openapi_3_0_with_paths() {
         } else {
             assert_eq!(op["security"], serde_json::json!([]), "{method} {path}: a probe must be unsigned");
         }
-        if method == "post" && signed {
+        if method == "post" && is_signed(&path) {
             assert!(op["requestBody"]["content"]["application/json"]["schema"].is_object(), "{method} {path}: no body schema");
         }
         for p in op["parameters"].as_array().into_iter().flatten() {
@@ -178,18 +109,40 @@ fn document_is_openapi_3_0_with_paths() {
         assert!(r["headers"]["X-Request-Id"].is_object());
     }
     // The money-moving operations accept an idempotency key.
-    for path in [
-        "/v2/accounts/partner-accounts/adjust-amount",
-        "/v2/accounts/partner-accounts/reclaim",
-        "/v2/accounts/partner-accounts/indirect-partner-adjust",
-        "/v2/accounts/partner-accounts/indirect-partner-reclaim",
-        "/v2/operator/partner-accounts/top-up",
+    for (path, method) in [
+        ("/v2/accounts/partner-accounts/adjust-amount", "post"),
+        ("/v2/accounts/partner-accounts/reclaim", "post"),
+        ("/v2/accounts/partner-accounts/indirect-partner-adjust", "post"),
+        ("/v2/accounts/partner-accounts/indirect-partner-reclaim", "post"),
+        ("/v2/operator/partner-accounts/top-up", "post"),
+        ("/v2/orders/customer-orders", "post"),
+        ("/v2/partners/sub-customers/orders", "post"),
+        ("/v3/orders/customer-orders/pay", "post"),
     ] {
-        let params = doc["paths"][path]["post"]["parameters"].as_array().unwrap_or_else(|| panic!("{path}: no parameters"));
-        assert!(params.iter().any(|p| p["$ref"] == "#/components/parameters/IdempotencyKey"), "{path}: no X-Idempotency-Key");
+        let params = doc["paths"][path][method]["parameters"].as_array().unwrap_or_else(|| panic!("{path}: no parameters"));
+        let key = params.iter().find(|p| p["name"] == "X-Idempotency-Key").unwrap_or_else(|| panic!("{path}: no X-Idempotency-Key"));
+        assert_eq!(key["in"], "header");
+        assert_eq!(key["required"], false);
+        assert_eq!(key["schema"]["maxLength"], 64);
     }
-    assert_eq!(doc["components"]["parameters"]["IdempotencyKey"]["name"], "X-Idempotency-Key");
-    assert_eq!(doc["components"]["parameters"]["IdempotencyKey"]["in"], "header");
+}
+
+/// The SDK's method names are the operationIds, and the server's extensions keep theirs.
+#[test]
+fn operation_ids_are_the_sdk_method_names() {
+    let doc = document();
+    for (path, method, id) in [
+        ("/v2/partners/sub-customers/query", "post", "list_sub_customers"),
+        ("/v2/accounts/partner-accounts/adjust-amount", "post", "update_customer_account_amount"),
+        ("/v2/orders/customer-orders", "post", "create_customer_order"),
+        ("/v2/partners/sub-customers/orders", "post", "create_sub_customer_order"),
+        ("/v2/orders/suscriptions/resources/query", "post", "list_pay_per_use_customer_resources"),
+        ("/v2/operator/partner-accounts/top-up", "post", "operator_top_up_partner_account"),
+        ("/health", "get", "get_health"),
+        ("/openapi.json", "get", "get_openapi_document"),
+    ] {
+        assert_eq!(doc["paths"][path][method]["operationId"], id, "{method} {path}");
+    }
 }
 
 /// Every `$ref` points at something that exists.
@@ -215,23 +168,27 @@ fn every_reference_resolves() {
     assert!(seen > 0);
 }
 
+/// The document is exactly the operations the routers registered, probes unsigned and the
+/// Open API signed.
 #[test]
-fn every_route_of_the_router_is_documented_and_nothing_else() {
-    let in_source = routes_in_source(&app_source());
-    assert!(in_source.len() >= 30, "suspiciously few routes found in app.rs: {in_source:?}");
-    assert!(in_source.contains(&("/openapi.json".to_owned(), "get".to_owned())));
-    let in_document = documented(&document());
-    let missing: Vec<_> = in_source.difference(&in_document).collect();
-    let extra: Vec<_> = in_document.difference(&in_source).collect();
-    assert!(missing.is_empty(), "routes of app.rs missing from the OpenAPI document: {missing:?}");
-    assert!(extra.is_empty(), "OpenAPI operations that app.rs does not route: {extra:?}");
+fn document_is_what_the_routers_registered() {
+    let routes = pc_api::app::routes();
+    let operations = |doc: &utoipa::openapi::OpenApi| documented(&serde_json::to_value(doc).unwrap());
+    let probes = operations(routes.probes.get_openapi());
+    let signed = operations(routes.signed.get_openapi());
+    assert!(probes.iter().all(|(path, _)| !is_signed(path)), "a probe under /v2 or /v3: {probes:?}");
+    assert!(signed.iter().all(|(path, _)| is_signed(path)), "a signed operation outside /v2 and /v3: {signed:?}");
+    assert!(probes.contains(&("/openapi.json".to_owned(), "get".to_owned())));
+    assert!(signed.len() >= 60, "only {} signed operations", signed.len());
+    let registered: BTreeSet<_> = probes.union(&signed).cloned().collect();
+    assert_eq!(registered, documented(&document()));
 }
 
 #[tokio::test]
 async fn served_document_matches_and_every_documented_operation_exists() {
     let t = TestDb::new(TestBackend::Sqlite).await.unwrap();
     let app = pc_api::router(AppState::new(t.db.clone(), KeyVault::from_key([3; 32])));
-    let expected = pc_api::openapi::document().await.0;
+    let expected = document();
 
     let res = app.clone().oneshot(Request::get("/openapi.json").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
@@ -242,28 +199,50 @@ async fn served_document_matches_and_every_documented_operation_exists() {
     let served: Value = serde_json::from_slice(&body).expect("the served document is JSON");
     assert_eq!(served, expected);
 
+    // An unknown path answers the fallback.
+    let (status, body) = call(&app, "get", "/v2/no-such-operation").await;
+    assert_eq!((status, body["error_msg"].as_str()), (StatusCode::NOT_FOUND, Some("No such operation.")));
+
+    let operations = documented(&expected);
     let mut signed = 0;
-    for (path, method) in documented(&expected) {
-        let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
-        let mut req = Request::builder().method(m).uri(&path);
-        let body = if method == "post" {
-            req = req.header("content-type", "application/json");
-            Body::from("{}")
-        } else {
-            Body::empty()
-        };
-        let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-        assert!(res.headers().contains_key("x-request-id"), "{method} {path}: no X-Request-Id");
-        if path.starts_with("/v2/") || path.starts_with("/v3/") {
-            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{method} {path} unsigned");
-            let body = res.into_body().collect().await.unwrap().to_bytes();
-            let err: Value = serde_json::from_slice(&body).expect("error body is JSON");
-            assert_eq!(err["error_code"], "CBC.0154", "{method} {path}");
+    for (path, method) in &operations {
+        let (status, body) = call(&app, method, path).await;
+        assert_ne!(body["error_msg"], "No such operation.", "{method} {path} is not routed");
+        if is_signed(path) {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} unsigned");
+            assert_eq!(body["error_code"], "CBC.0154", "{method} {path}");
             signed += 1;
         } else {
-            assert_eq!(res.status(), StatusCode::OK, "{method} {path}");
+            assert_eq!(status, StatusCode::OK, "{method} {path}");
         }
     }
-    assert!(signed >= 27, "only {signed} signed operations documented");
+    assert!(signed >= 60, "only {signed} signed operations documented");
+    t.cleanup().await;
+}
+
+/// On the routers of `app::routes` themselves (without the signature check, which answers
+/// 401 before any method is matched), a documented path answers no method the document
+/// leaves out: nothing is routed beside the documented operations.
+#[tokio::test]
+async fn no_undocumented_method_is_routed() {
+    let t = TestDb::new(TestBackend::Sqlite).await.unwrap();
+    let state = AppState::new(t.db.clone(), KeyVault::from_key([3; 32]));
+    let routes = pc_api::app::routes();
+    let (app, _) = routes.probes.merge(routes.signed).split_for_parts();
+    let app = app
+        .with_state(state)
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(tower_http::request_id::MakeRequestUuid));
+    let operations = documented(&document());
+    for (path, method) in &operations {
+        let (status, _) = call(&app, method, path).await;
+        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is documented but not routed");
+        for other in ["get", "post", "put", "delete", "patch"] {
+            if !operations.contains(&(path.clone(), other.to_owned())) {
+                let (status, _) = call(&app, other, path).await;
+                assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{other} {path} is routed but not documented");
+            }
+        }
+    }
     t.cleanup().await;
 }

@@ -3,81 +3,111 @@
 //! field, and the product's order-creation extensions in the same style.
 
 use crate::funds::JsonDecimal;
+use crate::schema::{Limit, Offset, Yuan};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// Query of `list_customer_orders`.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListCustomerOrdersQuery {
     pub order_id: Option<String>,
     pub customer_id: Option<String>,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub create_time_begin: Option<String>,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub create_time_end: Option<String>,
     pub service_type_code: Option<String>,
+    /// 1 pending review, 3 processing, 4 cancelled, 5 completed, 6 pending payment, 9 pending confirmation.
     pub status: Option<i64>,
+    /// 1 new, 2 renewal, 3 change, 4 unsubscription, 10 to on-demand, 11, 13, 14, 15.
     pub order_type: Option<String>,
+    #[param(value_type = Option<Limit>)]
     pub limit: Option<i64>,
+    #[param(value_type = Option<Offset>)]
     pub offset: Option<i64>,
+    /// createTime or -createTime (default).
     pub order_by: Option<String>,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub payment_time_begin: Option<String>,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub payment_time_end: Option<String>,
     pub indirect_partner_id: Option<String>,
+    /// oneself (default) or sub_customer.
     pub method: Option<String>,
 }
 
 /// `DiscountItemV2`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DiscountItem {
     pub discount_type: String,
+    #[schema(value_type = Yuan)]
     pub discount_amount: JsonDecimal,
 }
 
 /// `AmountInfomationV2` (sic).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AmountInfo {
     pub discounts: Vec<DiscountItem>,
+    #[schema(value_type = Yuan)]
     pub flexipurchase_coupon_amount: JsonDecimal,
+    #[schema(value_type = Yuan)]
     pub coupon_amount: JsonDecimal,
+    #[schema(value_type = Yuan)]
     pub stored_card_amount: JsonDecimal,
+    #[schema(value_type = Yuan)]
     pub commission_amount: JsonDecimal,
+    #[schema(value_type = Yuan)]
     pub consumed_amount: JsonDecimal,
 }
 
 /// `CustomerOrderV2` / `CustomerOrderV3`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CustomerOrder {
     pub order_id: String,
     pub customer_id: String,
     pub service_type_code: String,
     pub service_type_name: String,
+    /// 1 customer, 2 partner on its behalf, 8 the system.
     pub source_type: i64,
+    /// 1 pending review, 3 processing, 4 cancelled, 5 completed, 6 pending payment.
     pub status: i64,
+    /// 1 new, 2 renewal, 3 change, 4 unsubscription, 10 to on-demand.
     pub order_type: i64,
+    #[schema(value_type = Yuan)]
     pub amount_after_discount: JsonDecimal,
+    #[schema(value_type = Yuan)]
     pub official_amount: JsonDecimal,
     pub measure_id: i64,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub create_time: String,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub payment_time: Option<String>,
     pub currency: String,
     pub amount_info: AmountInfo,
     pub user_name: String,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub pending_payment_end_time: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListCustomerOrdersResponse {
     pub total_count: i64,
     pub order_infos: Vec<CustomerOrder>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShowCustomerOrderDetailsQuery {
+    #[param(value_type = Option<Limit>)]
     pub limit: Option<i64>,
+    #[param(value_type = Option<Offset>)]
     pub offset: Option<i64>,
     pub indirect_partner_id: Option<String>,
 }
 
 /// `OrderLineItemEntityV2`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OrderLineItem {
     pub order_line_item_id: String,
     pub order_id: String,
@@ -87,10 +117,14 @@ pub struct OrderLineItem {
     pub product_spec_desc: String,
     pub period_type: Option<i64>,
     pub period_num: Option<i64>,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub effective_time: Option<String>,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub expire_time: Option<String>,
     pub subscription_num: i64,
+    #[schema(value_type = Yuan)]
     pub amount_after_discount: JsonDecimal,
+    #[schema(value_type = Yuan)]
     pub official_amount: JsonDecimal,
     pub amount_info: AmountInfo,
     pub currency: String,
@@ -98,7 +132,7 @@ pub struct OrderLineItem {
     pub commercial_resource: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ShowCustomerOrderDetailsResponse {
     pub total_count: i64,
     pub order_info: CustomerOrder,
@@ -106,7 +140,7 @@ pub struct ShowCustomerOrderDetailsResponse {
 }
 
 /// `CouponSimpleInfoOrderPayV3` / `DiscountSimpleInfoV3`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct SimpleInfo {
     pub id: Option<String>,
     #[serde(rename = "type")]
@@ -114,32 +148,38 @@ pub struct SimpleInfo {
 }
 
 /// `PayCustomerOrderV3Req`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct PayCustomerOrderReq {
+    #[schema(value_type = String)]
     pub order_id: Option<String>,
+    /// YES or NO.
     pub use_coupon: Option<String>,
+    /// YES or NO.
     pub use_discount: Option<String>,
     pub coupon_infos: Option<Vec<SimpleInfo>>,
     pub discount_infos: Option<Vec<SimpleInfo>>,
 }
 
 /// `CancelCustomerOrderReq`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CancelCustomerOrderReq {
+    #[schema(value_type = String)]
     pub order_id: Option<String>,
 }
 
 /// The empty body of pay/cancel/auto-renew answers.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, Default, ToSchema)]
 pub struct Empty {}
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderIdQuery {
+    #[param(required = true)]
     pub order_id: Option<String>,
 }
 
 /// `LimitInfoV2`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LimitInfo {
     pub limit_key: String,
     pub value1: String,
@@ -147,31 +187,36 @@ pub struct LimitInfo {
 }
 
 /// `CouponInfoV2`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OrderCoupon {
     pub coupon_id: String,
     pub status: i64,
     pub coupon_type: i64,
     pub measure_id: i64,
+    #[schema(value_type = Yuan)]
     pub face_value: JsonDecimal,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub effective_time: String,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub expire_time: String,
     pub use_limits: Vec<LimitInfo>,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub create_time: String,
     pub coupon_version: i64,
+    #[schema(value_type = Yuan)]
     pub balance: JsonDecimal,
     pub used_by_order_id: Option<String>,
 }
 
 /// `CouponMaxUseQuantity`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CouponMaxUseQuantity {
     pub coupon_type: i64,
     pub coupon_group: i64,
     pub use_quantity_value: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListOrderCouponsResponse {
     pub count: i64,
     pub user_coupons: Vec<OrderCoupon>,
@@ -179,37 +224,43 @@ pub struct ListOrderCouponsResponse {
 }
 
 /// `OrderV3` inside a discount: which order it applies to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DiscountOrder {
     pub order_id: String,
+    #[schema(value_type = Yuan)]
     pub order_amount: JsonDecimal,
 }
 
 /// `DiscountInfoV3`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OrderDiscount {
     pub discount_id: String,
+    /// The rate, e.g. 0.9.
     pub discount_value: String,
+    /// 3: granted by the partner.
     pub discount_type: i64,
     pub orders: Vec<DiscountOrder>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListOrderDiscountsResponse {
     pub discounts: Vec<OrderDiscount>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RefundOrderQuery {
+    #[param(required = true)]
     pub order_id: Option<String>,
     pub customer_id: Option<String>,
     pub indirect_partner_id: Option<String>,
 }
 
 /// `OrderRefundInfoV2`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RefundInfo {
     pub id: String,
+    #[schema(value_type = Yuan)]
     pub amount: JsonDecimal,
     pub measure_id: String,
     pub customer_id: String,
@@ -219,7 +270,7 @@ pub struct RefundInfo {
     pub base_order_id: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ShowRefundOrderDetailsResponse {
     pub total_count: i64,
     pub refund_infos: Vec<RefundInfo>,
@@ -227,64 +278,79 @@ pub struct ShowRefundOrderDetailsResponse {
 
 /// One yearly/monthly or on-demand product of a new order (the price-inquiry fields of
 /// `PeriodProductInfo`; on-demand when `period_type` is absent).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct OrderProduct {
     pub id: Option<String>,
+    #[schema(value_type = String)]
     pub cloud_service_type: Option<String>,
+    #[schema(value_type = String)]
     pub resource_type: Option<String>,
+    #[schema(value_type = String)]
     pub resource_spec: Option<String>,
+    #[schema(value_type = String)]
     pub region: Option<String>,
     pub available_zone: Option<String>,
     pub resource_size: Option<i64>,
     pub size_measure_id: Option<i64>,
+    /// 2 month, 3 year; absent: on-demand.
     pub period_type: Option<i64>,
+    /// 1-11 months or 1-3 years.
     pub period_num: Option<i64>,
     pub subscription_num: Option<i64>,
 }
 
 /// Product extension: a customer orders for itself (`customer_id` absent), or its partner
 /// orders on its behalf (`customer_id` given).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateOrderReq {
+    /// Required when a partner orders.
     pub customer_id: Option<String>,
+    #[schema(value_type = Vec<OrderProduct>)]
     pub product_infos: Option<Vec<OrderProduct>>,
     pub indirect_partner_id: Option<String>,
 }
 
 /// Product extension: change the spec of a yearly/monthly resource (scaling up only).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ChangeSpecReq {
     pub customer_id: Option<String>,
+    #[schema(value_type = String)]
     pub resource_id: Option<String>,
+    #[schema(value_type = String)]
     pub resource_spec: Option<String>,
     pub resource_size: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CreateOrderResponse {
     pub order_id: String,
+    #[schema(value_type = Yuan)]
     pub official_amount: JsonDecimal,
+    #[schema(value_type = Yuan)]
     pub amount_after_discount: JsonDecimal,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub pending_payment_end_time: String,
 }
 
 /// Product extension: the customer authorizes (or revokes) its partner ordering for it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OrderAuthorizationResponse {
     pub partner_id: String,
     pub authorized: bool,
 }
 
 /// Product extension: advance a sandbox database's clock.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct AdvanceClockReq {
+    /// How far to move the clock forward.
     pub seconds: Option<i64>,
     pub sandbox: Option<bool>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ClockResponse {
     pub sandbox: bool,
     pub offset_seconds: i64,
+    /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub now: String,
 }

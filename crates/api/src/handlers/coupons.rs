@@ -98,6 +98,12 @@ fn quota_view(q: Quota, now: i64, with_reseller: bool) -> CouponQuota {
     }
 }
 
+#[utoipa::path(
+    post, path = "/v2/partners/coupon-quotas/query", operation_id = "list_quota_coupons", tag = "coupons",
+    summary = "The partner's coupon quotas (or, for a tier-1, a reseller's).",
+    request_body = QueryCouponQuotasReqExt,
+    responses((status = 200, description = "Success.", body = ListQuotaCouponsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_quota_coupons(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -130,6 +136,12 @@ pub async fn list_quota_coupons(
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, false)).collect() }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/partners/coupon-quotas/indirect-partner-adjust", operation_id = "update_coupon_quotas", tag = "coupons",
+    summary = "Issue sub-quotas of a tier-1's quota to its tier-2 resellers (per-item results).",
+    request_body = AdjustCouponQuotasReq,
+    responses((status = 200, description = "Success.", body = UpdateCouponQuotasResponse), crate::openapi::ApiErrors)
+)]
 pub async fn update_coupon_quotas(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -145,6 +157,12 @@ pub async fn update_coupon_quotas(
     }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/partners/coupon-quotas/indirect-partner-reclaim", operation_id = "reclaim_coupon_quotas", tag = "coupons",
+    summary = "Take back sub-quotas issued to tier-2 resellers (per-item results).",
+    request_body = ReclaimCouponQuotasReq,
+    responses((status = 200, description = "Success.", body = ReclaimCouponQuotasResponse), crate::openapi::ApiErrors)
+)]
 pub async fn reclaim_coupon_quotas(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -161,6 +179,12 @@ pub async fn reclaim_coupon_quotas(
     }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/partners/issued-coupon-quotas", operation_id = "list_issued_coupon_quotas", tag = "coupons",
+    summary = "Sub-quotas a tier-1 distributor issued to its resellers.",
+    params(ListIssuedCouponQuotasQuery),
+    responses((status = 200, description = "Success.", body = ListQuotaCouponsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_issued_coupon_quotas(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -186,6 +210,12 @@ pub async fn list_issued_coupon_quotas(
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, true)).collect() }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/partners/coupon-quotas/records", operation_id = "list_coupon_quotas_records", tag = "coupons",
+    summary = "Sub-quota issue and reclaim records of a tier-1 distributor.",
+    params(ListCouponQuotasRecordsQuery),
+    responses((status = 200, description = "Success.", body = ListCouponQuotasRecordsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_coupon_quotas_records(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -230,6 +260,12 @@ pub async fn list_coupon_quotas_records(
     }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/promotions/benefits/partner-coupons", operation_id = "create_partner_coupons", tag = "coupons",
+    summary = "Issue coupons from a quota to customers (per-item results).",
+    request_body = CreatePartnerCouponsReq,
+    responses((status = 200, description = "Success.", body = CreatePartnerCouponsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn create_partner_coupons(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -272,6 +308,12 @@ fn partner_coupon(c: Coupon, now: i64) -> PartnerCoupon {
     }
 }
 
+#[utoipa::path(
+    get, path = "/v2/promotions/benefits/partner-coupons", operation_id = "list_issued_partner_coupons", tag = "coupons",
+    summary = "Coupons the partner issued (or, for a tier-1, a reseller issued).",
+    params(ListIssuedPartnerCouponsQuery),
+    responses((status = 200, description = "Success.", body = ListIssuedPartnerCouponsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_issued_partner_coupons(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -300,6 +342,12 @@ pub async fn list_issued_partner_coupons(
     Ok(Json(ListIssuedPartnerCouponsResponse { total_count, user_coupons: coupons.into_iter().map(|c| partner_coupon(c, now)).collect() }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/promotions/benefits/partner-coupons/reclaim", operation_id = "reclaim_partner_coupons", tag = "coupons",
+    summary = "Take back a usable coupon's remaining balance to its quota.",
+    request_body = ReclaimPartnerCouponsReq,
+    responses((status = 200, description = "Success.", body = pc_wire::orders::Empty), crate::openapi::ApiErrors)
+)]
 pub async fn reclaim_partner_coupons(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -327,6 +375,12 @@ fn record_kinds(types: Option<Vec<String>>) -> Result<Vec<i64>, DomainError> {
         .collect()
 }
 
+#[utoipa::path(
+    get, path = "/v2/promotions/benefits/partner-coupons/records/query", operation_id = "list_partner_coupons_record", tag = "coupons",
+    summary = "Issue, reclaim and expiry records of the partner's coupons.",
+    params(ListPartnerCouponsRecordQuery),
+    responses((status = 200, description = "Success.", body = ListPartnerCouponsRecordResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_partner_coupons_record(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -380,6 +434,12 @@ fn coupon_trade_detail(kind: i64) -> &'static str {
     }
 }
 
+#[utoipa::path(
+    get, path = "/v2/promotions/benefits/account-change-records", operation_id = "list_customer_coupon_change_records", tag = "coupons",
+    summary = "Coupon balance changes of the calling customer.",
+    params(ListCustomerCouponChangeRecordsQuery),
+    responses((status = 200, description = "Success.", body = ListCustomerCouponChangeRecordsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_customer_coupon_change_records(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -417,6 +477,12 @@ pub async fn list_customer_coupon_change_records(
     }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/promotions/benefits/coupons", operation_id = "list_sub_customer_coupons", tag = "coupons",
+    summary = "Coupons of the calling customer.",
+    params(ListSubCustomerCouponsQuery),
+    responses((status = 200, description = "Success.", body = ListSubCustomerCouponsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_sub_customer_coupons(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -465,6 +531,12 @@ pub async fn list_sub_customer_coupons(
     }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/operator/coupon-quotas", operation_id = "operator_grant_coupon_quota", tag = "operator",
+    summary = "Operator: grant a coupon quota to a partner (product extension).",
+    request_body = GrantQuotaReq,
+    responses((status = 200, description = "Success.", body = GrantQuotaResponse), crate::openapi::ApiErrors)
+)]
 pub async fn operator_grant_quota(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -486,6 +558,12 @@ pub async fn operator_grant_quota(
     Ok(Json(GrantQuotaResponse { quota_id }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/operator/coupon-quotas/status", operation_id = "operator_set_coupon_quota_status", tag = "operator",
+    summary = "Operator: set a coupon quota's status to 0 normal, 3 invalid or 5 frozen (product extension).",
+    request_body = SetQuotaStatusReq,
+    responses((status = 200, description = "Success.", body = pc_wire::orders::Empty), crate::openapi::ApiErrors)
+)]
 pub async fn operator_set_quota_status(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,

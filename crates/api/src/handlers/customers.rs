@@ -13,6 +13,12 @@ use pc_domain::DomainId;
 use pc_storage::{CustomerFilter, CustomerItem};
 use pc_wire::customers::*;
 
+#[utoipa::path(
+    post, path = "/v2/partners/sub-customers", operation_id = "create_sub_customer", tag = "customers",
+    summary = "Create a customer associated with the caller (or, for a tier-1, with one of its resellers).",
+    request_body = CreateCustomerV2Req,
+    responses((status = 200, description = "Success.", body = CreateSubCustomerResponse), crate::openapi::ApiErrors)
+)]
 pub async fn create_sub_customer(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -31,6 +37,12 @@ pub async fn create_sub_customer(
     Ok(Json(CreateSubCustomerResponse { domain_id: id.to_string(), domain_name: name.to_string() }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/partners/sub-customers/users/check-identity", operation_id = "check_user_identity", tag = "customers",
+    summary = "Check whether an e-mail, mobile number or login name is still available.",
+    request_body = CheckSubcustomerUserReq,
+    responses((status = 200, description = "Success.", body = CheckUserIdentityResponse), crate::openapi::ApiErrors)
+)]
 pub async fn check_user_identity(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -46,6 +58,12 @@ pub async fn check_user_identity(
     }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/partners/sub-customers/query", operation_id = "list_sub_customers", tag = "customers",
+    summary = "List the caller's customers (or, for a tier-1, a reseller's).",
+    request_body = QuerySubCustomerListReq,
+    responses((status = 200, description = "Success.", body = ListSubCustomersResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_sub_customers(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

@@ -73,6 +73,13 @@ async fn reseller_funds(
     Ok(outcome.transfer_id().to_owned())
 }
 
+#[utoipa::path(
+    post, path = "/v2/accounts/partner-accounts/adjust-amount", operation_id = "update_customer_account_amount", tag = "funds",
+    summary = "Move money from the partner's cash account to a resale customer's.",
+    request_body = CustomerFundsReq,
+    params(crate::openapi::IdempotencyKey),
+    responses((status = 200, description = "Success.", body = TransferIdResponse), crate::openapi::ApiErrors)
+)]
 pub async fn update_customer_account_amount(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -84,6 +91,13 @@ pub async fn update_customer_account_amount(
     Ok(Json(TransferIdResponse { transfer_id }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/accounts/partner-accounts/reclaim", operation_id = "reclaim_to_partner_account", tag = "funds",
+    summary = "Move money back from a resale customer's cash account to the partner's.",
+    request_body = CustomerFundsReq,
+    params(crate::openapi::IdempotencyKey),
+    responses((status = 200, description = "Success.", body = TransIdResponse), crate::openapi::ApiErrors)
+)]
 pub async fn reclaim_to_partner_account(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -95,6 +109,13 @@ pub async fn reclaim_to_partner_account(
     Ok(Json(TransIdResponse { trans_id }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/accounts/partner-accounts/indirect-partner-adjust", operation_id = "update_indirect_partner_account", tag = "funds",
+    summary = "Move money from a tier-1 distributor to one of its tier-2 resellers.",
+    request_body = ResellerFundsReq,
+    params(crate::openapi::IdempotencyKey),
+    responses((status = 200, description = "Success.", body = TransferIdResponse), crate::openapi::ApiErrors)
+)]
 pub async fn update_indirect_partner_account(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -106,6 +127,13 @@ pub async fn update_indirect_partner_account(
     Ok(Json(TransferIdResponse { transfer_id }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/accounts/partner-accounts/indirect-partner-reclaim", operation_id = "reclaim_indirect_partner_account", tag = "funds",
+    summary = "Move money back from a tier-2 reseller to its tier-1 distributor.",
+    request_body = ResellerFundsReq,
+    params(crate::openapi::IdempotencyKey),
+    responses((status = 200, description = "Success.", body = TransIdResponse), crate::openapi::ApiErrors)
+)]
 pub async fn reclaim_indirect_partner_account(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -117,6 +145,13 @@ pub async fn reclaim_indirect_partner_account(
     Ok(Json(TransIdResponse { trans_id }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/operator/partner-accounts/top-up", operation_id = "operator_top_up_partner_account", tag = "operator",
+    summary = "Operator: credit a partner's cash account (product extension).",
+    request_body = TopUpReq,
+    params(crate::openapi::IdempotencyKey),
+    responses((status = 200, description = "Success.", body = TransIdResponse), crate::openapi::ApiErrors)
+)]
 pub async fn operator_top_up(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -142,6 +177,12 @@ fn account_balance(b: Balance) -> AccountBalance {
     }
 }
 
+#[utoipa::path(
+    get, path = "/v2/accounts/partner-accounts/balances", operation_id = "list_partner_balances", tag = "funds",
+    summary = "The partner's cash balance (or, for a tier-1, a reseller's).",
+    params(ListPartnerBalancesQuery),
+    responses((status = 200, description = "Success.", body = ListPartnerBalancesResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_partner_balances(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -151,6 +192,11 @@ pub async fn list_partner_balances(
     Ok(Json(ListPartnerBalancesResponse { account_balances: vec![account_balance(balance)] }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/accounts/customer-accounts/balances", operation_id = "show_customer_account_balances", tag = "funds",
+    summary = "The calling customer's balances.",
+    responses((status = 200, description = "Success.", body = ShowCustomerAccountBalancesResponse), crate::openapi::ApiErrors)
+)]
 pub async fn show_customer_account_balances(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -165,6 +211,12 @@ pub async fn show_customer_account_balances(
     }))
 }
 
+#[utoipa::path(
+    get, path = "/v3/accounts/partner-accounts/adjust-records", operation_id = "list_partner_adjust_records", tag = "funds",
+    summary = "The partner's allocations to and reclaims from customers and resellers.",
+    params(ListPartnerAdjustRecordsQuery),
+    responses((status = 200, description = "Success.", body = ListPartnerAdjustRecordsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_partner_adjust_records(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -221,6 +273,12 @@ fn trade_filter(trade_type: Option<&str>) -> Result<(Option<TransferKind>, bool)
     }
 }
 
+#[utoipa::path(
+    get, path = "/v2/accounts/partner-accounts/account-change-records", operation_id = "list_partner_account_change_records", tag = "funds",
+    summary = "Changes of the partner's cash account.",
+    params(ListPartnerAccountChangeRecordsQuery),
+    responses((status = 200, description = "Success.", body = ListPartnerAccountChangeRecordsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_partner_account_change_records(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -254,6 +312,12 @@ pub async fn list_partner_account_change_records(
     }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/accounts/customer-accounts/account-change-records", operation_id = "list_customer_account_change_records", tag = "funds",
+    summary = "Changes of the calling customer's accounts.",
+    params(ListCustomerAccountChangeRecordsQuery),
+    responses((status = 200, description = "Success.", body = ListCustomerAccountChangeRecordsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_customer_account_change_records(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,

@@ -120,6 +120,12 @@ async fn visible_order(state: &AppState, p: &Principal, order_id: &str, indirect
     }
 }
 
+#[utoipa::path(
+    get, path = "/v2/orders/customer-orders", operation_id = "list_customer_orders", tag = "orders",
+    summary = "Orders of the calling customer, or of a partner's customers (tier-1: a tier-2's via indirect_partner_id).",
+    params(ListCustomerOrdersQuery),
+    responses((status = 200, description = "Success.", body = ListCustomerOrdersResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_customer_orders(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -173,6 +179,12 @@ pub async fn list_customer_orders(
     Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(order_view).collect() }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/orders/customer-orders/details/{order_id}", operation_id = "show_customer_order_details", tag = "orders",
+    summary = "One order with its line items.",
+    params(("order_id" = String, Path), ShowCustomerOrderDetailsQuery),
+    responses((status = 200, description = "Success.", body = ShowCustomerOrderDetailsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn show_customer_order_details(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -186,6 +198,13 @@ pub async fn show_customer_order_details(
     Ok(Json(ShowCustomerOrderDetailsResponse { total_count: lines.len() as i64, order_info: order_view(&order), order_line_items: items }))
 }
 
+#[utoipa::path(
+    post, path = "/v3/orders/customer-orders/pay", operation_id = "pay_orders", tag = "orders",
+    summary = "Pay a pending order from the customer's cash, with up to 3 coupons or the order's discount (never both).",
+    request_body = PayCustomerOrderReq,
+    params(crate::openapi::IdempotencyKey),
+    responses((status = 200, description = "Success.", body = Empty), crate::openapi::ApiErrors)
+)]
 pub async fn pay_orders(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -211,6 +230,12 @@ pub async fn pay_orders(
     Ok(Json(Empty {}))
 }
 
+#[utoipa::path(
+    put, path = "/v2/orders/customer-orders/cancel", operation_id = "cancel_customer_order", tag = "orders",
+    summary = "Cancel a pending-payment order (the customer's own key only).",
+    request_body = CancelCustomerOrderReq,
+    responses((status = 200, description = "Success.", body = Empty), crate::openapi::ApiErrors)
+)]
 pub async fn cancel_customer_order(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -223,6 +248,12 @@ pub async fn cancel_customer_order(
     Ok(Json(Empty {}))
 }
 
+#[utoipa::path(
+    get, path = "/v2/orders/customer-orders/order-coupons", operation_id = "list_order_coupons_by_order_id", tag = "orders",
+    summary = "The customer's coupons that can pay an order.",
+    params(OrderIdQuery),
+    responses((status = 200, description = "Success.", body = ListOrderCouponsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_order_coupons_by_order_id(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -268,6 +299,12 @@ pub async fn list_order_coupons_by_order_id(
     }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/orders/customer-orders/order-discounts", operation_id = "list_order_discounts", tag = "orders",
+    summary = "The discount a pending order can use.",
+    params(OrderIdQuery),
+    responses((status = 200, description = "Success.", body = ListOrderDiscountsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_order_discounts(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -288,6 +325,12 @@ pub async fn list_order_discounts(
     Ok(Json(ListOrderDiscountsResponse { discounts }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/orders/customer-orders/refund-orders", operation_id = "show_refund_order_details", tag = "orders",
+    summary = "The items of a refund (unsubscription) order.",
+    params(RefundOrderQuery),
+    responses((status = 200, description = "Success.", body = ShowRefundOrderDetailsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn show_refund_order_details(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -349,6 +392,13 @@ fn product_choice(i: usize, p: &OrderProduct) -> Result<ProductChoice, DomainErr
 
 /// Product extension: a customer orders for itself; a partner for its resale customer with
 /// the customer's authorization (`POST /v2/partners/sub-customers/orders`).
+#[utoipa::path(
+    post, path = "/v2/orders/customer-orders", operation_id = "create_customer_order", tag = "orders",
+    summary = "A customer orders products for itself, priced from the price book in effect (product extension).",
+    request_body = CreateOrderReq,
+    params(crate::openapi::IdempotencyKey),
+    responses((status = 200, description = "Success.", body = CreateOrderResponse), crate::openapi::ApiErrors)
+)]
 pub async fn create_customer_order(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -379,6 +429,12 @@ async fn created_view(state: &AppState, order_id: &str) -> ApiResult<CreateOrder
 }
 
 /// Product extension: a change-of-spec order (scaling up only) for a yearly/monthly resource.
+#[utoipa::path(
+    post, path = "/v2/orders/subscriptions/resources/change", operation_id = "change_resource_spec", tag = "resources",
+    summary = "A change-of-spec order for a yearly/monthly resource, scaling up only (product extension).",
+    request_body = ChangeSpecReq,
+    responses((status = 200, description = "Success.", body = CreateOrderResponse), crate::openapi::ApiErrors)
+)]
 pub async fn change_resource_spec(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -394,6 +450,12 @@ pub async fn change_resource_spec(
 }
 
 /// Product extension: the customer authorizes its current partner to order on its behalf.
+#[utoipa::path(
+    post, path = "/v2/orders/customer-orders/authorization", operation_id = "grant_order_authorization", tag = "orders",
+    summary = "The customer authorizes its partner to order on its behalf (product extension).",
+    request_body(content = Empty, description = "An empty object; fields are ignored."),
+    responses((status = 200, description = "Success.", body = OrderAuthorizationResponse), crate::openapi::ApiErrors)
+)]
 pub async fn grant_order_authorization(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -403,6 +465,11 @@ pub async fn grant_order_authorization(
 }
 
 /// Product extension: the customer withdraws that authorization.
+#[utoipa::path(
+    delete, path = "/v2/orders/customer-orders/authorization", operation_id = "revoke_order_authorization", tag = "orders",
+    summary = "The customer withdraws its partner's authorization to order (product extension).",
+    responses((status = 200, description = "Success.", body = OrderAuthorizationResponse), crate::openapi::ApiErrors)
+)]
 pub async fn revoke_order_authorization(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -414,6 +481,12 @@ pub async fn revoke_order_authorization(
 }
 
 /// Product extension: the operator advances a sandbox database's clock.
+#[utoipa::path(
+    post, path = "/v2/operator/clock", operation_id = "operator_advance_clock", tag = "operator",
+    summary = "Operator: advance the business clock of a database created as a sandbox (`pcenter --sandbox`); `sandbox` may only restate what the database is (product extension).",
+    request_body = AdvanceClockReq,
+    responses((status = 200, description = "Success.", body = ClockResponse), crate::openapi::ApiErrors)
+)]
 pub async fn operator_advance_clock(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,

@@ -11,6 +11,12 @@ use pc_domain::DomainId;
 use pc_storage::ResellerFilter;
 use pc_wire::partners::*;
 
+#[utoipa::path(
+    post, path = "/v2/partners/indirect-partners/query", operation_id = "list_indirect_partners", tag = "partners",
+    summary = "List a tier-1 distributor's tier-2 resellers.",
+    request_body = QueryIndirectPartnersReq,
+    responses((status = 200, description = "Success.", body = ListIndirectPartnersResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_indirect_partners(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

@@ -22,6 +22,12 @@ fn page_of<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Result<
     Ok((total, items.into_iter().skip(page.offset as usize).take(page.limit as usize).collect()))
 }
 
+#[utoipa::path(
+    get, path = "/v2/products/service-types", operation_id = "list_service_types", tag = "products",
+    summary = "Cloud service types of the price book in effect.",
+    params(ServiceTypesQuery),
+    responses((status = 200, description = "Success.", body = ListServiceTypesResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_service_types(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ServiceTypesQuery>,
@@ -43,6 +49,12 @@ pub async fn list_service_types(
     Ok(Json(ListServiceTypesResponse { total_count, service_types }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/products/resource-types", operation_id = "list_resource_types", tag = "products",
+    summary = "Resource types of the price book in effect.",
+    params(ResourceTypesQuery),
+    responses((status = 200, description = "Success.", body = ListResourceTypesResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_resource_types(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ResourceTypesQuery>,
@@ -63,6 +75,12 @@ pub async fn list_resource_types(
     Ok(Json(ListResourceTypesResponse { total_count, resource_types }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/products/service-resources", operation_id = "list_service_resources", tag = "products",
+    summary = "Resource types of one cloud service type.",
+    params(ServiceResourcesQuery),
+    responses((status = 200, description = "Success.", body = ListServiceResourcesResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_service_resources(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ServiceResourcesQuery>,
@@ -90,6 +108,12 @@ pub async fn list_service_resources(
 }
 
 /// `charge_mode`: `period` (yearly/monthly), `demand` (on demand) or `oneOff`.
+#[utoipa::path(
+    post, path = "/v2/products/resource-specs-query", operation_id = "list_resource_specs", tag = "products",
+    summary = "Specs of a resource type sold in a region under a charge mode.",
+    request_body = ResourceSpecsQueryReq,
+    responses((status = 200, description = "Success.", body = ListResourceSpecsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_resource_specs(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ResourceSpecsQueryReq>,
@@ -149,6 +173,12 @@ pub async fn list_resource_specs(
     Ok(Json(ListResourceSpecsResponse { page_info: PageInfo { next_marker }, cloud_service_basics: page }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/products/usage-types", operation_id = "list_usage_types", tag = "products",
+    summary = "Usage types (on-demand usage factors) of a resource type.",
+    params(UsageTypesQuery),
+    responses((status = 200, description = "Success.", body = ListUsageTypesResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_usage_types(State(state): State<AppState>, ApiQuery(q): ApiQuery<UsageTypesQuery>) -> ApiResult<ListUsageTypesResponse> {
     let book = book_now(&state.db).await?;
     let Some(rt) = q.resource_type_code.filter(|s| !s.is_empty()) else {
@@ -176,6 +206,11 @@ pub async fn list_usage_types(State(state): State<AppState>, ApiQuery(q): ApiQue
     Ok(Json(ListUsageTypesResponse { total_count, usage_types }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/bases/measurements", operation_id = "list_measure_units", tag = "products",
+    summary = "Measure units (1 yuan, 4 hour, 17 GB, ...).",
+    responses((status = 200, description = "Success.", body = ListMeasureUnitsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_measure_units(State(state): State<AppState>) -> ApiResult<ListMeasureUnitsResponse> {
     let book = book_now(&state.db).await?;
     let measure_units = book
@@ -192,6 +227,12 @@ pub async fn list_measure_units(State(state): State<AppState>) -> ApiResult<List
     Ok(Json(ListMeasureUnitsResponse { measure_units }))
 }
 
+#[utoipa::path(
+    get, path = "/v2/bases/conversions", operation_id = "list_conversions", tag = "products",
+    summary = "Measure unit conversions.",
+    params(ConversionsQuery),
+    responses((status = 200, description = "Success.", body = ListConversionsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_conversions(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ConversionsQuery>,
@@ -213,6 +254,12 @@ pub async fn list_conversions(
 }
 
 /// Operator: loads a price-book version; the body is the price-book document.
+#[utoipa::path(
+    post, path = "/v2/operator/price-books", operation_id = "operator_load_price_book", tag = "operator",
+    summary = "Operator: load a price-book version (the body is the price-book document, see pricebook/). A version in effect is never rewritten.",
+    request_body = PriceBookDocument,
+    responses((status = 200, description = "Success.", body = PriceBookLoadResponse), crate::openapi::ApiErrors)
+)]
 pub async fn operator_load_price_book(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -248,6 +295,12 @@ fn discount_info(g: DiscountGrant) -> CustomerDiscountInfo {
 }
 
 /// A partner grants one of its own customers a discount rate.
+#[utoipa::path(
+    post, path = "/v2/partners/customer-discounts", operation_id = "grant_customer_discount", tag = "ratings",
+    summary = "Partner: grant one of its customers a discount rate (product extension).",
+    request_body = GrantCustomerDiscountReq,
+    responses((status = 200, description = "Success.", body = CustomerDiscountInfo), crate::openapi::ApiErrors)
+)]
 pub async fn grant_customer_discount(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -275,6 +328,12 @@ pub async fn grant_customer_discount(
     Ok(Json(discount_info(grant)))
 }
 
+#[utoipa::path(
+    get, path = "/v2/partners/customer-discounts", operation_id = "list_customer_discounts", tag = "ratings",
+    summary = "Partner: its active customer discounts (product extension).",
+    params(CustomerDiscountsQuery),
+    responses((status = 200, description = "Success.", body = ListCustomerDiscountsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_customer_discounts(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -291,6 +350,12 @@ pub async fn list_customer_discounts(
     Ok(Json(ListCustomerDiscountsResponse { total_count: discounts.len() as i64, discounts }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/partners/customer-discounts/revoke", operation_id = "revoke_customer_discount", tag = "ratings",
+    summary = "Partner: revoke a customer discount (product extension).",
+    request_body = RevokeCustomerDiscountReq,
+    responses((status = 200, description = "Success.", body = pc_wire::orders::Empty), crate::openapi::ApiErrors)
+)]
 pub async fn revoke_customer_discount(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,

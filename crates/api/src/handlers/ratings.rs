@@ -58,6 +58,12 @@ fn option_wire(o: &DiscountOption, lines: Vec<PeriodProductRatingResult>) -> Opt
 }
 
 /// `list_rate_on_period_detail`: several yearly/monthly products priced together.
+#[utoipa::path(
+    post, path = "/v2/bills/ratings/period-resources/subscribe-rate", operation_id = "list_rate_on_period_detail", tag = "ratings",
+    summary = "Yearly/monthly price of several products, official and with each applicable discount (best_offer marks the best).",
+    request_body = RateOnPeriodReq,
+    responses((status = 200, description = "Success.", body = ListRateOnPeriodDetailResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_rate_on_period_detail(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -121,6 +127,12 @@ async fn renewable_resource(
 
 /// `list_renew_rate_on_period`: unknown resources are reported one by one in
 /// `fail_resource_infos` (CBC.99003016), the others priced for the renewal period.
+#[utoipa::path(
+    post, path = "/v2/bills/ratings/period-resources/renew-rate", operation_id = "list_renew_rate_on_period", tag = "ratings",
+    summary = "Renewal price of yearly/monthly resources; unknown resources are listed in fail_resource_infos (CBC.99003016).",
+    request_body = ListRenewRateOnPeriodReq,
+    responses((status = 200, description = "Success.", body = ListRenewRateOnPeriodResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_renew_rate_on_period(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -188,6 +200,12 @@ fn demand_product(p: &DemandProductInfo) -> Result<DemandProduct, DomainError> {
 }
 
 /// `list_on_demand_resource_ratings`.
+#[utoipa::path(
+    post, path = "/v2/bills/ratings/on-demand-resources", operation_id = "list_on_demand_resource_ratings", tag = "ratings",
+    summary = "On-demand price for a usage (inquiry_precision 0: 6 decimals, 1: 10).",
+    request_body = RateOnDemandReq,
+    responses((status = 200, description = "Success.", body = ListOnDemandResourceRatingsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_on_demand_resource_ratings(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -235,6 +253,12 @@ pub async fn list_on_demand_resource_ratings(
 }
 
 /// Change-of-spec inquiry (product extension): scale-up only, pro-rata for the time left.
+#[utoipa::path(
+    post, path = "/v2/bills/ratings/change-spec-rate", operation_id = "change_spec_rate", tag = "ratings",
+    summary = "Change-of-spec price for the time left (product extension); scaling down is refused (CBC.99003170).",
+    request_body = ChangeSpecRateReq,
+    responses((status = 200, description = "Success.", body = ChangeSpecRateResponse), crate::openapi::ApiErrors)
+)]
 pub async fn change_spec_rate(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,

@@ -43,6 +43,12 @@ fn resource_view(r: &Resource) -> OrderInstance {
 }
 
 /// The customer's own view; a partner names its resale customer in `customer_id`.
+#[utoipa::path(
+    post, path = "/v2/orders/suscriptions/resources/query", operation_id = "list_pay_per_use_customer_resources", tag = "resources",
+    summary = "Yearly/monthly resources of the calling customer (a partner names its customer in customer_id).",
+    request_body = QueryResourcesReq,
+    responses((status = 200, description = "Success.", body = ListResourcesResponse), crate::openapi::ApiErrors)
+)]
 pub async fn list_pay_per_use_customer_resources(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -97,6 +103,12 @@ fn failure(resource_id: &str, e: ApiError) -> Result<FailResourceInfo, ApiError>
     }
 }
 
+#[utoipa::path(
+    post, path = "/v2/orders/subscriptions/resources/renew", operation_id = "renewal_resources", tag = "resources",
+    summary = "Renew resources for 1-11 months or 1-3 years; failures per resource.",
+    request_body = RenewalResourcesReq,
+    responses((status = 200, description = "Success.", body = OrderIdsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn renewal_resources(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -120,6 +132,12 @@ pub async fn renewal_resources(
     Ok(Json(OrderIdsResponse { order_ids, fail_resource_infos: fails }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/orders/subscriptions/resources/unsubscribe", operation_id = "cancel_resources_subscription", tag = "resources",
+    summary = "Unsubscribe resources: a refund order returns the unused paid time pro rata to cash and coupons.",
+    request_body = UnsubscribeResourcesReq,
+    responses((status = 200, description = "Success.", body = OrderIdsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn cancel_resources_subscription(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -149,6 +167,13 @@ pub async fn cancel_resources_subscription(
     Ok(Json(OrderIdsResponse { order_ids, fail_resource_infos: fails }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/orders/subscriptions/resources/autorenew/{resource_id}", operation_id = "auto_renewal_resources", tag = "resources",
+    summary = "Turn auto-renewal on (the body may be omitted).",
+    request_body = AutoRenewalResourcesReq,
+    params(("resource_id" = String, Path)),
+    responses((status = 200, description = "Success.", body = Empty), crate::openapi::ApiErrors)
+)]
 pub async fn auto_renewal_resources(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -178,6 +203,12 @@ pub async fn auto_renewal_resources(
     Ok(Json(Empty {}))
 }
 
+#[utoipa::path(
+    delete, path = "/v2/orders/subscriptions/resources/autorenew/{resource_id}", operation_id = "cancel_auto_renewal_resources", tag = "resources",
+    summary = "Turn auto-renewal off.",
+    params(("resource_id" = String, Path)),
+    responses((status = 200, description = "Success.", body = Empty), crate::openapi::ApiErrors)
+)]
 pub async fn cancel_auto_renewal_resources(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -187,6 +218,12 @@ pub async fn cancel_auto_renewal_resources(
     Ok(Json(Empty {}))
 }
 
+#[utoipa::path(
+    post, path = "/v2/orders/subscriptions/resources/renew/config", operation_id = "set_resources_renew_config", tag = "resources",
+    summary = "Renewal settings: DEDUCTION_DATE (2-7 days before expiry) or EXPIRE_DATE (1-28, -1 last day).",
+    request_body = RenewResourceConfigReq,
+    responses((status = 200, description = "Success.", body = CodeResponse), crate::openapi::ApiErrors)
+)]
 pub async fn set_resources_renew_config(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -212,6 +249,12 @@ pub async fn set_resources_renew_config(
     Ok(Json(CodeResponse { error_code: "CBC.0000".into(), error_msg: "success".into() }))
 }
 
+#[utoipa::path(
+    post, path = "/v2/orders/subscriptions/resources/to-on-demand", operation_id = "update_period_to_on_demand", tag = "resources",
+    summary = "Set up (or cancel) becoming on-demand at expiry; failures per resource.",
+    request_body = PeriodToOnDemandReq,
+    responses((status = 200, description = "Success.", body = ErrorDetailsResponse), crate::openapi::ApiErrors)
+)]
 pub async fn update_period_to_on_demand(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
