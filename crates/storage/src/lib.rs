@@ -14,6 +14,7 @@ mod error;
 mod funds;
 mod group_commit;
 mod orders;
+mod scope;
 mod sql;
 pub mod testing;
 

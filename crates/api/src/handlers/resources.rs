@@ -3,13 +3,13 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::principal::{CustomerCaller, CustomerOrPartner};
 use crate::services::orders::{self as svc, OrderParty};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::orders::{source_type, Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
 use pc_domain::query::{format_utc, parse_utc, Page};
-use pc_domain::tenancy::{AccountKind, Principal};
 use pc_domain::DomainError;
 use pc_storage::{Resource, ResourceFilter};
 use pc_wire::orders::Empty;
@@ -45,12 +45,14 @@ fn resource_view(r: &Resource) -> OrderInstance {
 /// The customer's own view; a partner names its resale customer in `customer_id`.
 pub async fn list_pay_per_use_customer_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerOrPartner,
     ApiJson(req): ApiJson<QueryResourcesReq>,
 ) -> ApiResult<ListResourcesResponse> {
-    let customer = match p.kind {
-        AccountKind::Customer => p.domain_id.clone(),
-        _ => super::orders::partner_customer(&state, &p, req.customer_id.as_deref()).await?,
+    let (scope, customer) = match &p {
+        CustomerOrPartner::Customer(me) => (me.scope().clone(), me.id().clone()),
+        CustomerOrPartner::Partner(partner) => {
+            (partner.own_scope(), super::orders::partner_customer(&state, partner, req.customer_id.as_deref()).await?)
+        }
     };
     let page = Page::parse(req.offset, req.limit)?;
     let ids = req.resource_ids.unwrap_or_default();
@@ -77,7 +79,7 @@ pub async fn list_pay_per_use_customer_resources(
         period_only: true,
     };
     let now = state.db.now().await?;
-    let (resources, total) = state.db.list_resources(&customer, &f, now, page).await?;
+    let (resources, total) = state.db.list_resources(&scope, &customer, &f, now, page).await?;
     Ok(Json(ListResourcesResponse { data: resources.iter().map(resource_view).collect(), total_count: total }))
 }
 
@@ -98,8 +100,8 @@ fn failure(resource_id: &str, e: ApiError) -> Result<FailResourceInfo, ApiError>
     }
 }
 
-async fn customer_party(state: &AppState, p: &Principal) -> Result<OrderParty, ApiError> {
-    let me = p.require_customer()?.clone();
+async fn customer_party(state: &AppState, p: &CustomerCaller) -> Result<OrderParty, ApiError> {
+    let me = p.id().clone();
     let partner = state.db.customer_standing_with(&me, false).await?.map(|s| s.partner_id);
     let name = state.db.find_account(&me).await?.map(|a| a.domain_name).unwrap_or_default();
     Ok(OrderParty { customer: me, partner, source_type: source_type::CUSTOMER, placed_by: name })
@@ -107,7 +109,7 @@ async fn customer_party(state: &AppState, p: &Principal) -> Result<OrderParty, A
 
 pub async fn renewal_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerCaller,
     ApiJson(req): ApiJson<RenewalResourcesReq>,
 ) -> ApiResult<OrderIdsResponse> {
     let party = customer_party(&state, &p).await?;
@@ -130,7 +132,7 @@ pub async fn renewal_resources(
 
 pub async fn cancel_resources_subscription(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerCaller,
     ApiJson(req): ApiJson<UnsubscribeResourcesReq>,
 ) -> ApiResult<OrderIdsResponse> {
     let party = customer_party(&state, &p).await?;
@@ -160,11 +162,11 @@ pub async fn cancel_resources_subscription(
 
 pub async fn auto_renewal_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     Path(resource_id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Empty> {
-    let me = p.require_customer()?.clone();
+    let me = me.id().clone();
     // The SDK may send no body at all: then the defaults apply.
     let req: AutoRenewalResourcesReq = if body.iter().all(u8::is_ascii_whitespace) {
         AutoRenewalResourcesReq::default()
@@ -192,10 +194,10 @@ pub async fn auto_renewal_resources(
 
 pub async fn cancel_auto_renewal_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     Path(resource_id): Path<String>,
 ) -> ApiResult<Empty> {
-    let me = p.require_customer()?.clone();
+    let me = me.id().clone();
     let now = state.db.now().await?;
     state.db.set_auto_renew(&me, &resource_id, None, now).await?;
     Ok(Json(Empty {}))
@@ -203,10 +205,10 @@ pub async fn cancel_auto_renewal_resources(
 
 pub async fn set_resources_renew_config(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     ApiJson(req): ApiJson<RenewResourceConfigReq>,
 ) -> ApiResult<CodeResponse> {
-    let me = p.require_customer()?.clone();
+    let me = me.id().clone();
     let value: i64 = req
         .config_value
         .as_deref()
@@ -229,7 +231,7 @@ pub async fn set_resources_renew_config(
 
 pub async fn update_period_to_on_demand(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerCaller,
     ApiJson(req): ApiJson<PeriodToOnDemandReq>,
 ) -> ApiResult<ErrorDetailsResponse> {
     let party = customer_party(&state, &p).await?;
