@@ -238,4 +238,13 @@ macro_rules! extract_capability {
     )*};
 }
 
-extract_capability!(AnyCaller, PartnerCaller, FullScopePartner, Tier1Caller, FullScopeTier1, CustomerCaller, OperatorCaller, CustomerOrPartner);
+extract_capability!(
+    AnyCaller,
+    PartnerCaller,
+    FullScopePartner,
+    Tier1Caller,
+    FullScopeTier1,
+    CustomerCaller,
+    OperatorCaller,
+    CustomerOrPartner
+);

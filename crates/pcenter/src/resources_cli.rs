@@ -3,6 +3,7 @@
 
 use clap::{Args, Subcommand};
 use pc_api::error::ApiError;
+use pc_api::principal::Capability;
 use pc_api::services::orders::{self as svc, OrderParty};
 use pc_domain::orders::{source_type, Period};
 use pc_domain::query::{format_utc, Page};
@@ -55,12 +56,14 @@ fn err(e: impl Into<ApiError>) -> anyhow::Error {
 
 pub async fn run(db: &Db, args: ResourcesArgs) -> anyhow::Result<()> {
     let principal = crate::orders_cli::acting(db, &args.acting_as).await?;
-    let me = principal.require_customer().map_err(err)?.clone();
+    let caller = pc_api::principal::CustomerCaller::from_principal(principal).map_err(err)?;
+    let me = caller.id().clone();
     let now = db.now().await?;
     match args.command {
         ResourcesCommand::List { limit, offset } => {
             let page = Page::parse(Some(offset), Some(limit)).map_err(err)?;
-            let (resources, total) = db.list_resources(&me, &ResourceFilter { period_only: true, ..Default::default() }, now, page).await?;
+            let (resources, total) =
+                db.list_resources(caller.scope(), &me, &ResourceFilter { period_only: true, ..Default::default() }, now, page).await?;
             println!("{}", json!({"total_count": total}));
             for r in resources {
                 println!(

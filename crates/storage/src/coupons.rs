@@ -508,8 +508,9 @@ impl Db {
     /// Sub-quota issues and reclaims made by `scope`'s partner.
     pub async fn quota_records(&self, scope: &TenantScope, f: &QuotaRecordFilter, page: Page) -> Result<(Vec<QuotaRecordRow>, i64)> {
         let mut sql = Sql::new("");
-        let mut wh = " FROM quota_records r JOIN accounts a ON a.domain_id = r.actor_id JOIN accounts s ON s.domain_id = r.reseller_id WHERE 1 = 1"
-            .to_owned();
+        let mut wh =
+            " FROM quota_records r JOIN accounts a ON a.domain_id = r.actor_id JOIN accounts s ON s.domain_id = r.reseller_id WHERE 1 = 1"
+                .to_owned();
         wh += &restrict_owner(&mut sql, scope, "r.actor_id");
         if let Some(v) = &f.reseller {
             let p = sql.text_param(v.as_str());

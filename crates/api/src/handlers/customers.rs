@@ -2,10 +2,10 @@
 
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::principal::{FullScopePartner, PartnerCaller};
 use crate::services::customers as services;
 use crate::state::AppState;
 use axum::extract::State;
-use crate::principal::{FullScopePartner, PartnerCaller};
 use axum::Json;
 use pc_domain::customer::{IdentityCheck, IdentityQuery, NewCustomerInput};
 use pc_domain::query::{format_utc, parse_fuzzy, parse_utc_bound, Page};

@@ -2,11 +2,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::principal::{CustomerCaller, OperatorCaller, PartnerCaller};
 use crate::services::funds::{self as svc, Direction};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use crate::principal::{CustomerCaller, OperatorCaller, PartnerCaller};
 use axum::Json;
 use pc_domain::funds::{parse_balance_type, parse_idempotency_key, parse_revenue_expense, parse_trade_type, AdjustFilter, TransferKind};
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};

@@ -3,10 +3,10 @@
 use super::funds::idempotency_key;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::services::funds::claim;
-use crate::services::orders::{self as svc, OrderParty, ProductChoice};
 use crate::principal::{CustomerCaller, CustomerOrPartner, OperatorCaller, PartnerCaller};
 use crate::services::acting_scope;
+use crate::services::funds::claim;
+use crate::services::orders::{self as svc, OrderParty, ProductChoice};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -381,19 +381,13 @@ pub async fn change_resource_spec(
 }
 
 /// Product extension: the customer authorizes its current partner to order on its behalf.
-pub async fn grant_order_authorization(
-    State(state): State<AppState>,
-    p: CustomerCaller,
-) -> ApiResult<OrderAuthorizationResponse> {
+pub async fn grant_order_authorization(State(state): State<AppState>, p: CustomerCaller) -> ApiResult<OrderAuthorizationResponse> {
     let partner = svc::authorize_partner(&state.db, &p).await?;
     Ok(Json(OrderAuthorizationResponse { partner_id: partner.to_string(), authorized: true }))
 }
 
 /// Product extension: the customer withdraws that authorization.
-pub async fn revoke_order_authorization(
-    State(state): State<AppState>,
-    me: CustomerCaller,
-) -> ApiResult<OrderAuthorizationResponse> {
+pub async fn revoke_order_authorization(State(state): State<AppState>, me: CustomerCaller) -> ApiResult<OrderAuthorizationResponse> {
     let me = me.id().clone();
     let partner = state.db.customer_standing_with(&me, false).await?.map(|s| s.partner_id.to_string()).unwrap_or_default();
     state.db.revoke_order_authorization(&me).await?;

@@ -2,9 +2,9 @@
 
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::principal::FullScopeTier1;
 use crate::state::AppState;
 use axum::extract::State;
-use crate::principal::FullScopeTier1;
 use axum::Json;
 use pc_domain::query::{format_utc, parse_fuzzy, parse_utc_bound, Page};
 use pc_domain::DomainId;

@@ -2,11 +2,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::principal::{FullScopePartner, OperatorCaller, PartnerCaller};
 use crate::services::catalog::book_now;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use crate::principal::{FullScopePartner, OperatorCaller, PartnerCaller};
 use axum::Json;
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::parse_discount_rate;

@@ -2,10 +2,10 @@
 
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::principal::{AnyCaller, Capability, CustomerCaller};
 use crate::services::catalog::{book_now, discounts_for};
 use crate::state::AppState;
 use axum::extract::State;
-use crate::principal::{AnyCaller, Capability, CustomerCaller};
 use axum::Json;
 use pc_domain::money::{CURRENCY, MEASURE_YUAN};
 use pc_domain::pricing::{self, DemandProduct, DiscountOption, PeriodProduct, SpecChoice};

@@ -3,10 +3,10 @@
 
 use crate::error::ApiError;
 use crate::passwords::hash_password;
+use crate::principal::{FullScopePartner, PartnerCaller};
 use pc_domain::console::SensitiveField;
 use pc_domain::customer::{NewCustomer, NewCustomerInput};
 use pc_domain::query::Page;
-use crate::principal::{FullScopePartner, PartnerCaller};
 use pc_domain::tenancy::association_target;
 use pc_domain::{DomainError, DomainId, DomainName, ErrorCode};
 use pc_storage::{CustomerFilter, CustomerItem, Db};

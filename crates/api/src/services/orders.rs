@@ -341,8 +341,12 @@ async fn auto_renew(db: &Db, now: EpochMillis, report: &mut JobReport) -> Result
         let paid = match db.pay_order(&customer, &order_id, &cash_only, None, now).await {
             Ok(_) => true,
             Err(StorageError::Rule(_)) => {
-                let coupons: Vec<String> =
-                    coupons_for_order(db, &TenantScope::scheduler(), &customer, &order_id).await?.into_iter().take(3).map(|c| c.coupon_id).collect();
+                let coupons: Vec<String> = coupons_for_order(db, &TenantScope::scheduler(), &customer, &order_id)
+                    .await?
+                    .into_iter()
+                    .take(3)
+                    .map(|c| c.coupon_id)
+                    .collect();
                 !coupons.is_empty()
                     && db.pay_order(&customer, &order_id, &PaymentPlan { coupon_ids: coupons, discount_id: None }, None, now).await.is_ok()
             }
