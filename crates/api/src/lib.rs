@@ -7,6 +7,7 @@ pub mod extract;
 pub mod handlers;
 pub mod openapi;
 pub mod passwords;
+pub mod principal;
 pub mod services;
 pub mod signing;
 pub mod state;

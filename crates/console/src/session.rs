@@ -12,9 +12,11 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use pc_api::principal::Capability;
 use pc_api::AppState;
 use pc_domain::console::csrf_matches;
 use pc_domain::tenancy::Principal;
+use pc_domain::DomainError;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -29,6 +31,14 @@ pub struct SignedIn {
     pub login: String,
     pub principal: Principal,
     pub csrf: String,
+}
+
+impl SignedIn {
+    /// The capability the person holds for a service call (`PartnerCaller`, `CustomerCaller`,
+    /// ...), or CBC.0151 like the Open API answers.
+    pub fn capability<C: Capability>(&self) -> Result<C, DomainError> {
+        C::from_principal(self.principal.clone())
+    }
 }
 
 /// The fields of a submitted form (repeated names keep every value).

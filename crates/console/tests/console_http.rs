@@ -518,7 +518,10 @@ async fn orders_on_behalf_paid_with_a_coupon(w: World) {
     let (status, _, location) = p.post(&w, "/console/partner/orders", &form).await;
     assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/partner/orders?done=ordered")));
     let filter = pc_storage::OrderFilter { customer: Some(w.resale_customer.clone()), ..Default::default() };
-    let (orders, _) = w.db.list_orders(&filter, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap();
+    let (orders, _) =
+        w.db.list_orders(&pc_domain::tenancy::TenantScope::scheduler(), &filter, pc_domain::query::Page { offset: 0, limit: 10 })
+            .await
+            .unwrap();
     let order_id = orders[0].order_id.clone();
     assert_eq!(orders[0].status, pc_domain::orders::OrderStatus::PendingPayment);
 
@@ -561,7 +564,10 @@ async fn orders_on_behalf_paid_with_a_coupon(w: World) {
     let (status, _, location) = c.post(&w, &pay, &[("csrf", &ccsrf), ("mode", "coupon"), ("coupon_ids", &coupon)]).await;
     assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/customer/orders?done=paid")));
     assert_eq!(balance(&w.db, &w.resale_customer).await, cash_before, "the coupon covered it");
-    assert_eq!(w.db.find_coupon(&coupon).await.unwrap().unwrap().balance, Money::from_fen(10_000 - 3220));
+    assert_eq!(
+        w.db.find_coupon(&pc_domain::tenancy::TenantScope::scheduler(), &coupon).await.unwrap().unwrap().balance,
+        Money::from_fen(10_000 - 3220)
+    );
     let (_, page) = c.get(&w, "/console/customer/orders").await;
     assert!(page.contains(&order_id) && page.contains("32.20"));
 

@@ -187,8 +187,11 @@ pub struct Principal {
     pub member: Option<MemberIdentity>,
 }
 
-/// The partner a partner-side request acts for, with the visibility of the caller.
+/// The partner a partner-side request acts for, with the visibility of the caller. Only
+/// `Principal::require_partner` builds one (`non_exhaustive` forbids literals elsewhere), so
+/// a `TenantScope` made from it always stems from an authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PartnerContext {
     pub partner_id: DomainId,
     pub kind: PartnerKind,
@@ -235,9 +238,72 @@ impl Principal {
             _ => Err(DomainError::denied()),
         }
     }
+
+    /// A customer reads its own rows only.
+    pub fn customer_scope(&self) -> Result<TenantScope, DomainError> {
+        Ok(TenantScope(Reach::Customer(self.require_customer()?.clone())))
+    }
+
+    /// The operator reads every tenant's rows.
+    pub fn operator_scope(&self) -> Result<TenantScope, DomainError> {
+        self.require_operator()?;
+        Ok(TenantScope(Reach::Everyone))
+    }
+}
+
+/// Which tenant rows a read may return: every storage read of tenant data takes one and
+/// applies it in SQL. It is built from an authenticated caller (`PartnerContext::own_scope`,
+/// `listing_owner`, `Principal::customer_scope`, `Principal::operator_scope`) or, for the
+/// scheduler that acts for no caller, by `TenantScope::scheduler`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantScope(Reach);
+
+/// What a `TenantScope` reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Rows of `owner` (a partner, or the tier-2 a tier-1 acts for) and of its customers,
+    /// narrowed to the customers `customers` lets the caller see.
+    Partner { owner: DomainId, customers: CustomerScope },
+    /// The customer's own rows.
+    Customer(DomainId),
+    /// Every tenant: the operator and the scheduler.
+    Everyone,
+}
+
+impl TenantScope {
+    /// The time-driven jobs act for every tenant, on behalf of no caller.
+    pub fn scheduler() -> Self {
+        TenantScope(Reach::Everyone)
+    }
+
+    pub fn reach(&self) -> &Reach {
+        &self.0
+    }
+
+    /// The partner whose rows this scope reads, if it is a partner scope.
+    pub fn partner_owner(&self) -> Option<&DomainId> {
+        match &self.0 {
+            Reach::Partner { owner, .. } => Some(owner),
+            _ => None,
+        }
+    }
+
+    /// The customers of the scope, for rules that check one customer (a partner's member
+    /// scope; `AllOfPartner` for any other scope).
+    pub fn customers(&self) -> &CustomerScope {
+        match &self.0 {
+            Reach::Partner { customers, .. } => customers,
+            _ => &CustomerScope::AllOfPartner,
+        }
+    }
 }
 
 impl PartnerContext {
+    /// The partner's own rows, narrowed to the customers the caller may see.
+    pub fn own_scope(&self) -> TenantScope {
+        TenantScope(Reach::Partner { owner: self.partner_id.clone(), customers: self.scope.clone() })
+    }
+
     /// Members scoped to their managed customers act on those customers only; creating new
     /// customers or acting for a reseller needs the wider view.
     pub fn require_full_scope(&self) -> Result<(), DomainError> {
@@ -274,23 +340,23 @@ pub fn association_target(
     }
 }
 
-/// Whose customers a list request reads: the caller's own, or — for a tier-1 naming one of
+/// Whose rows a partner request reads: the caller's own, or — for a tier-1 naming one of
 /// its tier-2s — that reseller's.
 pub fn listing_owner(
     caller: &PartnerContext,
     indirect_partner_id: Option<&DomainId>,
     reseller_parent: Option<&DomainId>,
-) -> Result<DomainId, DomainError> {
+) -> Result<TenantScope, DomainError> {
     match (caller.kind, indirect_partner_id) {
         (PartnerKind::Distributor, Some(id)) => {
             caller.require_full_scope()?;
             if reseller_parent == Some(&caller.partner_id) {
-                Ok(id.clone())
+                Ok(TenantScope(Reach::Partner { owner: id.clone(), customers: caller.scope.clone() }))
             } else {
                 Err(DomainError::of(ErrorCode::NotYourIndirectPartner))
             }
         }
-        _ => Ok(caller.partner_id.clone()),
+        _ => Ok(caller.own_scope()),
     }
 }
 
@@ -336,6 +402,23 @@ mod tests {
     }
 
     #[test]
+    fn scopes_come_from_the_caller() {
+        let member = Principal {
+            domain_id: DomainId::generate(),
+            kind: AccountKind::Partner(PartnerKind::SolutionProvider),
+            member: Some(MemberIdentity { member_id: "m9".into(), roles: [Role::CustomerManager].into() }),
+        };
+        let scope = member.require_partner().unwrap().own_scope();
+        assert_eq!(scope.reach(), &Reach::Partner { owner: member.domain_id.clone(), customers: CustomerScope::ManagedBy("m9".into()) });
+        assert_eq!(member.customer_scope().unwrap_err().code, ErrorCode::AccessDenied);
+        assert_eq!(member.operator_scope().unwrap_err().code, ErrorCode::AccessDenied);
+        let customer = Principal { domain_id: DomainId::generate(), kind: AccountKind::Customer, member: None };
+        assert_eq!(customer.customer_scope().unwrap().reach(), &Reach::Customer(customer.domain_id.clone()));
+        let operator = Principal { domain_id: DomainId::generate(), kind: AccountKind::Operator, member: None };
+        assert_eq!(operator.operator_scope().unwrap().reach(), &Reach::Everyone);
+    }
+
+    #[test]
     fn distributor_cannot_buy() {
         assert!(!AccountKind::Partner(PartnerKind::Distributor).can_buy());
         assert!(AccountKind::Partner(PartnerKind::Reseller).can_buy());
@@ -363,11 +446,11 @@ mod tests {
     #[test]
     fn listing_owner_rules() {
         let t1 = ctx(PartnerKind::Distributor);
-        assert_eq!(listing_owner(&t1, None, None).unwrap(), t1.partner_id);
+        assert_eq!(listing_owner(&t1, None, None).unwrap().partner_owner(), Some(&t1.partner_id));
         let t2 = DomainId::generate();
-        assert_eq!(listing_owner(&t1, Some(&t2), Some(&t1.partner_id)).unwrap(), t2);
+        assert_eq!(listing_owner(&t1, Some(&t2), Some(&t1.partner_id)).unwrap().partner_owner(), Some(&t2));
         assert_eq!(listing_owner(&t1, Some(&t2), None).unwrap_err().code, ErrorCode::NotYourIndirectPartner);
         let sp = ctx(PartnerKind::SolutionProvider);
-        assert_eq!(listing_owner(&sp, Some(&t2), None).unwrap(), sp.partner_id);
+        assert_eq!(listing_owner(&sp, Some(&t2), None).unwrap().partner_owner(), Some(&sp.partner_id));
     }
 }

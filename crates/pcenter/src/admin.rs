@@ -239,12 +239,14 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("no operator account exists; create one with admin create-operator"))?;
             let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
+            let operator = <pc_api::principal::OperatorCaller as pc_api::principal::Capability>::from_principal(principal)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let value = pc_domain::money::Money::parse_movement("--value", &value).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let quota_type = pc_domain::coupons::parse_quota_type(Some(quota_type)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let now = pc_domain::query::now_millis();
             let quota_id = pc_api::services::coupons::grant_quota(
                 p.db,
-                &principal,
+                &operator,
                 Some(&partner),
                 quota_type,
                 value,
@@ -259,7 +261,9 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::QuotaStatus { quota, status } => {
             let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists"))?;
             let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
-            pc_api::services::coupons::set_quota_status(p.db, &principal, Some(&quota), Some(status))
+            let operator = <pc_api::principal::OperatorCaller as pc_api::principal::Capability>::from_principal(principal)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            pc_api::services::coupons::set_quota_status(p.db, &operator, Some(&quota), Some(status))
                 .await
                 .map_err(pc_api::error::ApiError::into_anyhow)?;
             println!("quota {quota} status {status}");

@@ -60,12 +60,13 @@ pub enum CouponsCommand {
 
 pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
     let principal = crate::funds_cli::acting_partner(db, &args.acting_as).await?;
-    let id = principal.domain_id.clone();
+    let id = principal.partner_id().clone();
     let now = now_millis();
     match args.command {
         CouponsCommand::Quotas => {
             let filter = QuotaFilter { owner: Some(id.clone()), ..Default::default() };
-            let (quotas, total) = db.list_quotas(&filter, Page::parse(None, Some(100)).expect("static page"), now).await?;
+            let (quotas, total) =
+                db.list_quotas(&principal.own_scope(), &filter, Page::parse(None, Some(100)).expect("static page"), now).await?;
             if args.json {
                 let rows: Vec<_> = quotas
                     .iter()
@@ -104,13 +105,12 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
         }
         CouponsCommand::List { customer, status, limit } => {
             let filter = CouponFilter {
-                issuer: Some(id.clone()),
                 customer: customer.as_deref().map(DomainId::parse).transpose().map_err(|e| anyhow::anyhow!("--customer: {}", e.message))?,
                 status,
                 ..Default::default()
             };
             let page = Page::parse(None, Some(limit)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let (coupons, total) = db.list_coupons(&filter, page, now).await?;
+            let (coupons, total) = db.list_coupons(&principal.own_scope(), &filter, page, now).await?;
             if args.json {
                 let rows: Vec<_> = coupons
                     .iter()

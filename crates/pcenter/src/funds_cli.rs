@@ -4,6 +4,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use pc_api::error::ApiError;
+use pc_api::principal::{Capability, PartnerCaller};
 use pc_api::services::funds::{self as svc, Direction};
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
@@ -77,12 +78,11 @@ pub enum FundsCommand {
 }
 
 /// The partner named by `--as`, as the principal of a local admin context.
-pub async fn acting_partner(db: &Db, acting_as: &str) -> anyhow::Result<Principal> {
+pub async fn acting_partner(db: &Db, acting_as: &str) -> anyhow::Result<PartnerCaller> {
     let id = DomainId::parse(acting_as).map_err(|e| anyhow::anyhow!("--as: {}", e.message))?;
     let account = db.find_account(&id).await?.ok_or_else(|| anyhow::anyhow!("no account {id}"))?;
     let principal = Principal { domain_id: account.domain_id, kind: account.kind, member: None };
-    principal.require_partner().map_err(|e| anyhow::anyhow!("--as must name a partner: {}", e.message))?;
-    Ok(principal)
+    PartnerCaller::from_principal(principal).map_err(|e| anyhow::anyhow!("--as must name a partner: {}", e.message))
 }
 
 pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
@@ -103,7 +103,7 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
         FundsCommand::Allocate(m) => movement(db, &principal, Direction::Allocate, m, args.json).await?,
         FundsCommand::Reclaim(m) => movement(db, &principal, Direction::Reclaim, m, args.json).await?,
         FundsCommand::Records { customer, r#type, indirect_partner, limit, offset } => {
-            let (_, owner) = svc::records_owner(db, &principal, indirect_partner.as_deref()).await.map_err(ApiError::into_anyhow)?;
+            let scope = svc::records_scope(db, &principal, indirect_partner.as_deref()).await.map_err(ApiError::into_anyhow)?;
             let page = Page::parse(Some(offset), Some(limit)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let filter = AdjustRecordFilter {
                 counterparty: customer
@@ -117,7 +117,7 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
                 }),
                 ..Default::default()
             };
-            let (records, total) = db.adjust_records(&owner, &filter, page).await?;
+            let (records, total) = db.adjust_records(&scope, &filter, page).await?;
             if args.json {
                 let rows: Vec<_> = records
                     .iter()
@@ -143,7 +143,7 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn movement(db: &Db, principal: &Principal, direction: Direction, m: MoveArgs, json_out: bool) -> anyhow::Result<()> {
+async fn movement(db: &Db, principal: &PartnerCaller, direction: Direction, m: MoveArgs, json_out: bool) -> anyhow::Result<()> {
     let amount = Money::parse_movement("--amount", &m.amount).map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let key =
         m.idempotency_key.map(|k| pc_domain::funds::parse_idempotency_key(&k)).transpose().map_err(|e| anyhow::anyhow!("{}", e.message))?;
@@ -152,12 +152,13 @@ async fn movement(db: &Db, principal: &Principal, direction: Direction, m: MoveA
     let outcome = match (&m.customer, &m.reseller) {
         (Some(customer), _) => {
             let op = if direction == Direction::Allocate { "allocate-customer" } else { "reclaim-customer" };
-            let claim = svc::claim(principal, key, op, &[customer.as_str(), fen.as_str(), m.indirect_partner.as_deref().unwrap_or("")]);
+            let claim =
+                svc::claim(principal.principal(), key, op, &[customer.as_str(), fen.as_str(), m.indirect_partner.as_deref().unwrap_or("")]);
             svc::move_customer_funds(db, &ledger, principal, direction, Some(customer), amount, m.indirect_partner.as_deref(), claim).await
         }
         (None, Some(reseller)) => {
             let op = if direction == Direction::Allocate { "allocate-reseller" } else { "reclaim-reseller" };
-            let claim = svc::claim(principal, key, op, &[reseller.as_str(), fen.as_str()]);
+            let claim = svc::claim(principal.principal(), key, op, &[reseller.as_str(), fen.as_str()]);
             svc::move_reseller_funds(db, &ledger, principal, direction, Some(reseller), amount, claim).await
         }
         (None, None) => unreachable!("clap requires --customer or --reseller"),

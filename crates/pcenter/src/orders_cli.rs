@@ -4,6 +4,7 @@
 
 use clap::{Args, Subcommand};
 use pc_api::error::ApiError;
+use pc_api::principal::{Capability, CustomerOrPartner};
 use pc_api::services::orders::{self as svc, ProductChoice};
 use pc_domain::orders::{OrderStatus, PaymentRequest, Period};
 use pc_domain::pricing::PeriodProduct;
@@ -82,6 +83,14 @@ pub async fn acting(db: &Db, acting_as: &str) -> anyhow::Result<Principal> {
     Ok(Principal { domain_id: account.domain_id, kind: account.kind, member: None })
 }
 
+/// The rows `--as` reads: a customer's own, a partner's customers'.
+fn caller_scope(principal: &Principal) -> anyhow::Result<pc_domain::tenancy::TenantScope> {
+    match CustomerOrPartner::from_principal(principal.clone()).map_err(rule)? {
+        CustomerOrPartner::Customer(me) => Ok(me.scope().clone()),
+        CustomerOrPartner::Partner(p) => Ok(p.own_scope()),
+    }
+}
+
 fn rule(e: pc_domain::DomainError) -> anyhow::Error {
     ApiError::from(e).into_anyhow()
 }
@@ -91,16 +100,10 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
     match args.command {
         OrdersCommand::List { status, limit, offset } => {
             let page = Page::parse(Some(offset), Some(limit)).map_err(rule)?;
-            let mut f =
+            let f =
                 OrderFilter { status: status.map(OrderStatus::parse_filter).transpose().map_err(rule)?.flatten(), ..Default::default() };
-            match principal.require_customer() {
-                Ok(me) => f.customer = Some(me.clone()),
-                Err(_) => {
-                    f.partner =
-                        Some((principal.require_partner().map_err(rule)?.partner_id, pc_domain::tenancy::CustomerScope::AllOfPartner))
-                }
-            }
-            let (orders, total) = db.list_orders(&f, page).await?;
+            let scope = caller_scope(&principal)?;
+            let (orders, total) = db.list_orders(&scope, &f, page).await?;
             println!("{}", json!({"total_count": total}));
             for o in orders {
                 println!(
@@ -111,10 +114,7 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
             }
         }
         OrdersCommand::Show { order_id } => {
-            let o = db
-                .find_order(&order_id)
-                .await?
-                .filter(|o| o.customer_id == principal.domain_id || o.partner_id.as_ref() == Some(&principal.domain_id));
+            let o = db.find_order(&caller_scope(&principal)?, &order_id).await?;
             let o = o.ok_or_else(|| rule(pc_domain::DomainError::of(pc_domain::ErrorCode::OrderNotFound)))?;
             println!(
                 "{}",
@@ -145,7 +145,8 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
                 subscription_num: 1,
             };
             let types = [product.cloud_service_type.as_str()];
-            let party = svc::order_party(db, &principal, customer.as_deref(), None, &types).await.map_err(ApiError::into_anyhow)?;
+            let caller = CustomerOrPartner::from_principal(principal.clone()).map_err(rule)?;
+            let party = svc::order_party(db, &caller, customer.as_deref(), None, &types).await.map_err(ApiError::into_anyhow)?;
             let created = svc::create_purchase(db, &party, &[ProductChoice { product, period: Some(period) }], None)
                 .await
                 .map_err(ApiError::into_anyhow)?;
@@ -159,9 +160,9 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
                 discount_ids: discount.into_iter().collect(),
             };
             let ledger = GroupCommit::start(db.clone());
-            let paid = svc::pay_order(db, &ledger, &principal, &order_id, &request, idempotency_key.as_deref())
-                .await
-                .map_err(ApiError::into_anyhow)?;
+            let me = customer_caller(&principal)?;
+            let paid =
+                svc::pay_order(db, &ledger, &me, &order_id, &request, idempotency_key.as_deref()).await.map_err(ApiError::into_anyhow)?;
             println!(
                 "{}",
                 json!({"order_id": paid.order_id, "cash": paid.cash.to_string(),
@@ -170,7 +171,7 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
             );
         }
         OrdersCommand::Cancel { order_id } => {
-            svc::cancel_order(db, &principal, &order_id).await.map_err(ApiError::into_anyhow)?;
+            svc::cancel_order(db, &customer_caller(&principal)?, &order_id).await.map_err(ApiError::into_anyhow)?;
             println!("{}", json!({"order_id": order_id, "status": OrderStatus::Cancelled.code()}));
         }
         OrdersCommand::Authorize { revoke } => {
@@ -186,4 +187,10 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The acting account as a customer acting on its own orders.
+fn customer_caller(principal: &Principal) -> anyhow::Result<pc_api::principal::CustomerCaller> {
+    use pc_api::principal::Capability;
+    pc_api::principal::CustomerCaller::from_principal(principal.clone()).map_err(|e| ApiError::from(e).into_anyhow())
 }

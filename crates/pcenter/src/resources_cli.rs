@@ -3,6 +3,7 @@
 
 use clap::{Args, Subcommand};
 use pc_api::error::ApiError;
+use pc_api::principal::Capability;
 use pc_api::services::resources::{self as svc, AutoRenewal};
 use pc_domain::orders::Period;
 use pc_domain::query::{format_utc, Page};
@@ -55,12 +56,13 @@ fn err(e: impl Into<ApiError>) -> anyhow::Error {
 
 pub async fn run(db: &Db, args: ResourcesArgs) -> anyhow::Result<()> {
     let principal = crate::orders_cli::acting(db, &args.acting_as).await?;
-    let me = principal.require_customer().map_err(err)?.clone();
+    let caller = pc_api::principal::CustomerCaller::from_principal(principal).map_err(err)?;
+    let me = caller.id().clone();
     match args.command {
         ResourcesCommand::List { limit, offset } => {
             let page = Page::parse(Some(offset), Some(limit)).map_err(err)?;
             let period_only = ResourceFilter { period_only: true, ..Default::default() };
-            let (resources, total) = svc::list_resources(db, &me, &period_only, page).await.map_err(err)?;
+            let (resources, total) = svc::list_resources(db, caller.scope(), &me, &period_only, page).await.map_err(err)?;
             println!("{}", json!({"total_count": total}));
             for r in resources {
                 println!(
@@ -72,13 +74,13 @@ pub async fn run(db: &Db, args: ResourcesArgs) -> anyhow::Result<()> {
         }
         ResourcesCommand::Renew { resource_id, period_type, period_num, pay } => {
             let period = Period::parse(Some(period_type), Some(period_num)).map_err(err)?;
-            let party = svc::customer_party(db, &principal).await.map_err(err)?;
+            let party = svc::customer_party(db, &caller).await.map_err(err)?;
             let ledger = GroupCommit::start(db.clone());
             let order_id = svc::renew(db, &ledger, &party, &resource_id, period, pay).await.map_err(err)?;
             println!("{}", json!({"order_id": order_id}));
         }
         ResourcesCommand::Unsubscribe { resource_id } => {
-            let party = svc::customer_party(db, &principal).await.map_err(err)?;
+            let party = svc::customer_party(db, &caller).await.map_err(err)?;
             let ledger = GroupCommit::start(db.clone());
             let done = svc::unsubscribe(db, &ledger, &party, &resource_id, false).await.map_err(err)?;
             println!(
@@ -90,7 +92,7 @@ pub async fn run(db: &Db, args: ResourcesArgs) -> anyhow::Result<()> {
         ResourcesCommand::AutoRenew { resource_id, off, yearly } => {
             let period_type = Some(if yearly { Period::YEAR } else { Period::MONTH });
             let on = (!off).then_some(AutoRenewal { period_type, times: None });
-            svc::set_auto_renew(db, &principal, &resource_id, on).await.map_err(err)?;
+            svc::set_auto_renew(db, &caller, &resource_id, on).await.map_err(err)?;
             println!("{}", json!({"resource_id": resource_id, "auto_renew": !off}));
         }
     }

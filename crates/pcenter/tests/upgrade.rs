@@ -8,7 +8,7 @@ mod common;
 
 use common::{pcenter, pcenter_ok, scratch_dir};
 use pc_domain::query::Page;
-use pc_domain::tenancy::{AccountKind, CustomerScope};
+use pc_domain::tenancy::{AccountKind, PartnerKind, Principal, TenantScope};
 use pc_domain::DomainId;
 use pc_storage::{AdjustRecordFilter, CouponFilter, CustomerFilter, Db, OrderFilter, QuotaFilter, ResourceFilter};
 use sqlx::{Connection, SqliteConnection};
@@ -130,11 +130,12 @@ async fn release_0_1_0_database_migrates_audits_and_reads_back() {
     let (all_customers, all_records) = (CustomerFilter::default(), AdjustRecordFilter::default());
     for p in &partners {
         let owned = QuotaFilter { owner: Some(p.domain_id.clone()), ..Default::default() };
+        let own = partner_scope(&p.domain_id);
         let issued = CouponFilter { issuer: Some(p.domain_id.clone()), ..Default::default() };
-        associated += all_pages(|pg| db.list_customers(&p.domain_id, &CustomerScope::AllOfPartner, &all_customers, pg)).await.len();
-        transfers_seen += all_pages(|pg| db.adjust_records(&p.domain_id, &all_records, pg)).await.len();
-        quotas += all_pages(|pg| db.list_quotas(&owned, pg, now)).await.len();
-        coupons += all_pages(|pg| db.list_coupons(&issued, pg, now)).await.len();
+        associated += all_pages(|pg| db.list_customers(&own, &all_customers, pg)).await.len();
+        transfers_seen += all_pages(|pg| db.adjust_records(&own, &all_records, pg)).await.len();
+        quotas += all_pages(|pg| db.list_quotas(&own, &owned, pg, now)).await.len();
+        coupons += all_pages(|pg| db.list_coupons(&own, &issued, pg, now)).await.len();
     }
     assert_eq!(associated, customers.len());
     assert!(transfers_seen > 0, "allocations and reclaims read back");
@@ -144,18 +145,19 @@ async fn release_0_1_0_database_migrates_audits_and_reads_back() {
     // Orders with their lines, coupon uses and refunds; resources of every customer.
     let (mut orders, mut lines, mut uses, mut refunds, mut resources) = (0, 0, 0, 0, 0);
     let every_resource = ResourceFilter::default();
+    let everyone = TenantScope::scheduler();
     for c in &customers {
         let theirs = OrderFilter { customer: Some(c.domain_id.clone()), ..Default::default() };
-        let found = all_pages(|pg| db.list_orders(&theirs, pg)).await;
+        let found = all_pages(|pg| db.list_orders(&everyone, &theirs, pg)).await;
         for o in &found {
-            let again = db.find_order(&o.order_id).await.expect("find order").expect("order exists");
+            let again = db.find_order(&everyone, &o.order_id).await.expect("find order").expect("order exists");
             assert_eq!(again.order_id, o.order_id);
             lines += db.order_lines(&o.order_id).await.expect("lines").len();
             uses += db.order_coupon_uses(&o.order_id).await.expect("coupon uses").len();
             refunds += db.refund_items(&o.order_id).await.expect("refund items").len();
         }
         orders += found.len();
-        resources += all_pages(|pg| db.list_resources(&c.domain_id, &every_resource, now, pg)).await.len();
+        resources += all_pages(|pg| db.list_resources(&everyone, &c.domain_id, &every_resource, now, pg)).await.len();
     }
     assert_eq!(orders as i64, before["orders"]);
     assert_eq!(lines as i64, before["order_lines"]);
@@ -168,4 +170,10 @@ async fn release_0_1_0_database_migrates_audits_and_reads_back() {
     // The upgraded copy keeps working: a read-only command runs without migrating.
     pcenter_ok(&url, &["admin", "price-book", "list"]);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A partner's own rows, as its own key reads them.
+fn partner_scope(partner: &DomainId) -> TenantScope {
+    let principal = Principal { domain_id: partner.clone(), kind: AccountKind::Partner(PartnerKind::SolutionProvider), member: None };
+    principal.require_partner().expect("a partner principal").own_scope()
 }

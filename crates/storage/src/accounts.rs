@@ -3,10 +3,11 @@
 
 use crate::db::Db;
 use crate::error::{Result, StorageError};
+use crate::scope::restrict;
 use crate::sql::Sql;
 use pc_domain::customer::{IdentityQuery, NewCustomer, MAX_CUSTOMERS_PER_MOBILE};
 use pc_domain::query::{now_millis, EpochMillis, Page};
-use pc_domain::tenancy::{AccountKind, AssociationType, CustomerScope};
+use pc_domain::tenancy::{AccountKind, AssociationType, TenantScope};
 use pc_domain::{DomainError, DomainId, DomainName, ErrorCode};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -266,23 +267,13 @@ impl Db {
         })
     }
 
-    /// Customers associated with `owner`, narrowed by `scope` and `filter`: one page of
-    /// them and the total count of matches.
-    pub async fn list_customers(
-        &self,
-        owner: &DomainId,
-        scope: &CustomerScope,
-        filter: &CustomerFilter,
-        page: Page,
-    ) -> Result<(Vec<CustomerItem>, i64)> {
+    /// Customers in `scope` (associated with its partner, narrowed to a member's managed
+    /// ones) matching `filter`: one page of them and the total count of matches.
+    pub async fn list_customers(&self, scope: &TenantScope, filter: &CustomerFilter, page: Page) -> Result<(Vec<CustomerItem>, i64)> {
         let b = self.backend;
         let mut sql = Sql::new("");
-        let p = sql.text_param(owner.as_str());
-        let mut wh = format!(" FROM associations s JOIN accounts a ON a.domain_id = s.customer_id WHERE s.partner_id = {p}");
-        if let CustomerScope::ManagedBy(member) = scope {
-            let m = sql.text_param(member);
-            wh += &format!(" AND EXISTS (SELECT 1 FROM customer_managers cm WHERE cm.customer_id = a.domain_id AND cm.member_id = {m})");
-        }
+        let mut wh = " FROM associations s JOIN accounts a ON a.domain_id = s.customer_id WHERE 1 = 1".to_owned();
+        wh += &restrict(&mut sql, scope, "s.partner_id", "a.domain_id");
         if let Some(v) = &filter.account_name {
             let p = sql.text_param(v);
             wh += &format!(" AND {}", b.contains_ignore_case("a.domain_name", &p));

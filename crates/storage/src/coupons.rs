@@ -5,10 +5,12 @@
 use crate::accounts::unique_violation_as;
 use crate::db::Db;
 use crate::error::{Result, StorageError};
+use crate::scope::{restrict, restrict_owner};
 use crate::sql::Sql;
 use pc_domain::coupons::{coupon_record, coupon_status, coupon_type_for, quota_record, quota_status, Limits};
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, EpochMillis, Page};
+use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -145,7 +147,6 @@ pub struct CouponRecordRow {
 
 #[derive(Debug, Clone, Default)]
 pub struct CouponRecordFilter {
-    pub issuer: Option<DomainId>,
     pub customer: Option<DomainId>,
     pub kinds: Vec<i64>,
     pub quota_id: Option<String>,
@@ -353,18 +354,21 @@ impl Db {
         Ok(())
     }
 
-    pub async fn find_quota(&self, quota_id: &str) -> Result<Option<Quota>> {
-        let row = sqlx::query(&format!(
-            "SELECT {QUOTA_COLUMNS} FROM coupon_quotas q JOIN accounts o ON o.domain_id = q.owner_id WHERE q.quota_id = $1"
-        ))
-        .bind(quota_id)
-        .fetch_optional(&self.pool)
-        .await?;
+    /// A quota of `scope`'s partner.
+    pub async fn find_quota(&self, scope: &TenantScope, quota_id: &str) -> Result<Option<Quota>> {
+        let mut sql = Sql::new("");
+        let p = sql.text_param(quota_id);
+        let owned = restrict_owner(&mut sql, scope, "q.owner_id");
+        sql.replace_text(format!(
+            "SELECT {QUOTA_COLUMNS} FROM coupon_quotas q JOIN accounts o ON o.domain_id = q.owner_id WHERE q.quota_id = {p}{owned}"
+        ));
+        let row = sql.query().fetch_optional(&self.pool).await?;
         row.as_ref().map(quota_from_row).transpose()
     }
 
-    /// Quotas matching `f` (effective statuses at `now`), one page, and the total.
-    pub async fn list_quotas(&self, f: &QuotaFilter, page: Page, now: EpochMillis) -> Result<(Vec<Quota>, i64)> {
+    /// Quotas of `scope`'s partner (its own and the sub-quotas it issued) matching `f`
+    /// (effective statuses at `now`), one page, and the total.
+    pub async fn list_quotas(&self, scope: &TenantScope, f: &QuotaFilter, page: Page, now: EpochMillis) -> Result<(Vec<Quota>, i64)> {
         let mut sql = Sql::new("");
         let n = sql.int_param(now);
         let status_sql = format!(
@@ -373,6 +377,11 @@ impl Db {
             quota_status::INVALID
         );
         let mut wh = " FROM coupon_quotas q JOIN accounts o ON o.domain_id = q.owner_id WHERE 1 = 1".to_owned();
+        let owned = restrict_owner(&mut sql, scope, "q.owner_id");
+        if !owned.is_empty() {
+            let issued = restrict_owner(&mut sql, scope, "pq.owner_id");
+            wh += &format!(" AND (1 = 1{owned} OR EXISTS (SELECT 1 FROM coupon_quotas pq WHERE pq.quota_id = q.parent_quota_id{issued}))");
+        }
         if let Some(o) = &f.owner {
             let p = sql.text_param(o.as_str());
             wh += &format!(" AND q.owner_id = {p}");
@@ -496,12 +505,13 @@ impl Db {
         Err(DomainError::new(ErrorCode::QuotaUnavailable, "The sub-quota is changing; try again.").into())
     }
 
-    pub async fn quota_records(&self, actor: &DomainId, f: &QuotaRecordFilter, page: Page) -> Result<(Vec<QuotaRecordRow>, i64)> {
+    /// Sub-quota issues and reclaims made by `scope`'s partner.
+    pub async fn quota_records(&self, scope: &TenantScope, f: &QuotaRecordFilter, page: Page) -> Result<(Vec<QuotaRecordRow>, i64)> {
         let mut sql = Sql::new("");
-        let p = sql.text_param(actor.as_str());
-        let mut wh = format!(
-            " FROM quota_records r JOIN accounts a ON a.domain_id = r.actor_id JOIN accounts s ON s.domain_id = r.reseller_id WHERE r.actor_id = {p}"
-        );
+        let mut wh =
+            " FROM quota_records r JOIN accounts a ON a.domain_id = r.actor_id JOIN accounts s ON s.domain_id = r.reseller_id WHERE 1 = 1"
+                .to_owned();
+        wh += &restrict_owner(&mut sql, scope, "r.actor_id");
         if let Some(v) = &f.reseller {
             let p = sql.text_param(v.as_str());
             wh += &format!(" AND r.reseller_id = {p}");
@@ -601,15 +611,19 @@ impl Db {
         Ok(id)
     }
 
-    pub async fn find_coupon(&self, coupon_id: &str) -> Result<Option<Coupon>> {
-        let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1"))
-            .bind(coupon_id)
-            .fetch_optional(&self.pool)
-            .await?;
+    /// A coupon in `scope`: issued by its partner to a customer it may see, or held by its
+    /// customer.
+    pub async fn find_coupon(&self, scope: &TenantScope, coupon_id: &str) -> Result<Option<Coupon>> {
+        let mut sql = Sql::new("");
+        let p = sql.text_param(coupon_id);
+        let scoped = restrict(&mut sql, scope, "c.issuer_id", "c.customer_id");
+        sql.replace_text(format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = {p}{scoped}"));
+        let row = sql.query().fetch_optional(&self.pool).await?;
         row.as_ref().map(coupon_from_row).transpose()
     }
 
-    pub async fn list_coupons(&self, f: &CouponFilter, page: Page, now: EpochMillis) -> Result<(Vec<Coupon>, i64)> {
+    /// Coupons in `scope` matching `f` (effective statuses at `now`), one page, and the total.
+    pub async fn list_coupons(&self, scope: &TenantScope, f: &CouponFilter, page: Page, now: EpochMillis) -> Result<(Vec<Coupon>, i64)> {
         if f.matches_nothing {
             return Ok((Vec::new(), 0));
         }
@@ -617,6 +631,7 @@ impl Db {
         let n = sql.int_param(now);
         let status_sql = effective_coupon_status_sql(&n);
         let mut wh = " FROM coupons c WHERE 1 = 1".to_owned();
+        wh += &restrict(&mut sql, scope, "c.issuer_id", "c.customer_id");
         if let Some(v) = &f.issuer {
             let p = sql.text_param(v.as_str());
             wh += &format!(" AND c.issuer_id = {p}");
@@ -709,7 +724,8 @@ impl Db {
             status: Some(coupon_status::USABLE),
             ..Default::default()
         };
-        let (coupons, _) = self.list_coupons(&f, Page { offset: 0, limit: i64::MAX / 2 }, now_millis()).await?;
+        // The unbinding runs for the partner, whatever member asked for it.
+        let (coupons, _) = self.list_coupons(&TenantScope::scheduler(), &f, Page { offset: 0, limit: i64::MAX / 2 }, now_millis()).await?;
         let mut returned = Vec::new();
         for c in coupons {
             match self.reclaim_coupon(partner, &c.coupon_id, coupon_record::UNBIND_RECLAIM).await {
@@ -722,15 +738,17 @@ impl Db {
         Ok(returned)
     }
 
-    pub async fn coupon_records(&self, f: &CouponRecordFilter, page: Page) -> Result<(Vec<CouponRecordRow>, i64)> {
+    /// Coupon records in `scope` matching `f`, one page, and the total. A partner's view
+    /// leaves out its customers' spending.
+    pub async fn coupon_records(&self, scope: &TenantScope, f: &CouponRecordFilter, page: Page) -> Result<(Vec<CouponRecordRow>, i64)> {
         if f.matches_nothing {
             return Ok((Vec::new(), 0));
         }
         let mut sql = Sql::new("");
         let mut wh = " FROM coupon_records r JOIN accounts i ON i.domain_id = r.issuer_id WHERE 1 = 1".to_owned();
-        if let Some(v) = &f.issuer {
-            let p = sql.text_param(v.as_str());
-            wh += &format!(" AND r.issuer_id = {p} AND r.kind <> {}", coupon_record::SPEND);
+        wh += &restrict(&mut sql, scope, "r.issuer_id", "r.customer_id");
+        if scope.partner_owner().is_some() {
+            wh += &format!(" AND r.kind <> {}", coupon_record::SPEND);
         }
         if let Some(v) = &f.customer {
             let p = sql.text_param(v.as_str());

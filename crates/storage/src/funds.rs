@@ -4,11 +4,12 @@
 
 use crate::db::Db;
 use crate::error::{Result, StorageError};
+use crate::scope::{managed_by, restrict};
 use crate::sql::Sql;
 use pc_domain::funds::{CustomerStanding, TransferKind};
 use pc_domain::money::{Money, CURRENCY};
 use pc_domain::query::{EpochMillis, Page};
-use pc_domain::tenancy::AssociationType;
+use pc_domain::tenancy::{AssociationType, CustomerScope, Reach, TenantScope};
 use pc_domain::DomainId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -163,17 +164,17 @@ impl Db {
         Ok(Some(CustomerStanding { partner_id: DomainId::from_trusted(partner), association, managers }))
     }
 
-    /// Allocations and reclaims `actor` made, newest first.
-    pub async fn adjust_records(&self, actor: &DomainId, f: &AdjustRecordFilter, page: Page) -> Result<(Vec<AdjustRecord>, i64)> {
+    /// Allocations and reclaims made by the partner of `scope` (to the customers it may
+    /// see), newest first.
+    pub async fn adjust_records(&self, scope: &TenantScope, f: &AdjustRecordFilter, page: Page) -> Result<(Vec<AdjustRecord>, i64)> {
         if f.matches_nothing {
             return Ok((Vec::new(), 0));
         }
         let mut sql = Sql::new("");
-        let p = sql.text_param(actor.as_str());
-        let mut wh = format!(
-            " FROM fund_transfers t JOIN accounts c ON c.domain_id = t.counterparty_id \
-             WHERE t.actor_id = {p} AND t.kind IN ('BEADJUST', 'BERETRIEVE')"
-        );
+        let mut wh = " FROM fund_transfers t JOIN accounts c ON c.domain_id = t.counterparty_id \
+             WHERE t.kind IN ('BEADJUST', 'BERETRIEVE')"
+            .to_owned();
+        wh += &restrict(&mut sql, scope, "t.actor_id", "t.counterparty_id");
         if let Some(c) = &f.counterparty {
             let p = sql.text_param(c.as_str());
             wh += &format!(" AND t.counterparty_id = {p}");
@@ -220,14 +221,23 @@ impl Db {
         Ok((records, total))
     }
 
-    /// The journal entries of `owner`'s cash account, newest first.
-    pub async fn account_entries(&self, owner: &DomainId, f: &EntryFilter, page: Page) -> Result<(Vec<Entry>, i64)> {
+    /// The journal entries of the cash account of `scope`'s partner or customer, newest
+    /// first; a member scoped to its managed customers sees only the movements with them.
+    pub async fn account_entries(&self, scope: &TenantScope, f: &EntryFilter, page: Page) -> Result<(Vec<Entry>, i64)> {
+        let owner = match scope.reach() {
+            Reach::Partner { owner, .. } | Reach::Customer(owner) => owner,
+            // Journals are read one account at a time.
+            Reach::Everyone => return Ok((Vec::new(), 0)),
+        };
         if f.matches_nothing {
             return Ok((Vec::new(), 0));
         }
         let mut sql = Sql::new("");
         let p = sql.text_param(&cash_account_id(owner));
         let mut wh = format!(" FROM journal_entries e JOIN fund_transfers t ON t.transfer_id = e.transfer_id WHERE e.account_id = {p}");
+        if let CustomerScope::ManagedBy(member) = scope.customers() {
+            wh += &format!(" AND {}", managed_by(&mut sql, "t.counterparty_id", member));
+        }
         if let Some(k) = f.kind {
             let p = sql.text_param(k.as_db());
             wh += &format!(" AND t.kind = {p}");

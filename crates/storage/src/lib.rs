@@ -16,6 +16,7 @@ mod funds;
 mod group_commit;
 mod ledger;
 mod orders;
+mod scope;
 mod sql;
 pub mod testing;
 

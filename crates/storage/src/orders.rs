@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::error::{Result, StorageError};
 use crate::funds::IdempotencyClaim;
 use crate::ledger::{platform, post, Posting};
+use crate::scope::{partner_of, restrict};
 use crate::sql::Sql;
 use pc_domain::coupons::{coupon_record, coupon_status};
 use pc_domain::funds::TransferKind;
@@ -21,7 +22,7 @@ use pc_domain::orders::{
     RETENTION_MS,
 };
 use pc_domain::query::{EpochMillis, Page};
-use pc_domain::tenancy::CustomerScope;
+use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -116,8 +117,6 @@ pub struct OrderLine {
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
     pub customer: Option<DomainId>,
-    /// Partner view: orders of this partner's customers (scoped by the caller's view).
-    pub partner: Option<(DomainId, CustomerScope)>,
     pub order_id: Option<String>,
     pub status: Option<OrderStatus>,
     pub order_type: Option<OrderType>,
@@ -629,9 +628,15 @@ impl Db {
         Ok(())
     }
 
-    pub async fn find_order(&self, order_id: &str) -> Result<Option<Order>> {
-        let mut conn = self.pool.acquire().await?;
-        find_order_in(&mut conn, order_id).await
+    /// An order in `scope`: placed with its partner for a customer it may see, or the
+    /// customer's own.
+    pub async fn find_order(&self, scope: &TenantScope, order_id: &str) -> Result<Option<Order>> {
+        let mut sql = Sql::new("");
+        let p = sql.text_param(order_id);
+        let scoped = restrict(&mut sql, scope, "o.partner_id", "o.customer_id");
+        sql.replace_text(format!("SELECT {ORDER_COLUMNS} FROM orders o WHERE o.order_id = {p}{scoped}"));
+        let row = sql.query().fetch_optional(&self.pool).await?;
+        row.as_ref().map(order_from_row).transpose()
     }
 
     pub async fn order_lines(&self, order_id: &str) -> Result<Vec<OrderLine>> {
@@ -671,26 +676,17 @@ impl Db {
             .collect()
     }
 
-    /// Orders matching `f`, newest first unless asked otherwise.
-    pub async fn list_orders(&self, f: &OrderFilter, page: Page) -> Result<(Vec<Order>, i64)> {
+    /// Orders in `scope` matching `f`, newest first unless asked otherwise.
+    pub async fn list_orders(&self, scope: &TenantScope, f: &OrderFilter, page: Page) -> Result<(Vec<Order>, i64)> {
         if f.matches_nothing {
             return Ok((Vec::new(), 0));
         }
         let mut sql = Sql::new("");
         let mut wh = String::from(" FROM orders o WHERE 1 = 1");
+        wh += &restrict(&mut sql, scope, "o.partner_id", "o.customer_id");
         if let Some(c) = &f.customer {
             let p = sql.text_param(c.as_str());
             wh += &format!(" AND o.customer_id = {p}");
-        }
-        if let Some((partner, scope)) = &f.partner {
-            let p = sql.text_param(partner.as_str());
-            wh += &format!(" AND o.partner_id = {p}");
-            if let CustomerScope::ManagedBy(member) = scope {
-                let m = sql.text_param(member);
-                wh += &format!(
-                    " AND EXISTS (SELECT 1 FROM customer_managers cm WHERE cm.customer_id = o.customer_id AND cm.member_id = {m})"
-                );
-            }
         }
         if let Some(id) = &f.order_id {
             let p = sql.text_param(&id.to_lowercase());
@@ -732,9 +728,10 @@ impl Db {
         row.as_ref().map(|r| resource_from_row(r, now)).transpose()
     }
 
-    /// A customer's resources matching `f`, status as of `now`, newest first.
+    /// A customer's resources in `scope` matching `f`, status as of `now`, newest first.
     pub async fn list_resources(
         &self,
+        scope: &TenantScope,
         customer: &DomainId,
         f: &ResourceFilter,
         now: EpochMillis,
@@ -743,6 +740,7 @@ impl Db {
         let mut sql = Sql::new("");
         let p = sql.text_param(customer.as_str());
         let mut wh = format!(" FROM resources r WHERE r.customer_id = {p}");
+        wh += &restrict(&mut sql, scope, &partner_of("r.customer_id"), "r.customer_id");
         if f.period_only {
             let p = sql.int_param(CHARGE_PERIOD);
             wh += &format!(" AND r.charge_mode = {p}");

@@ -1,6 +1,8 @@
 //! Coupon quotas and coupons, on SQLite and on PostgreSQL: rules, races, and the quota
 //! conservation invariant (`Db::coupon_audit` must report 0 after every operation).
 
+mod scopes;
+
 use pc_domain::coupons::{coupon_record, coupon_status, Limits};
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, Page};
@@ -96,7 +98,7 @@ fn refused(r: Result<impl std::fmt::Debug, StorageError>, code: ErrorCode) {
 }
 
 async fn balance(db: &Db, quota_id: &str) -> i64 {
-    db.find_quota(quota_id).await.unwrap().unwrap().balance.fen()
+    db.find_quota(&scopes::everyone(), quota_id).await.unwrap().unwrap().balance.fen()
 }
 
 async fn issue_and_reclaim_keep_the_quota_whole(db: Db) {
@@ -109,7 +111,7 @@ async fn issue_and_reclaim_keep_the_quota_whole(db: Db) {
     let back = db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM).await.unwrap();
     assert_eq!(back.fen(), 2_000, "the whole remaining balance, not the face value");
     assert_eq!(balance(&db, &q).await, 9_000);
-    let found = db.find_coupon(&c).await.unwrap().unwrap();
+    let found = db.find_coupon(&scopes::everyone(), &c).await.unwrap().unwrap();
     assert_eq!((found.status, found.balance.fen()), (coupon_status::RECLAIMED, 0));
     refused(db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM).await, ErrorCode::BusinessCheckFailed);
     refused(db.reclaim_coupon(&w.t1, &c, coupon_record::MANUAL_RECLAIM).await, ErrorCode::NotYourCustomer);
@@ -117,11 +119,11 @@ async fn issue_and_reclaim_keep_the_quota_whole(db: Db) {
     // A coupon spent to zero is used, and cannot be reclaimed.
     let d = db.issue_coupon(&coupon(&w.t2, &q, &w.customers[1], 500)).await.unwrap();
     db.spend_coupon(&w.customers[1], &d, Money::from_fen(500), "order-3").await.unwrap();
-    assert_eq!(db.find_coupon(&d).await.unwrap().unwrap().status, coupon_status::USED);
+    assert_eq!(db.find_coupon(&scopes::everyone(), &d).await.unwrap().unwrap().status, coupon_status::USED);
     refused(db.reclaim_coupon(&w.t2, &d, coupon_record::MANUAL_RECLAIM).await, ErrorCode::BusinessCheckFailed);
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
     let page = Page::parse(None, Some(100)).unwrap();
-    let (records, _) = db.coupon_records(&CouponRecordFilter { issuer: Some(w.t2.clone()), ..Default::default() }, page).await.unwrap();
+    let (records, _) = db.coupon_records(&scopes::partner(&w.t2), &CouponRecordFilter::default(), page).await.unwrap();
     let kinds: Vec<i64> = records.iter().map(|r| r.kind).collect();
     assert_eq!(kinds.iter().filter(|k| **k == coupon_record::ISSUE).count(), 2);
     assert_eq!(kinds.iter().filter(|k| **k == coupon_record::MANUAL_RECLAIM).count(), 1);
@@ -163,18 +165,23 @@ async fn expiry_is_by_time_and_the_sweep_records_it(db: Db) {
     let c = db.issue_coupon(&coupon(&w.t2, &q, &w.customers[0], 400)).await.unwrap();
     let later = now_millis() + 2 * DAY;
     let page = Page::parse(None, Some(10)).unwrap();
-    let expired = CouponFilter { issuer: Some(w.t2.clone()), status: Some(coupon_status::EXPIRED), ..Default::default() };
-    assert_eq!(db.list_coupons(&expired, page, now_millis()).await.unwrap().1, 0);
-    assert_eq!(db.list_coupons(&expired, page, later).await.unwrap().1, 1, "read as expired once past expire_time");
+    let expired = CouponFilter { status: Some(coupon_status::EXPIRED), ..Default::default() };
+    assert_eq!(db.list_coupons(&scopes::partner(&w.t2), &expired, page, now_millis()).await.unwrap().1, 0);
+    assert_eq!(
+        db.list_coupons(&scopes::partner(&w.t2), &expired, page, later).await.unwrap().1,
+        1,
+        "read as expired once past expire_time"
+    );
     assert_eq!(db.sweep_expired_coupons(now_millis()).await.unwrap(), 0);
     assert_eq!(db.sweep_expired_coupons(later).await.unwrap(), 1);
     assert_eq!(db.sweep_expired_coupons(later).await.unwrap(), 0, "recorded once");
-    let found = db.find_coupon(&c).await.unwrap().unwrap();
+    let found = db.find_coupon(&scopes::everyone(), &c).await.unwrap().unwrap();
     assert_eq!((found.status, found.balance.fen()), (coupon_status::EXPIRED, 0));
     assert_eq!(balance(&db, &q).await, 1_000, "the expired balance went back to the quota");
     let (records, n) = db
         .coupon_records(
-            &CouponRecordFilter { issuer: Some(w.t2.clone()), kinds: vec![coupon_record::EXPIRY_RECLAIM], ..Default::default() },
+            &scopes::partner(&w.t2),
+            &CouponRecordFilter { kinds: vec![coupon_record::EXPIRY_RECLAIM], ..Default::default() },
             page,
         )
         .await
@@ -199,7 +206,7 @@ async fn sub_quotas_move_between_tiers(db: Db) {
     refused(db.issue_coupon(&coupon(&w.t2, &sub, &w.customers[1], 1)).await, ErrorCode::QuotaInsufficient);
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
     let page = Page::parse(None, Some(10)).unwrap();
-    let (records, n) = db.quota_records(&w.t1, &Default::default(), page).await.unwrap();
+    let (records, n) = db.quota_records(&scopes::partner(&w.t1), &Default::default(), page).await.unwrap();
     assert_eq!(n, 2);
     assert_eq!(records[0].amount.fen(), 2_500);
 }
@@ -217,7 +224,8 @@ async fn unbinding_returns_usable_coupons(db: Db) {
     let page = Page::parse(None, Some(10)).unwrap();
     let (records, _) = db
         .coupon_records(
-            &CouponRecordFilter { issuer: Some(w.t2.clone()), kinds: vec![coupon_record::UNBIND_RECLAIM], ..Default::default() },
+            &scopes::partner(&w.t2),
+            &CouponRecordFilter { kinds: vec![coupon_record::UNBIND_RECLAIM], ..Default::default() },
             page,
         )
         .await
@@ -274,8 +282,7 @@ async fn reclaim_racing_spend_never_double_counts(db: Db) {
     }
     // Each coupon: spent + reclaimed is exactly its face value (the reclaim always wins the end).
     let page = Page::parse(None, Some(100)).unwrap();
-    let (coupons, _) =
-        db.list_coupons(&CouponFilter { issuer: Some(w.t2.clone()), ..Default::default() }, page, now_millis()).await.unwrap();
+    let (coupons, _) = db.list_coupons(&scopes::partner(&w.t2), &CouponFilter::default(), page, now_millis()).await.unwrap();
     for c in &coupons {
         assert_eq!(c.status, coupon_status::RECLAIMED);
         assert_eq!(c.balance.fen(), 0);

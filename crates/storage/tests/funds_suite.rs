@@ -1,5 +1,7 @@
 //! The money journal, on SQLite and on PostgreSQL.
 
+mod scopes;
+
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
 use pc_domain::tenancy::{AccountKind, PartnerKind};
@@ -82,7 +84,7 @@ async fn entries_carry_the_balance_after(t: TestDb) -> TestDb {
     assert_eq!(db.cash_balance(&w.sp).await.unwrap().amount, Money::from_fen(9_000));
     assert_eq!(db.cash_balance(&w.customer).await.unwrap().amount, Money::from_fen(1_000));
     let page = pc_domain::query::Page::parse(None, Some(100)).unwrap();
-    let (entries, n) = db.account_entries(&w.sp, &EntryFilter::default(), page).await.unwrap();
+    let (entries, n) = db.account_entries(&scopes::partner(&w.sp), &EntryFilter::default(), page).await.unwrap();
     assert_eq!(n, 3);
     let afters: Vec<i64> = entries.iter().map(|e| e.balance_after.fen()).collect();
     assert_eq!(afters, vec![9_000, 8_770, 10_000], "newest first, each with the balance after it");
@@ -149,16 +151,20 @@ async fn records_are_filtered_and_scoped(t: TestDb) -> TestDb {
     let a = db.transfer(&cmd(TransferKind::Allocate, &w.t1, Some(&w.t1), &w.t2, 700)).await.unwrap();
     db.transfer(&cmd(TransferKind::Reclaim, &w.t1, Some(&w.t2), &w.t1, 200)).await.unwrap();
     let page = pc_domain::query::Page::parse(None, Some(10)).unwrap();
-    let (all, n) = db.adjust_records(&w.t1, &AdjustRecordFilter::default(), page).await.unwrap();
+    let (all, n) = db.adjust_records(&scopes::partner(&w.t1), &AdjustRecordFilter::default(), page).await.unwrap();
     assert_eq!((all.len(), n), (2, 2), "top-ups are not adjust records");
     let only_alloc = AdjustRecordFilter { kind: Some(TransferKind::Allocate), ..Default::default() };
-    let (r, _) = db.adjust_records(&w.t1, &only_alloc, page).await.unwrap();
+    let (r, _) = db.adjust_records(&scopes::partner(&w.t1), &only_alloc, page).await.unwrap();
     assert_eq!(r[0].transfer_id, a.transfer_id());
     assert_eq!(r[0].counterparty, w.t2);
     let by_id = AdjustRecordFilter { transfer_id: Some(a.transfer_id().to_owned()), ..Default::default() };
-    assert_eq!(db.adjust_records(&w.t1, &by_id, page).await.unwrap().1, 1);
-    assert_eq!(db.adjust_records(&w.t2, &AdjustRecordFilter::default(), page).await.unwrap().1, 0, "the tier-2 did not act");
-    assert_eq!(db.adjust_records(&w.sp, &AdjustRecordFilter::default(), page).await.unwrap().1, 0);
+    assert_eq!(db.adjust_records(&scopes::partner(&w.t1), &by_id, page).await.unwrap().1, 1);
+    assert_eq!(
+        db.adjust_records(&scopes::partner(&w.t2), &AdjustRecordFilter::default(), page).await.unwrap().1,
+        0,
+        "the tier-2 did not act"
+    );
+    assert_eq!(db.adjust_records(&scopes::partner(&w.sp), &AdjustRecordFilter::default(), page).await.unwrap().1, 0);
     t
 }
 

@@ -2,6 +2,8 @@
 //! the end-to-end story with the journal and coupon audits after every step, the documented
 //! refusals, and the races (two payments, payment against cancellation).
 
+mod scopes;
+
 use pc_domain::coupons::Limits;
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
@@ -12,7 +14,7 @@ use pc_domain::orders::{
     RETENTION_MS,
 };
 use pc_domain::query::Page;
-use pc_domain::tenancy::{AccountKind, AssociationType, CustomerScope, PartnerKind};
+use pc_domain::tenancy::{AccountKind, AssociationType, PartnerKind};
 use pc_domain::{DomainId, DomainName, ErrorCode};
 use pc_storage::{
     Db, NewAccount, NewCoupon, NewOrder, NewOrderLine, NewQuota, OrderFilter, Payment, Posted, PostingJob, RefundJob, ResourceFilter,
@@ -149,7 +151,7 @@ async fn cash(db: &Db, owner: &DomainId) -> i64 {
 }
 
 async fn coupon_balance(db: &Db, id: &str) -> i64 {
-    db.find_coupon(id).await.unwrap().unwrap().balance.fen()
+    db.find_coupon(&scopes::everyone(), id).await.unwrap().unwrap().balance.fen()
 }
 
 /// The journal, the coupon quotas and the orders agree.
@@ -173,7 +175,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
 
     // Buy one month (120.00) with a 20.00 coupon: 100.00 cash.
     let created = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 12_000)]), t0).await.unwrap();
-    let o = db.find_order(&created.order_id).await.unwrap().unwrap();
+    let o = db.find_order(&scopes::everyone(), &created.order_id).await.unwrap().unwrap();
     assert_eq!((o.status, o.official.fen(), o.discount.fen()), (OrderStatus::PendingPayment, 12_000, 1_200));
     let paid = pay(&db, &w.customer, &created.order_id, &coupons(&[&c]), None, t0).await.unwrap();
     assert_eq!((paid.cash.fen(), paid.coupons.clone()), (10_000, vec![(c.clone(), Money::from_fen(2_000))]));
@@ -184,7 +186,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     let resource_id = paid.resource_ids[0].clone();
     let r = db.find_resource(&w.customer, &resource_id, t0).await.unwrap().unwrap();
     assert_eq!((r.status, r.expire_at), (ResourceStatus::InUse, Some(add_months(t0, 1))));
-    assert_eq!(db.find_order(&created.order_id).await.unwrap().unwrap().status, OrderStatus::Completed);
+    assert_eq!(db.find_order(&scopes::everyone(), &created.order_id).await.unwrap().unwrap().status, OrderStatus::Completed);
     audits_hold(&db).await;
 
     // Paying again is refused; so is cancelling a completed order.
@@ -219,13 +221,13 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     assert_eq!(done.refund.coupons, vec![(c.clone(), Money::from_fen(1_000))]);
     assert_eq!(cash(&db, &w.customer).await, 29_200 + 15_800);
     assert_eq!(coupon_balance(&db, &c).await, 1_000);
-    let refund = db.find_order(&done.refund_order_id).await.unwrap().unwrap();
+    let refund = db.find_order(&scopes::everyone(), &done.refund_order_id).await.unwrap().unwrap();
     assert_eq!((refund.order_type, refund.status, refund.official.fen()), (OrderType::Unsubscribe, OrderStatus::Completed, 16_800));
     assert_eq!(db.refund_items(&done.refund_order_id).await.unwrap().len(), 3);
     let r = db.find_resource(&w.customer, &resource_id, half).await.unwrap().unwrap();
     assert_eq!(r.status, ResourceStatus::Closed);
     refused(unsubscribe(&db, &w.customer, &resource_id, false, "customer", half).await, ErrorCode::ResourceNotFound);
-    let journal = db.account_entries(&w.customer, &Default::default(), Page { offset: 0, limit: 100 }).await.unwrap().0;
+    let journal = db.account_entries(&scopes::customer(&w.customer), &Default::default(), Page { offset: 0, limit: 100 }).await.unwrap().0;
     assert_eq!(journal[0].balance_after.fen(), cash(&db, &w.customer).await, "the newest entry carries the balance");
     assert_eq!(journal[0].kind, TransferKind::Refund);
     audits_hold(&db).await;
@@ -239,8 +241,9 @@ async fn short_balance_pays_nothing(db: Db) {
     refused(pay(&db, &w.customer, &o.order_id, &coupons(&[&c]), None, now).await, ErrorCode::InsufficientBalance);
     assert_eq!(cash(&db, &w.customer).await, 5_000);
     assert_eq!(coupon_balance(&db, &c).await, 1_000, "the coupon is not spent either");
-    assert_eq!(db.find_order(&o.order_id).await.unwrap().unwrap().status, OrderStatus::PendingPayment);
-    let (resources, _) = db.list_resources(&w.customer, &ResourceFilter::default(), now, Page { offset: 0, limit: 10 }).await.unwrap();
+    assert_eq!(db.find_order(&scopes::everyone(), &o.order_id).await.unwrap().unwrap().status, OrderStatus::PendingPayment);
+    let (resources, _) =
+        db.list_resources(&scopes::everyone(), &w.customer, &ResourceFilter::default(), now, Page { offset: 0, limit: 10 }).await.unwrap();
     assert!(resources.is_empty());
     // Someone else's coupon, or an unknown one, cannot pay.
     refused(pay(&db, &w.customer, &o.order_id, &coupons(&["nope"]), None, now).await, ErrorCode::CouponNotApplicable);
@@ -254,7 +257,7 @@ async fn short_balance_pays_nothing(db: Db) {
         ErrorCode::OrderStatusForbids,
     );
     db.cancel_order(&w.customer, &o.order_id, now).await.unwrap();
-    assert_eq!(db.find_order(&o.order_id).await.unwrap().unwrap().status, OrderStatus::Cancelled);
+    assert_eq!(db.find_order(&scopes::everyone(), &o.order_id).await.unwrap().unwrap().status, OrderStatus::Cancelled);
     audits_hold(&db).await;
 }
 
@@ -349,7 +352,7 @@ async fn payment_racing_cancel_never_both_succeed(db: Db) {
         let cancel = tokio::spawn(async move { d2.cancel_order(&c2, &id2, now).await.is_ok() });
         let (p, c) = (pay.await.unwrap(), cancel.await.unwrap());
         assert!(p ^ c, "exactly one of pay ({p}) and cancel ({c}) wins");
-        let status = db.find_order(&o.order_id).await.unwrap().unwrap().status;
+        let status = db.find_order(&scopes::everyone(), &o.order_id).await.unwrap().unwrap().status;
         assert_eq!(status, if p { OrderStatus::Completed } else { OrderStatus::Cancelled });
         paid += i64::from(p);
     }
@@ -363,7 +366,7 @@ async fn scheduler_cancels_renews_and_expires(db: Db) {
     let unpaid = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
     assert_eq!(db.cancel_overdue_orders(now + PAYMENT_WINDOW_MS - 1).await.unwrap(), 0);
     assert_eq!(db.cancel_overdue_orders(now + PAYMENT_WINDOW_MS).await.unwrap(), 1);
-    assert_eq!(db.find_order(&unpaid.order_id).await.unwrap().unwrap().status, OrderStatus::Cancelled);
+    assert_eq!(db.find_order(&scopes::everyone(), &unpaid.order_id).await.unwrap().unwrap().status, OrderStatus::Cancelled);
 
     let r = bought(&db, &w, 1, now).await;
     let expire = add_months(now, 1);
@@ -386,10 +389,10 @@ async fn scheduler_cancels_renews_and_expires(db: Db) {
     let end = res.expire_at.unwrap();
     let in_grace = ResourceFilter { statuses: vec![ResourceStatus::Expired], ..Default::default() };
     let page = Page { offset: 0, limit: 10 };
-    assert_eq!(db.list_resources(&w.customer, &in_grace, end + DAY, page).await.unwrap().1, 1);
-    assert_eq!(db.list_resources(&w.customer, &in_grace, end - DAY, page).await.unwrap().1, 0);
+    assert_eq!(db.list_resources(&scopes::everyone(), &w.customer, &in_grace, end + DAY, page).await.unwrap().1, 1);
+    assert_eq!(db.list_resources(&scopes::everyone(), &w.customer, &in_grace, end - DAY, page).await.unwrap().1, 0);
     let frozen = ResourceFilter { statuses: vec![ResourceStatus::Frozen], ..Default::default() };
-    assert_eq!(db.list_resources(&w.customer, &frozen, end + GRACE_MS, page).await.unwrap().1, 1);
+    assert_eq!(db.list_resources(&scopes::everyone(), &w.customer, &frozen, end + GRACE_MS, page).await.unwrap().1, 1);
     assert_eq!(db.sweep_expired_resources(end + GRACE_MS).await.unwrap().deleted, 0);
     assert_eq!(db.sweep_expired_resources(end + GRACE_MS + RETENTION_MS).await.unwrap().deleted, 1);
     let closed = db.find_resource(&w.customer, &r, end).await.unwrap().unwrap();
@@ -398,11 +401,11 @@ async fn scheduler_cancels_renews_and_expires(db: Db) {
     // To on-demand at expiry.
     let r2 = bought(&db, &w, 1, now).await;
     let conversion = db.convert_to_on_demand(&w.customer, &r2, "customer", now).await.unwrap();
-    assert_eq!(db.find_order(&conversion).await.unwrap().unwrap().status, OrderStatus::Processing);
+    assert_eq!(db.find_order(&scopes::everyone(), &conversion).await.unwrap().unwrap().status, OrderStatus::Processing);
     assert_eq!(db.sweep_expired_resources(expire).await.unwrap().converted_to_on_demand, 1);
     let r2 = db.find_resource(&w.customer, &r2, expire + 100 * DAY).await.unwrap().unwrap();
     assert_eq!((r2.expire_at, r2.status), (None, ResourceStatus::InUse));
-    assert_eq!(db.find_order(&conversion).await.unwrap().unwrap().status, OrderStatus::Completed);
+    assert_eq!(db.find_order(&scopes::everyone(), &conversion).await.unwrap().unwrap().status, OrderStatus::Completed);
     audits_hold(&db).await;
 }
 
@@ -454,18 +457,20 @@ async fn orders_are_scoped(db: Db) {
     let now = db.now().await.unwrap();
     let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
     let page = Page { offset: 0, limit: 10 };
-    let mine = OrderFilter { customer: Some(w.customer.clone()), ..Default::default() };
-    assert_eq!(db.list_orders(&mine, page).await.unwrap().1, 1);
-    let by_partner = OrderFilter { partner: Some((w.partner.clone(), CustomerScope::AllOfPartner)), ..Default::default() };
-    assert_eq!(db.list_orders(&by_partner, page).await.unwrap().0[0].order_id, o.order_id);
-    let managed = OrderFilter { partner: Some((w.partner.clone(), CustomerScope::ManagedBy("nobody".into()))), ..Default::default() };
-    assert_eq!(db.list_orders(&managed, page).await.unwrap().1, 0, "a customer manager sees only assigned customers");
-    let other = OrderFilter { customer: Some(account(&db, "other-customer", AccountKind::Customer).await), ..Default::default() };
-    assert_eq!(db.list_orders(&other, page).await.unwrap().1, 0);
-    let completed = OrderFilter { status: Some(OrderStatus::Completed), ..mine.clone() };
-    assert_eq!(db.list_orders(&completed, page).await.unwrap().1, 0);
-    let by_id = OrderFilter { order_id: Some(o.order_id.to_uppercase()), ..mine };
-    assert_eq!(db.list_orders(&by_id, page).await.unwrap().1, 1, "order ids match regardless of case");
+    let mine = scopes::customer(&w.customer);
+    let all = OrderFilter::default();
+    assert_eq!(db.list_orders(&mine, &all, page).await.unwrap().1, 1);
+    assert_eq!(db.list_orders(&scopes::partner(&w.partner), &all, page).await.unwrap().0[0].order_id, o.order_id);
+    let managed = scopes::managed_by(&w.partner, "nobody");
+    assert_eq!(db.list_orders(&managed, &all, page).await.unwrap().1, 0, "a customer manager sees only assigned customers");
+    assert!(db.find_order(&managed, &o.order_id).await.unwrap().is_none(), "nor finds their orders");
+    let other = scopes::customer(&account(&db, "other-customer", AccountKind::Customer).await);
+    assert_eq!(db.list_orders(&other, &all, page).await.unwrap().1, 0);
+    assert!(db.find_order(&other, &o.order_id).await.unwrap().is_none());
+    let completed = OrderFilter { status: Some(OrderStatus::Completed), ..Default::default() };
+    assert_eq!(db.list_orders(&mine, &completed, page).await.unwrap().1, 0);
+    let by_id = OrderFilter { order_id: Some(o.order_id.to_uppercase()), ..Default::default() };
+    assert_eq!(db.list_orders(&mine, &by_id, page).await.unwrap().1, 1, "order ids match regardless of case");
 
     // Authorization to order on the customer's behalf.
     assert!(!db.order_authorized(&w.customer, &w.partner).await.unwrap());
@@ -531,7 +536,7 @@ async fn payments_share_the_group_commit_with_transfers(db: Db) {
     assert!(matches!(results.next(), Some(Ok(Posted::Transfer(_)))));
     assert_eq!(cash(&db, &w.customer).await, 5_000 - 1_000 + 100);
     assert_eq!(
-        db.find_order(&dear.order_id).await.unwrap().unwrap().status,
+        db.find_order(&scopes::everyone(), &dear.order_id).await.unwrap().unwrap().status,
         OrderStatus::PendingPayment,
         "the refused payment rolled back alone"
     );

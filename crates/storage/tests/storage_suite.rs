@@ -1,5 +1,7 @@
 //! One storage test story, run on SQLite and on PostgreSQL.
 
+mod scopes;
+
 use pc_domain::customer::{IdentityQuery, NewCustomer, NewCustomerInput};
 use pc_domain::query::Page;
 use pc_domain::tenancy::{AccountKind, AssociationType, CustomerScope, PartnerKind, Role};
@@ -88,16 +90,16 @@ async fn customers_are_scoped_to_their_partner(db: Db) {
     let b = partner(&db, PartnerKind::SolutionProvider, None).await;
     let ca = db.create_customer(&a.domain_id, &new_customer("alpha-one", None), None).await.unwrap();
     let cb = db.create_customer(&b.domain_id, &new_customer("bravo-one", Some("1")), None).await.unwrap();
-    let (la, na) = db.list_customers(&a.domain_id, &CustomerScope::AllOfPartner, &all(), page()).await.unwrap();
+    let (la, na) = db.list_customers(&scopes::partner(&a.domain_id), &all(), page()).await.unwrap();
     assert_eq!(na, 1);
     assert_eq!(la[0].customer_id, ca);
     assert_eq!(la[0].association_type, AssociationType::Resale);
-    let (lb, _) = db.list_customers(&b.domain_id, &CustomerScope::AllOfPartner, &all(), page()).await.unwrap();
+    let (lb, _) = db.list_customers(&scopes::partner(&b.domain_id), &all(), page()).await.unwrap();
     assert_eq!(lb[0].customer_id, cb);
     assert_eq!(lb[0].association_type, AssociationType::Consultative);
     // Asking for another partner's customer by id finds nothing.
     let f = CustomerFilter { customer_id: Some(cb.clone()), ..all() };
-    let (none, n) = db.list_customers(&a.domain_id, &CustomerScope::AllOfPartner, &f, page()).await.unwrap();
+    let (none, n) = db.list_customers(&scopes::partner(&a.domain_id), &f, page()).await.unwrap();
     assert!(none.is_empty());
     assert_eq!(n, 0);
 }
@@ -116,12 +118,12 @@ async fn customer_managers_see_only_their_customers(db: Db) {
         .unwrap();
     db.assign_customer_manager(&sp.domain_id, &c1, &m).await.unwrap();
     let identity = db.member_identity(&sp.domain_id, &m).await.unwrap().unwrap();
-    let scope = CustomerScope::for_member(&identity.member_id, &identity.roles);
-    let (list, n) = db.list_customers(&sp.domain_id, &scope, &all(), page()).await.unwrap();
+    assert_eq!(CustomerScope::for_member(&identity.member_id, &identity.roles), CustomerScope::ManagedBy(m.clone()));
+    let (list, n) = db.list_customers(&scopes::managed_by(&sp.domain_id, &m), &all(), page()).await.unwrap();
     assert_eq!(n, 1);
     assert_eq!(list[0].customer_id, c1);
     assert_eq!(list[0].managers, vec![login]);
-    let (_, n_all) = db.list_customers(&sp.domain_id, &CustomerScope::AllOfPartner, &all(), page()).await.unwrap();
+    let (_, n_all) = db.list_customers(&scopes::partner(&sp.domain_id), &all(), page()).await.unwrap();
     assert_eq!(n_all, 2);
     // A member of another partner cannot be assigned.
     let other = partner(&db, PartnerKind::SolutionProvider, None).await;
@@ -147,24 +149,24 @@ async fn list_filters_and_paging(db: Db) {
         let coop = if i % 2 == 0 { None } else { Some("1") };
         db.create_customer(&sp.domain_id, &new_customer(&format!("Shop-{i}-x"), coop), None).await.unwrap();
     }
-    let s = CustomerScope::AllOfPartner;
-    let (p1, total) = db.list_customers(&sp.domain_id, &s, &all(), Page::parse(Some(0), Some(3)).unwrap()).await.unwrap();
+    let s = scopes::partner(&sp.domain_id);
+    let (p1, total) = db.list_customers(&s, &all(), Page::parse(Some(0), Some(3)).unwrap()).await.unwrap();
     assert_eq!((p1.len(), total), (3, 7));
-    let (p3, _) = db.list_customers(&sp.domain_id, &s, &all(), Page::parse(Some(6), Some(3)).unwrap()).await.unwrap();
+    let (p3, _) = db.list_customers(&s, &all(), Page::parse(Some(6), Some(3)).unwrap()).await.unwrap();
     assert_eq!(p3.len(), 1);
     let resale = CustomerFilter { association_type: Some(AssociationType::Resale), ..all() };
-    assert_eq!(db.list_customers(&sp.domain_id, &s, &resale, page()).await.unwrap().1, 4);
+    assert_eq!(db.list_customers(&s, &resale, page()).await.unwrap().1, 4);
     let fuzzy = CustomerFilter { account_name: Some("shop-3".into()), ..all() };
-    let (found, n) = db.list_customers(&sp.domain_id, &s, &fuzzy, page()).await.unwrap();
+    let (found, n) = db.list_customers(&s, &fuzzy, page()).await.unwrap();
     assert_eq!(n, 1);
     assert_eq!(found[0].domain_name, "Shop-3-x");
     let future = CustomerFilter { associated_from: Some(pc_domain::query::now_millis() + 86_400_000), ..all() };
-    assert_eq!(db.list_customers(&sp.domain_id, &s, &future, page()).await.unwrap().1, 0);
+    assert_eq!(db.list_customers(&s, &future, page()).await.unwrap().1, 0);
     let past = CustomerFilter { associated_to: Some(pc_domain::query::now_millis() + 1000), ..all() };
-    assert_eq!(db.list_customers(&sp.domain_id, &s, &past, page()).await.unwrap().1, 7);
+    assert_eq!(db.list_customers(&s, &past, page()).await.unwrap().1, 7);
     // Percent and underscore are plain characters in a fuzzy filter, not wildcards.
     let wild = CustomerFilter { account_name: Some("%".into()), ..all() };
-    assert_eq!(db.list_customers(&sp.domain_id, &s, &wild, page()).await.unwrap().1, 0);
+    assert_eq!(db.list_customers(&s, &wild, page()).await.unwrap().1, 0);
 }
 
 async fn customer_creation_rules_are_enforced_by_storage(db: Db) {
@@ -196,7 +198,7 @@ async fn a_customer_has_one_partner_at_a_time(db: Db) {
     let c = db.create_customer(&a.domain_id, &new_customer("loyal-cust", None), None).await.unwrap();
     let err = db.associate_customer(&c, &b.domain_id, AssociationType::Resale).await.unwrap_err();
     assert!(matches!(err, StorageError::Rule(e) if e.code == ErrorCode::InvalidParameter));
-    assert_eq!(db.list_customers(&b.domain_id, &CustomerScope::AllOfPartner, &all(), page()).await.unwrap().1, 0);
+    assert_eq!(db.list_customers(&scopes::partner(&b.domain_id), &all(), page()).await.unwrap().1, 0);
 }
 
 async fn resellers_listed_only_for_their_distributor(db: Db) {

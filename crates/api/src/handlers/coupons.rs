@@ -2,16 +2,16 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::services::acting_owner;
+use crate::principal::{CustomerCaller, FullScopeTier1, OperatorCaller, PartnerCaller, Tier1Caller};
+use crate::services::acting_scope;
 use crate::services::coupons::{self as svc, CouponIssue, ItemResult};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::coupons::{coupon_record, effective_coupon_status, effective_quota_status, parse_quota_type, Limits};
 use pc_domain::funds::parse_revenue_expense;
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::query::{format_utc, now_millis, parse_instant_or_cst_date, parse_utc, Page};
-use pc_domain::tenancy::{PartnerKind, Principal};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{Coupon, CouponFilter, CouponRecordFilter, Quota, QuotaFilter, QuotaRecordFilter};
 use pc_wire::coupons::*;
@@ -106,14 +106,13 @@ fn quota_view(q: Quota, now: i64, with_reseller: bool) -> CouponQuota {
 )]
 pub async fn list_quota_coupons(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiJson(req): ApiJson<QueryCouponQuotasReqExt>,
 ) -> ApiResult<ListQuotaCouponsResponse> {
-    let ctx = p.require_partner()?;
     let page = Page::parse(req.offset, req.limit)?;
-    let owner = acting_owner(&state.db, &ctx, req.indirect_partner_id.as_deref()).await?;
+    let scope = acting_scope(&state.db, p.ctx(), req.indirect_partner_id.as_deref()).await?;
     let filter = QuotaFilter {
-        owner: Some(owner),
+        owner: scope.partner_owner().cloned(),
         quota_ids: req.quota_ids.unwrap_or_default(),
         statuses: req.quota_status_list.unwrap_or_default(),
         quota_type: Some(parse_quota_type(req.quota_type)?),
@@ -132,7 +131,7 @@ pub async fn list_quota_coupons(
         ..Default::default()
     };
     let now = now_millis();
-    let (quotas, total_count) = state.db.list_quotas(&filter, page, now).await?;
+    let (quotas, total_count) = state.db.list_quotas(&scope, &filter, page, now).await?;
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, false)).collect() }))
 }
 
@@ -144,10 +143,9 @@ pub async fn list_quota_coupons(
 )]
 pub async fn update_coupon_quotas(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: FullScopeTier1,
     ApiJson(req): ApiJson<AdjustCouponQuotasReq>,
 ) -> ApiResult<UpdateCouponQuotasResponse> {
-    p.require_partner_of_kind(&[PartnerKind::Distributor])?;
     let amount = money("quota_amount", req.quota_amount.as_ref())?;
     let items =
         svc::issue_sub_quotas(&state.db, &p, req.quota_id.as_deref(), &req.indirect_partner_ids.unwrap_or_default(), amount).await?;
@@ -165,7 +163,7 @@ pub async fn update_coupon_quotas(
 )]
 pub async fn reclaim_coupon_quotas(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: FullScopeTier1,
     ApiJson(req): ApiJson<ReclaimCouponQuotasReq>,
 ) -> ApiResult<ReclaimCouponQuotasResponse> {
     let items = svc::reclaim_sub_quotas(&state.db, &p, &req.quota_ids.unwrap_or_default(), req.remark.as_deref()).await?;
@@ -187,26 +185,25 @@ pub async fn reclaim_coupon_quotas(
 )]
 pub async fn list_issued_coupon_quotas(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: Tier1Caller,
     ApiQuery(q): ApiQuery<ListIssuedCouponQuotasQuery>,
 ) -> ApiResult<ListQuotaCouponsResponse> {
-    let ctx = p.require_partner_of_kind(&[PartnerKind::Distributor])?;
     let page = Page::parse(q.offset, q.limit)?;
     let reseller = opt_id(q.indirect_partner_id.as_deref())?;
     if let Some(r) = &reseller {
-        if state.db.reseller_parent(r).await?.as_ref() != Some(&ctx.partner_id) {
+        if state.db.reseller_parent(r).await?.as_ref() != Some(p.partner_id()) {
             return Err(DomainError::of(pc_domain::ErrorCode::NotYourIndirectPartner).into());
         }
     }
     let filter = QuotaFilter {
-        issued_by: Some(ctx.partner_id.clone()),
+        issued_by: Some(p.partner_id().clone()),
         owner: reseller,
         quota_ids: nonempty(q.quota_id).into_iter().collect(),
         parent_quota_id: nonempty(q.parent_quota_id),
         ..Default::default()
     };
     let now = now_millis();
-    let (quotas, total_count) = state.db.list_quotas(&filter, page, now).await?;
+    let (quotas, total_count) = state.db.list_quotas(&p.own_scope(), &filter, page, now).await?;
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, true)).collect() }))
 }
 
@@ -218,10 +215,9 @@ pub async fn list_issued_coupon_quotas(
 )]
 pub async fn list_coupon_quotas_records(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: Tier1Caller,
     ApiQuery(q): ApiQuery<ListCouponQuotasRecordsQuery>,
 ) -> ApiResult<ListCouponQuotasRecordsResponse> {
-    let ctx = p.require_partner_of_kind(&[PartnerKind::Distributor])?;
     let page = Page::parse(q.offset, q.limit)?;
     let kind = match q.operation_type.as_deref() {
         None | Some("") => None,
@@ -237,7 +233,7 @@ pub async fn list_coupon_quotas_records(
         from: instant("operation_time_begin", q.operation_time_begin.as_deref())?,
         to: instant("operation_time_end", q.operation_time_end.as_deref())?,
     };
-    let (records, total_count) = state.db.quota_records(&ctx.partner_id, &filter, page).await?;
+    let (records, total_count) = state.db.quota_records(&p.own_scope(), &filter, page).await?;
     Ok(Json(ListCouponQuotasRecordsResponse {
         total_count,
         records: records
@@ -268,10 +264,9 @@ pub async fn list_coupon_quotas_records(
 )]
 pub async fn create_partner_coupons(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiJson(req): ApiJson<CreatePartnerCouponsReq>,
 ) -> ApiResult<CreatePartnerCouponsResponse> {
-    p.require_partner()?;
     let issue = CouponIssue {
         face_value: money("face_value", req.face_value.as_ref())?,
         quota_id: req.quota_id,
@@ -316,14 +311,13 @@ fn partner_coupon(c: Coupon, now: i64) -> PartnerCoupon {
 )]
 pub async fn list_issued_partner_coupons(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiQuery(q): ApiQuery<ListIssuedPartnerCouponsQuery>,
 ) -> ApiResult<ListIssuedPartnerCouponsResponse> {
-    let ctx = p.require_partner()?;
     let page = Page::parse(q.offset, q.limit)?;
-    let owner = acting_owner(&state.db, &ctx, q.indirect_partner_id.as_deref()).await?;
+    let scope = acting_scope(&state.db, p.ctx(), q.indirect_partner_id.as_deref()).await?;
     let filter = CouponFilter {
-        issuer: Some(owner),
+        issuer: None,
         customer: opt_id(q.customer_id.as_deref())?,
         coupon_id: nonempty(q.coupon_id),
         coupon_type: q.coupon_type,
@@ -338,7 +332,7 @@ pub async fn list_issued_partner_coupons(
         matches_nothing: q.order_id.as_deref().is_some_and(|s| !s.is_empty()),
     };
     let now = now_millis();
-    let (coupons, total_count) = state.db.list_coupons(&filter, page, now).await?;
+    let (coupons, total_count) = state.db.list_coupons(&scope, &filter, page, now).await?;
     Ok(Json(ListIssuedPartnerCouponsResponse { total_count, user_coupons: coupons.into_iter().map(|c| partner_coupon(c, now)).collect() }))
 }
 
@@ -350,10 +344,9 @@ pub async fn list_issued_partner_coupons(
 )]
 pub async fn reclaim_partner_coupons(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiJson(req): ApiJson<ReclaimPartnerCouponsReq>,
 ) -> Result<Json<Value>, ApiError> {
-    p.require_partner()?;
     let id = req.coupon_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("coupon_id is required."))?;
     let mut items = svc::reclaim_coupons(&state.db, &p, &[id], req.indirect_partner_id.as_deref()).await?;
     match items.pop().map(|(_, r)| r) {
@@ -383,14 +376,12 @@ fn record_kinds(types: Option<Vec<String>>) -> Result<Vec<i64>, DomainError> {
 )]
 pub async fn list_partner_coupons_record(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiQuery(q): ApiQuery<ListPartnerCouponsRecordQuery>,
 ) -> ApiResult<ListPartnerCouponsRecordResponse> {
-    let ctx = p.require_partner()?;
     let page = Page::parse(q.offset, q.limit)?;
-    let owner = acting_owner(&state.db, &ctx, q.indirect_partner_id.as_deref()).await?;
+    let scope = acting_scope(&state.db, p.ctx(), q.indirect_partner_id.as_deref()).await?;
     let filter = CouponRecordFilter {
-        issuer: Some(owner),
         customer: opt_id(q.customer_id.as_deref())?,
         kinds: record_kinds(q.operation_types)?,
         quota_id: nonempty(q.quota_id),
@@ -402,7 +393,7 @@ pub async fn list_partner_coupons_record(
         matches_nothing: q.result.as_deref() == Some("-1"),
         ..Default::default()
     };
-    let (records, total_count) = state.db.coupon_records(&filter, page).await?;
+    let (records, total_count) = state.db.coupon_records(&scope, &filter, page).await?;
     Ok(Json(ListPartnerCouponsRecordResponse {
         total_count,
         records: records
@@ -442,14 +433,12 @@ fn coupon_trade_detail(kind: i64) -> &'static str {
 )]
 pub async fn list_customer_coupon_change_records(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     ApiQuery(q): ApiQuery<ListCustomerCouponChangeRecordsQuery>,
 ) -> ApiResult<ListCustomerCouponChangeRecordsResponse> {
-    let me = p.require_customer()?.clone();
     let page = Page::parse(q.offset, q.limit)?;
     let income = parse_revenue_expense(q.revenue_expense_type.as_deref())?;
     let filter = CouponRecordFilter {
-        customer: Some(me),
         income,
         coupon_ids: nonempty(q.coupon_id).into_iter().collect(),
         from: parse_instant_or_cst_date("trade_time_begin", q.trade_time_begin.as_deref(), false)?,
@@ -457,7 +446,7 @@ pub async fn list_customer_coupon_change_records(
         matches_nothing: q.trade_id.as_deref().is_some_and(|s| !s.is_empty()) || q.trade_type.as_deref().is_some_and(|s| !s.is_empty()),
         ..Default::default()
     };
-    let (records, total_count) = state.db.coupon_records(&filter, page).await?;
+    let (records, total_count) = state.db.coupon_records(me.scope(), &filter, page).await?;
     Ok(Json(ListCustomerCouponChangeRecordsResponse {
         total_count,
         currency: CURRENCY.to_owned(),
@@ -485,13 +474,11 @@ pub async fn list_customer_coupon_change_records(
 )]
 pub async fn list_sub_customer_coupons(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     ApiQuery(q): ApiQuery<ListSubCustomerCouponsQuery>,
 ) -> ApiResult<ListSubCustomerCouponsResponse> {
-    let me = p.require_customer()?.clone();
     let page = Page::parse(q.offset, q.limit)?;
     let filter = CouponFilter {
-        customer: Some(me),
         issuer: opt_id(q.source_id.as_deref()).unwrap_or(None),
         coupon_id: nonempty(q.coupon_id),
         coupon_type: q.coupon_type,
@@ -503,7 +490,7 @@ pub async fn list_sub_customer_coupons(
         ..Default::default()
     };
     let now = now_millis();
-    let (coupons, count) = state.db.list_coupons(&filter, page, now).await?;
+    let (coupons, count) = state.db.list_coupons(me.scope(), &filter, page, now).await?;
     Ok(Json(ListSubCustomerCouponsResponse {
         count,
         user_coupons: coupons
@@ -539,10 +526,9 @@ pub async fn list_sub_customer_coupons(
 )]
 pub async fn operator_grant_quota(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: OperatorCaller,
     ApiJson(req): ApiJson<GrantQuotaReq>,
 ) -> ApiResult<GrantQuotaResponse> {
-    p.require_operator()?;
     let value = money("quota_value", req.quota_value.as_ref())?;
     let quota_id = svc::grant_quota(
         &state.db,
@@ -566,7 +552,7 @@ pub async fn operator_grant_quota(
 )]
 pub async fn operator_set_quota_status(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: OperatorCaller,
     ApiJson(req): ApiJson<SetQuotaStatusReq>,
 ) -> Result<Json<Value>, ApiError> {
     svc::set_quota_status(&state.db, &p, req.quota_id.as_deref(), req.quota_status).await?;

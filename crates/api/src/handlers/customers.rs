@@ -2,13 +2,14 @@
 
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::principal::{FullScopePartner, PartnerCaller};
 use crate::services::customers as services;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::customer::{IdentityCheck, IdentityQuery, NewCustomerInput};
 use pc_domain::query::{format_utc, parse_fuzzy, parse_utc_bound, Page};
-use pc_domain::tenancy::{AssociationType, Principal};
+use pc_domain::tenancy::AssociationType;
 use pc_domain::DomainId;
 use pc_storage::{CustomerFilter, CustomerItem};
 use pc_wire::customers::*;
@@ -21,7 +22,7 @@ use pc_wire::customers::*;
 )]
 pub async fn create_sub_customer(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    caller: FullScopePartner,
     ApiJson(req): ApiJson<CreateCustomerV2Req>,
 ) -> ApiResult<CreateSubCustomerResponse> {
     let input = NewCustomerInput {
@@ -33,7 +34,7 @@ pub async fn create_sub_customer(
         cooperation_type: req.cooperation_type.as_deref(),
         is_close_market_ms: req.is_close_market_ms.as_deref(),
     };
-    let (id, name) = services::create_sub_customer(&state.db, &principal, input, req.indirect_partner_id.as_deref()).await?;
+    let (id, name) = services::create_sub_customer(&state.db, &caller, input, req.indirect_partner_id.as_deref()).await?;
     Ok(Json(CreateSubCustomerResponse { domain_id: id.to_string(), domain_name: name.to_string() }))
 }
 
@@ -45,10 +46,9 @@ pub async fn create_sub_customer(
 )]
 pub async fn check_user_identity(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    _caller: PartnerCaller,
     ApiJson(req): ApiJson<CheckSubcustomerUserReq>,
 ) -> ApiResult<CheckUserIdentityResponse> {
-    principal.require_partner()?;
     let query = IdentityQuery::parse(req.search_type.as_deref(), req.search_value.as_deref())?;
     let uses = state.db.count_identity_uses(&query).await?;
     let check = IdentityCheck::evaluate(&query, uses);
@@ -66,10 +66,9 @@ pub async fn check_user_identity(
 )]
 pub async fn list_sub_customers(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    caller: PartnerCaller,
     ApiJson(req): ApiJson<QuerySubCustomerListReq>,
 ) -> ApiResult<ListSubCustomersResponse> {
-    principal.require_partner()?;
     let page = Page::parse(req.offset, req.limit)?;
     let filter = CustomerFilter {
         account_name: parse_fuzzy("account_name", req.account_name.as_deref())?,
@@ -86,7 +85,7 @@ pub async fn list_sub_customers(
             Some(s) => Some(DomainId::parse(s)?),
         },
     };
-    let (items, count) = services::list_sub_customers(&state.db, &principal, &filter, page, req.indirect_partner_id.as_deref()).await?;
+    let (items, count) = services::list_sub_customers(&state.db, &caller, &filter, page, req.indirect_partner_id.as_deref()).await?;
     Ok(Json(ListSubCustomersResponse { customer_infos: items.into_iter().map(customer_information).collect(), count }))
 }
 

@@ -2,8 +2,8 @@
 //! out. Partners use it to check their signing; the benchmark uses it as its reference.
 
 use crate::extract::ApiJson;
-use axum::{Extension, Json};
-use pc_domain::tenancy::Principal;
+use crate::principal::AnyCaller;
+use axum::Json;
 use serde_json::{json, Value};
 
 #[utoipa::path(
@@ -12,6 +12,6 @@ use serde_json::{json, Value};
     request_body(content = serde_json::Value, description = "Any JSON value."),
     responses((status = 200, description = "Success.", body = pc_wire::probes::EchoResponse), crate::openapi::ApiErrors)
 )]
-pub async fn echo(Extension(p): Extension<Principal>, ApiJson(body): ApiJson<Value>) -> Json<Value> {
+pub async fn echo(AnyCaller(p): AnyCaller, ApiJson(body): ApiJson<Value>) -> Json<Value> {
     Json(json!({"caller": p.domain_id.to_string(), "echo": body}))
 }

@@ -2,15 +2,15 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::principal::{CustomerCaller, OperatorCaller, PartnerCaller};
 use crate::services::funds::{self as svc, Direction};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::funds::{parse_balance_type, parse_idempotency_key, parse_revenue_expense, parse_trade_type, AdjustFilter, TransferKind};
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::query::{format_utc, now_millis, parse_cst_date_range, parse_utc_bound, Page};
-use pc_domain::tenancy::Principal;
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{AdjustRecordFilter, Balance, EntryFilter};
 use pc_wire::funds::*;
@@ -33,7 +33,7 @@ fn amount(raw: Option<&JsonDecimal>) -> Result<Money, DomainError> {
 
 async fn customer_funds(
     state: &AppState,
-    principal: &Principal,
+    caller: &PartnerCaller,
     headers: &HeaderMap,
     req: &CustomerFundsReq,
     direction: Direction,
@@ -42,11 +42,11 @@ async fn customer_funds(
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
     let fields = [req.customer_id.as_deref().unwrap_or(""), fen.as_str(), req.indirect_partner_id.as_deref().unwrap_or("")];
-    let claim = svc::claim(principal, idempotency_key(headers)?, op, &fields);
+    let claim = svc::claim(caller.principal(), idempotency_key(headers)?, op, &fields);
     let outcome = svc::move_customer_funds(
         &state.db,
         &state.ledger,
-        principal,
+        caller,
         direction,
         req.customer_id.as_deref(),
         amount,
@@ -59,7 +59,7 @@ async fn customer_funds(
 
 async fn reseller_funds(
     state: &AppState,
-    principal: &Principal,
+    caller: &PartnerCaller,
     headers: &HeaderMap,
     req: &ResellerFundsReq,
     direction: Direction,
@@ -67,9 +67,10 @@ async fn reseller_funds(
 ) -> Result<String, ApiError> {
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
-    let claim = svc::claim(principal, idempotency_key(headers)?, op, &[req.indirect_partner_id.as_deref().unwrap_or(""), fen.as_str()]);
+    let claim =
+        svc::claim(caller.principal(), idempotency_key(headers)?, op, &[req.indirect_partner_id.as_deref().unwrap_or(""), fen.as_str()]);
     let outcome =
-        svc::move_reseller_funds(&state.db, &state.ledger, principal, direction, req.indirect_partner_id.as_deref(), amount, claim).await?;
+        svc::move_reseller_funds(&state.db, &state.ledger, caller, direction, req.indirect_partner_id.as_deref(), amount, claim).await?;
     Ok(outcome.transfer_id().to_owned())
 }
 
@@ -82,11 +83,10 @@ async fn reseller_funds(
 )]
 pub async fn update_customer_account_amount(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<CustomerFundsReq>,
 ) -> ApiResult<TransferIdResponse> {
-    p.require_partner()?;
     let transfer_id = customer_funds(&state, &p, &headers, &req, Direction::Allocate, "allocate-customer").await?;
     Ok(Json(TransferIdResponse { transfer_id }))
 }
@@ -100,11 +100,10 @@ pub async fn update_customer_account_amount(
 )]
 pub async fn reclaim_to_partner_account(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<CustomerFundsReq>,
 ) -> ApiResult<TransIdResponse> {
-    p.require_partner()?;
     let trans_id = customer_funds(&state, &p, &headers, &req, Direction::Reclaim, "reclaim-customer").await?;
     Ok(Json(TransIdResponse { trans_id }))
 }
@@ -118,11 +117,10 @@ pub async fn reclaim_to_partner_account(
 )]
 pub async fn update_indirect_partner_account(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<ResellerFundsReq>,
 ) -> ApiResult<TransferIdResponse> {
-    p.require_partner()?;
     let transfer_id = reseller_funds(&state, &p, &headers, &req, Direction::Allocate, "allocate-reseller").await?;
     Ok(Json(TransferIdResponse { transfer_id }))
 }
@@ -136,11 +134,10 @@ pub async fn update_indirect_partner_account(
 )]
 pub async fn reclaim_indirect_partner_account(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<ResellerFundsReq>,
 ) -> ApiResult<TransIdResponse> {
-    p.require_partner()?;
     let trans_id = reseller_funds(&state, &p, &headers, &req, Direction::Reclaim, "reclaim-reseller").await?;
     Ok(Json(TransIdResponse { trans_id }))
 }
@@ -154,14 +151,13 @@ pub async fn reclaim_indirect_partner_account(
 )]
 pub async fn operator_top_up(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: OperatorCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<TopUpReq>,
 ) -> ApiResult<TransIdResponse> {
-    p.require_operator()?;
     let amount = amount(req.amount.as_ref())?;
     let fen = amount.fen().to_string();
-    let claim = svc::claim(&p, idempotency_key(&headers)?, "top-up", &[req.partner_id.as_deref().unwrap_or(""), fen.as_str()]);
+    let claim = svc::claim(p.principal(), idempotency_key(&headers)?, "top-up", &[req.partner_id.as_deref().unwrap_or(""), fen.as_str()]);
     let outcome = svc::top_up(&state.db, &state.ledger, &p, req.partner_id.as_deref(), amount, claim).await?;
     Ok(Json(TransIdResponse { trans_id: outcome.transfer_id().to_owned() }))
 }
@@ -185,7 +181,7 @@ fn account_balance(b: Balance) -> AccountBalance {
 )]
 pub async fn list_partner_balances(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiQuery(q): ApiQuery<ListPartnerBalancesQuery>,
 ) -> ApiResult<ListPartnerBalancesResponse> {
     let balance = svc::partner_balance(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
@@ -199,10 +195,9 @@ pub async fn list_partner_balances(
 )]
 pub async fn show_customer_account_balances(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
 ) -> ApiResult<ShowCustomerAccountBalancesResponse> {
-    let me = p.require_customer()?;
-    let balance = state.db.cash_balance(me).await?;
+    let balance = state.db.cash_balance(me.id()).await?;
     Ok(Json(ShowCustomerAccountBalancesResponse {
         account_balances: vec![account_balance(balance)],
         debt_amount: json_decimal(Money::ZERO.to_string()),
@@ -219,10 +214,10 @@ pub async fn show_customer_account_balances(
 )]
 pub async fn list_partner_adjust_records(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiQuery(q): ApiQuery<ListPartnerAdjustRecordsQuery>,
 ) -> ApiResult<ListPartnerAdjustRecordsResponse> {
-    let (_, owner) = svc::records_owner(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
+    let scope = svc::records_scope(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
     let page = Page::parse(q.offset, q.limit)?;
     let (kind, matches_nothing) = match q.operation_type.as_deref() {
         None | Some("") => (None, false),
@@ -243,7 +238,7 @@ pub async fn list_partner_adjust_records(
         to: parse_utc_bound("operation_time_end", q.operation_time_end.as_deref().filter(|s| !s.is_empty()))?,
         transfer_id: q.trans_id.filter(|s| !s.is_empty()),
     };
-    let (records, total_count) = state.db.adjust_records(&owner, &filter, page).await?;
+    let (records, total_count) = state.db.adjust_records(&scope, &filter, page).await?;
     Ok(Json(ListPartnerAdjustRecordsResponse {
         total_count,
         records: records
@@ -281,17 +276,17 @@ fn trade_filter(trade_type: Option<&str>) -> Result<(Option<TransferKind>, bool)
 )]
 pub async fn list_partner_account_change_records(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiQuery(q): ApiQuery<ListPartnerAccountChangeRecordsQuery>,
 ) -> ApiResult<ListPartnerAccountChangeRecordsResponse> {
-    let (_, owner) = svc::records_owner(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
+    let scope = svc::records_scope(&state.db, &p, q.indirect_partner_id.as_deref()).await?;
     let has_account = parse_balance_type(q.balance_type.as_deref(), false)?;
     let page = Page::parse(q.offset, q.limit)?;
     let (kind, no_such_kind) = trade_filter(q.trade_type.as_deref())?;
     let matches_nothing = no_such_kind || !has_account;
     let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), now_millis())?;
     let filter = EntryFilter { kind, matches_nothing, income: None, from: Some(from), to_exclusive: Some(to_exclusive), transfer_id: None };
-    let (entries, total_count) = state.db.account_entries(&owner, &filter, page).await?;
+    let (entries, total_count) = state.db.account_entries(&scope, &filter, page).await?;
     Ok(Json(ListPartnerAccountChangeRecordsResponse {
         total_count,
         currency: CURRENCY.to_owned(),
@@ -320,10 +315,9 @@ pub async fn list_partner_account_change_records(
 )]
 pub async fn list_customer_account_change_records(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     ApiQuery(q): ApiQuery<ListCustomerAccountChangeRecordsQuery>,
 ) -> ApiResult<ListCustomerAccountChangeRecordsResponse> {
-    let me = p.require_customer()?.clone();
     let has_account = parse_balance_type(q.balance_type.as_deref(), true)?;
     let page = Page::parse(q.offset, q.limit)?;
     let (kind, no_such_kind) = trade_filter(q.trade_type.as_deref())?;
@@ -342,7 +336,7 @@ pub async fn list_customer_account_change_records(
         to_exclusive: Some(to_exclusive),
         transfer_id: q.trade_id.filter(|s| !s.is_empty()),
     };
-    let (entries, total_count) = state.db.account_entries(&me, &filter, page).await?;
+    let (entries, total_count) = state.db.account_entries(me.scope(), &filter, page).await?;
     Ok(Json(ListCustomerAccountChangeRecordsResponse {
         total_count,
         currency: CURRENCY.to_owned(),

@@ -1,4 +1,5 @@
-//! Thin handlers: extract, call the domain and storage, shape the wire response.
+//! Thin handlers: extract (the caller's capability first, see `crate::principal`), call the
+//! services, the domain and storage, shape the wire response.
 
 pub mod coupons;
 pub mod customers;

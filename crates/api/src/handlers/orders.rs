@@ -3,17 +3,19 @@
 use super::funds::idempotency_key;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::principal::{CustomerCaller, CustomerOrPartner, OperatorCaller, PartnerCaller};
+use crate::services::acting_scope;
 use crate::services::funds::claim;
 use crate::services::orders::{self as svc, OrderParty, ProductChoice};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::orders::{check_order_customer, OrderStatus, OrderType, PaymentRequest, Period};
 use pc_domain::pricing::{PeriodProduct, SpecChoice};
 use pc_domain::query::{format_utc, parse_utc, Page};
-use pc_domain::tenancy::{AccountKind, Principal};
+use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Order, OrderFilter, OrderLine};
 use pc_wire::funds::json_decimal;
@@ -95,29 +97,18 @@ fn line_view(order_id: &str, l: &OrderLine) -> OrderLineItem {
     }
 }
 
-/// An order the caller may see: its own (customer), or one of its customers' (partner, a
-/// tier-1 through `indirect_partner_id`). Others answer CBC.99003108 as if absent.
-async fn visible_order(state: &AppState, p: &Principal, order_id: &str, indirect: Option<&str>) -> Result<Order, ApiError> {
-    let order = state.db.find_order(order_id).await?.ok_or(ApiError::code(ErrorCode::OrderNotFound))?;
-    let visible = match p.kind {
-        AccountKind::Customer => order.customer_id == p.domain_id,
-        AccountKind::Partner(_) => {
-            let ctx = p.require_partner()?;
-            let owner = crate::services::acting_owner(&state.db, &ctx, indirect).await?;
-            let standing = state.db.customer_standing(&order.customer_id).await?;
-            order.partner_id.as_ref() == Some(&owner)
-                && standing.is_some_and(|s| match &ctx.scope {
-                    pc_domain::tenancy::CustomerScope::ManagedBy(m) => s.managers.contains(m),
-                    pc_domain::tenancy::CustomerScope::AllOfPartner => true,
-                })
-        }
-        AccountKind::Operator => return Err(DomainError::denied().into()),
-    };
-    if visible {
-        Ok(order)
-    } else {
-        Err(ApiError::code(ErrorCode::OrderNotFound))
+/// The rows of orders the caller may see: its own (customer), or its customers' (partner, a
+/// tier-1 through `indirect_partner_id`, a member only its managed customers').
+async fn order_scope(state: &AppState, caller: &CustomerOrPartner, indirect: Option<&str>) -> Result<TenantScope, ApiError> {
+    match caller {
+        CustomerOrPartner::Customer(me) => Ok(me.scope().clone()),
+        CustomerOrPartner::Partner(p) => acting_scope(&state.db, p.ctx(), indirect).await,
     }
+}
+
+/// An order in `scope`; others answer CBC.99003108 as if absent.
+async fn visible_order(state: &AppState, scope: &TenantScope, order_id: &str) -> Result<Order, ApiError> {
+    state.db.find_order(scope, order_id).await?.ok_or(ApiError::code(ErrorCode::OrderNotFound))
 }
 
 #[utoipa::path(
@@ -128,7 +119,7 @@ async fn visible_order(state: &AppState, p: &Principal, order_id: &str, indirect
 )]
 pub async fn list_customer_orders(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerOrPartner,
     ApiQuery(q): ApiQuery<ListCustomerOrdersQuery>,
 ) -> ApiResult<ListCustomerOrdersResponse> {
     let page = Page::parse(q.offset, q.limit)?;
@@ -139,20 +130,14 @@ pub async fn list_customer_orders(
         Some("sub_customer") => f.matches_nothing = true,
         Some(other) => return Err(DomainError::invalid(format!("method '{other}' is unknown: use oneself or sub_customer.")).into()),
     }
-    match p.kind {
-        AccountKind::Customer => f.customer = Some(p.domain_id.clone()),
-        AccountKind::Partner(_) => {
-            let ctx = p.require_partner()?;
-            let owner = crate::services::acting_owner(&state.db, &ctx, q.indirect_partner_id.as_deref()).await?;
-            f.partner = Some((owner, ctx.scope.clone()));
-            if let Some(c) = q.customer_id.as_deref().filter(|s| !s.is_empty()) {
-                match DomainId::parse(c) {
-                    Ok(id) => f.customer = Some(id),
-                    Err(_) => f.matches_nothing = true,
-                }
+    let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
+    if let CustomerOrPartner::Partner(_) = p {
+        if let Some(c) = q.customer_id.as_deref().filter(|s| !s.is_empty()) {
+            match DomainId::parse(c) {
+                Ok(id) => f.customer = Some(id),
+                Err(_) => f.matches_nothing = true,
             }
         }
-        AccountKind::Operator => return Err(DomainError::denied().into()),
     }
     f.order_id = q.order_id.filter(|s| !s.is_empty());
     if let Some(code) = q.status {
@@ -175,7 +160,7 @@ pub async fn list_customer_orders(
         Some("createtime") => true,
         Some(other) => return Err(DomainError::invalid(format!("order_by '{other}' is unknown: use createTime or -createTime.")).into()),
     };
-    let (orders, total) = state.db.list_orders(&f, page).await?;
+    let (orders, total) = state.db.list_orders(&scope, &f, page).await?;
     Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(order_view).collect() }))
 }
 
@@ -187,12 +172,13 @@ pub async fn list_customer_orders(
 )]
 pub async fn show_customer_order_details(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerOrPartner,
     Path(order_id): Path<String>,
     ApiQuery(q): ApiQuery<ShowCustomerOrderDetailsQuery>,
 ) -> ApiResult<ShowCustomerOrderDetailsResponse> {
     let page = Page::parse(q.offset, q.limit)?;
-    let order = visible_order(&state, &p, &order_id, q.indirect_partner_id.as_deref()).await?;
+    let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
+    let order = visible_order(&state, &scope, &order_id).await?;
     let lines = state.db.order_lines(&order.order_id).await?;
     let items = lines.iter().skip(page.offset as usize).take(page.limit as usize).map(|l| line_view(&order.order_id, l)).collect();
     Ok(Json(ShowCustomerOrderDetailsResponse { total_count: lines.len() as i64, order_info: order_view(&order), order_line_items: items }))
@@ -207,11 +193,10 @@ pub async fn show_customer_order_details(
 )]
 pub async fn pay_orders(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<PayCustomerOrderReq>,
 ) -> ApiResult<Empty> {
-    p.require_customer()?;
     let order_id = required("order_id", req.order_id.as_deref())?;
     let ids = |v: &Option<Vec<SimpleInfo>>| -> Result<Vec<String>, DomainError> {
         v.iter()
@@ -238,11 +223,10 @@ pub async fn pay_orders(
 )]
 pub async fn cancel_customer_order(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    // Only with the customer's own key, never the partner's (domain.md §5).
+    p: CustomerCaller,
     ApiJson(req): ApiJson<CancelCustomerOrderReq>,
 ) -> ApiResult<Empty> {
-    // Only with the customer's own key, never the partner's (domain.md §5).
-    p.require_customer()?;
     let order_id = required("order_id", req.order_id.as_deref())?;
     svc::cancel_order(&state.db, &p, order_id).await?;
     Ok(Json(Empty {}))
@@ -256,12 +240,11 @@ pub async fn cancel_customer_order(
 )]
 pub async fn list_order_coupons_by_order_id(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     ApiQuery(q): ApiQuery<OrderIdQuery>,
 ) -> ApiResult<ListOrderCouponsResponse> {
-    let me = p.require_customer()?.clone();
-    let order = visible_order(&state, &p, required("order_id", q.order_id.as_deref())?, None).await?;
-    let coupons = svc::coupons_for_order(&state.db, &me, &order.order_id).await?;
+    let order = visible_order(&state, me.scope(), required("order_id", q.order_id.as_deref())?).await?;
+    let coupons = svc::coupons_for_order(&state.db, me.scope(), me.id(), &order.order_id).await?;
     Ok(Json(ListOrderCouponsResponse {
         count: coupons.len() as i64,
         coupon_max_use_quantity: vec![CouponMaxUseQuantity {
@@ -307,14 +290,13 @@ pub async fn list_order_coupons_by_order_id(
 )]
 pub async fn list_order_discounts(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     ApiQuery(q): ApiQuery<OrderIdQuery>,
 ) -> ApiResult<ListOrderDiscountsResponse> {
-    let me = p.require_customer()?.clone();
-    let order = visible_order(&state, &p, required("order_id", q.order_id.as_deref())?, None).await?;
+    let order = visible_order(&state, me.scope(), required("order_id", q.order_id.as_deref())?).await?;
     let mut discounts = Vec::new();
     if let (Some(id), true) = (order.discount_id.clone(), order.discount > Money::ZERO && order.status == OrderStatus::PendingPayment) {
-        let rate = state.db.customer_discounts(&me).await?.into_iter().find(|d| d.discount_id == id).map(|d| d.rate.to_string());
+        let rate = state.db.customer_discounts(me.id()).await?.into_iter().find(|d| d.discount_id == id).map(|d| d.rate.to_string());
         discounts.push(OrderDiscount {
             discount_value: rate.unwrap_or_default(),
             discount_type: 3,
@@ -333,10 +315,12 @@ pub async fn list_order_discounts(
 )]
 pub async fn show_refund_order_details(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerOrPartner,
     ApiQuery(q): ApiQuery<RefundOrderQuery>,
 ) -> ApiResult<ShowRefundOrderDetailsResponse> {
-    let order = visible_order(&state, &p, required("order_id", q.order_id.as_deref())?, q.indirect_partner_id.as_deref()).await?;
+    let order_id = required("order_id", q.order_id.as_deref())?;
+    let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
+    let order = visible_order(&state, &scope, order_id).await?;
     if let Some(c) = q.customer_id.as_deref().filter(|s| !s.is_empty()) {
         if c != order.customer_id.as_str() {
             return Err(ApiError::code(ErrorCode::OrderNotFound));
@@ -401,11 +385,11 @@ fn product_choice(i: usize, p: &OrderProduct) -> Result<ProductChoice, DomainErr
 )]
 pub async fn create_customer_order(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerOrPartner,
     headers: HeaderMap,
     ApiJson(req): ApiJson<CreateOrderReq>,
 ) -> ApiResult<CreateOrderResponse> {
-    if matches!(p.kind, AccountKind::Partner(_)) && req.customer_id.as_deref().is_none_or(str::is_empty) {
+    if matches!(p, CustomerOrPartner::Partner(_)) && req.customer_id.as_deref().is_none_or(str::is_empty) {
         return Err(DomainError::invalid("customer_id is required when a partner orders for a customer.").into());
     }
     let products = req.product_infos.as_deref().unwrap_or_default();
@@ -413,13 +397,15 @@ pub async fn create_customer_order(
     let types: Vec<&str> = choices.iter().map(|c| c.product.cloud_service_type.as_str()).collect();
     let party = svc::order_party(&state.db, &p, req.customer_id.as_deref(), req.indirect_partner_id.as_deref(), &types).await?;
     let body = serde_json::to_string(&choices.iter().map(|c| format!("{:?}", c)).collect::<Vec<_>>()).unwrap_or_default();
-    let claim = claim(&p, idempotency_key(&headers)?, "create_order", &[party.customer.as_str(), &body]);
+    let claim = claim(p.principal(), idempotency_key(&headers)?, "create_order", &[party.customer.as_str(), &body]);
     let created = svc::create_purchase(&state.db, &party, &choices, claim).await?;
-    created_view(&state, &created.order_id).await
+    let scope = order_scope(&state, &p, req.indirect_partner_id.as_deref()).await?;
+    created_view(&state, &scope, &created.order_id).await
 }
 
-async fn created_view(state: &AppState, order_id: &str) -> ApiResult<CreateOrderResponse> {
-    let o = state.db.find_order(order_id).await?.ok_or(ApiError::code(ErrorCode::OrderNotFound))?;
+/// The order just placed, read back within the caller's scope.
+async fn created_view(state: &AppState, scope: &TenantScope, order_id: &str) -> ApiResult<CreateOrderResponse> {
+    let o = visible_order(state, scope, order_id).await?;
     Ok(Json(CreateOrderResponse {
         order_id: o.order_id.clone(),
         official_amount: dec(o.official),
@@ -437,7 +423,7 @@ async fn created_view(state: &AppState, order_id: &str) -> ApiResult<CreateOrder
 )]
 pub async fn change_resource_spec(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerOrPartner,
     ApiJson(req): ApiJson<ChangeSpecReq>,
 ) -> ApiResult<CreateOrderResponse> {
     let resource_id = required("resource_id", req.resource_id.as_deref())?;
@@ -446,7 +432,8 @@ pub async fn change_resource_spec(
     let created =
         svc::change_spec(&state.db, &party, resource_id, SpecChoice { resource_spec: spec.to_owned(), resource_size: req.resource_size })
             .await?;
-    created_view(&state, &created.order_id).await
+    let scope = order_scope(&state, &p, None).await?;
+    created_view(&state, &scope, &created.order_id).await
 }
 
 /// Product extension: the customer authorizes its current partner to order on its behalf.
@@ -456,10 +443,7 @@ pub async fn change_resource_spec(
     request_body(content = Empty, description = "An empty object; fields are ignored."),
     responses((status = 200, description = "Success.", body = OrderAuthorizationResponse), crate::openapi::ApiErrors)
 )]
-pub async fn grant_order_authorization(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> ApiResult<OrderAuthorizationResponse> {
+pub async fn grant_order_authorization(State(state): State<AppState>, p: CustomerCaller) -> ApiResult<OrderAuthorizationResponse> {
     let partner = svc::authorize_partner(&state.db, &p).await?;
     Ok(Json(OrderAuthorizationResponse { partner_id: partner.to_string(), authorized: true }))
 }
@@ -470,11 +454,8 @@ pub async fn grant_order_authorization(
     summary = "The customer withdraws its partner's authorization to order (product extension).",
     responses((status = 200, description = "Success.", body = OrderAuthorizationResponse), crate::openapi::ApiErrors)
 )]
-pub async fn revoke_order_authorization(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> ApiResult<OrderAuthorizationResponse> {
-    let me = p.require_customer()?.clone();
+pub async fn revoke_order_authorization(State(state): State<AppState>, me: CustomerCaller) -> ApiResult<OrderAuthorizationResponse> {
+    let me = me.id().clone();
     let partner = state.db.customer_standing_with(&me, false).await?.map(|s| s.partner_id.to_string()).unwrap_or_default();
     state.db.revoke_order_authorization(&me).await?;
     Ok(Json(OrderAuthorizationResponse { partner_id: partner, authorized: false }))
@@ -489,10 +470,9 @@ pub async fn revoke_order_authorization(
 )]
 pub async fn operator_advance_clock(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    _operator: OperatorCaller,
     ApiJson(req): ApiJson<AdvanceClockReq>,
 ) -> ApiResult<ClockResponse> {
-    p.require_operator()?;
     pc_domain::clock::check_sandbox_flag(req.sandbox, state.db.clock_settings().await?.sandbox)?;
     if let Some(seconds) = req.seconds {
         let ms = seconds.checked_mul(1000).ok_or_else(|| DomainError::invalid("seconds is too large."))?;
@@ -503,11 +483,10 @@ pub async fn operator_advance_clock(
 }
 
 /// The customer a partner names for a resource view (its own resale customer).
-pub(crate) async fn partner_customer(state: &AppState, p: &Principal, raw: Option<&str>) -> Result<DomainId, ApiError> {
-    let ctx = p.require_partner()?;
+pub(crate) async fn partner_customer(state: &AppState, p: &PartnerCaller, raw: Option<&str>) -> Result<DomainId, ApiError> {
     let raw = required("customer_id", raw)?;
     let customer = DomainId::parse(raw).map_err(|_| DomainError::of(ErrorCode::NotYourCustomer))?;
     let standing = state.db.customer_standing(&customer).await?;
-    check_order_customer(&ctx, &ctx.partner_id, standing.as_ref())?;
+    check_order_customer(p.ctx(), p.partner_id(), standing.as_ref())?;
     Ok(customer)
 }

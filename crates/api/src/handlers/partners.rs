@@ -2,11 +2,11 @@
 
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::principal::FullScopeTier1;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::query::{format_utc, parse_fuzzy, parse_utc_bound, Page};
-use pc_domain::tenancy::{PartnerKind, Principal};
 use pc_domain::DomainId;
 use pc_storage::ResellerFilter;
 use pc_wire::partners::*;
@@ -19,11 +19,9 @@ use pc_wire::partners::*;
 )]
 pub async fn list_indirect_partners(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    caller: FullScopeTier1,
     ApiJson(req): ApiJson<QueryIndirectPartnersReq>,
 ) -> ApiResult<ListIndirectPartnersResponse> {
-    let ctx = principal.require_partner_of_kind(&[PartnerKind::Distributor])?;
-    ctx.require_full_scope()?;
     let page = Page::parse(req.offset, req.limit)?;
     let filter = ResellerFilter {
         account_name: parse_fuzzy("account_name", req.account_name.as_deref())?,
@@ -34,7 +32,7 @@ pub async fn list_indirect_partners(
             Some(s) => Some(DomainId::parse(s)?),
         },
     };
-    let (items, count) = state.db.list_resellers(&ctx.partner_id, &filter, page).await?;
+    let (items, count) = state.db.list_resellers(caller.partner_id(), &filter, page).await?;
     Ok(Json(ListIndirectPartnersResponse {
         count,
         indirect_partners: items

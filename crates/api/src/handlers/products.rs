@@ -2,15 +2,15 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::principal::{FullScopePartner, OperatorCaller, PartnerCaller};
 use crate::services::catalog::book_now;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::parse_discount_rate;
 use pc_domain::query::{format_utc, Page};
-use pc_domain::tenancy::Principal;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{DiscountGrant, PriceBookLoad};
 use pc_wire::funds::{decimal_literal, json_decimal};
@@ -262,13 +262,12 @@ pub async fn list_conversions(
 )]
 pub async fn operator_load_price_book(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    operator: OperatorCaller,
     body: Bytes,
 ) -> ApiResult<PriceBookLoadResponse> {
-    let operator = p.require_operator()?;
     let text = std::str::from_utf8(&body).map_err(|_| DomainError::invalid("The price book must be UTF-8 JSON."))?;
     let book = PriceBook::parse(text)?;
-    let load = state.db.load_price_book(&book, operator.as_str()).await?;
+    let load = state.db.load_price_book(&book, operator.id().as_str()).await?;
     let result = match &load {
         PriceBookLoad::Loaded(_) => "loaded",
         PriceBookLoad::Unchanged(_) => "unchanged",
@@ -303,14 +302,14 @@ fn discount_info(g: DiscountGrant) -> CustomerDiscountInfo {
 )]
 pub async fn grant_customer_discount(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: PartnerCaller,
     ApiJson(req): ApiJson<GrantCustomerDiscountReq>,
 ) -> ApiResult<CustomerDiscountInfo> {
-    let ctx = p.require_partner()?;
+    let ctx = p.ctx();
     let customer = DomainId::parse(req.customer_id.as_deref().unwrap_or_default())
         .map_err(|_| DomainError::invalid("customer_id is required and must be a customer account id."))?;
     let standing = state.db.customer_standing(&customer).await?;
-    pc_domain::pricing::check_discount_customer(&ctx, standing.as_ref())?;
+    pc_domain::pricing::check_discount_customer(ctx, standing.as_ref())?;
     let rate = match req.discount_rate.as_ref() {
         None => return Err(DomainError::invalid("discount_rate is required.").into()),
         Some(r) => parse_discount_rate(decimal_literal(r))?,
@@ -336,17 +335,15 @@ pub async fn grant_customer_discount(
 )]
 pub async fn list_customer_discounts(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: FullScopePartner,
     ApiQuery(q): ApiQuery<CustomerDiscountsQuery>,
 ) -> ApiResult<ListCustomerDiscountsResponse> {
-    let ctx = p.require_partner()?;
-    ctx.require_full_scope()?;
     let customer = match q.customer_id.as_deref() {
         None | Some("") => None,
         Some(s) => Some(DomainId::parse(s)?),
     };
     let discounts: Vec<CustomerDiscountInfo> =
-        state.db.list_customer_discounts(&ctx.partner_id, customer.as_ref()).await?.into_iter().map(discount_info).collect();
+        state.db.list_customer_discounts(p.partner_id(), customer.as_ref()).await?.into_iter().map(discount_info).collect();
     Ok(Json(ListCustomerDiscountsResponse { total_count: discounts.len() as i64, discounts }))
 }
 
@@ -358,13 +355,11 @@ pub async fn list_customer_discounts(
 )]
 pub async fn revoke_customer_discount(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: FullScopePartner,
     ApiJson(req): ApiJson<RevokeCustomerDiscountReq>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let ctx = p.require_partner()?;
-    ctx.require_full_scope()?;
     let id = req.discount_id.unwrap_or_default();
-    if !state.db.revoke_customer_discount(&ctx.partner_id, &id).await? {
+    if !state.db.revoke_customer_discount(p.partner_id(), &id).await? {
         return Err(DomainError::new(ErrorCode::InvalidParameter, format!("You have no active discount '{id}'.")).into());
     }
     Ok(Json(serde_json::json!({})))

@@ -2,10 +2,11 @@
 
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::principal::{AnyCaller, Capability, CustomerCaller};
 use crate::services::catalog::{book_now, discounts_for};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::money::{CURRENCY, MEASURE_YUAN};
 use pc_domain::pricing::{self, DemandProduct, DiscountOption, PeriodProduct, SpecChoice};
 use pc_domain::tenancy::Principal;
@@ -66,7 +67,7 @@ fn option_wire(o: &DiscountOption, lines: Vec<PeriodProductRatingResult>) -> Opt
 )]
 pub async fn list_rate_on_period_detail(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    AnyCaller(p): AnyCaller,
     ApiJson(req): ApiJson<RateOnPeriodReq>,
 ) -> ApiResult<ListRateOnPeriodDetailResponse> {
     let products = req.product_infos.unwrap_or_default().iter().map(period_product).collect::<Result<Vec<_>, _>>()?;
@@ -119,8 +120,8 @@ async fn renewable_resource(
     resource_id: &str,
     period: pc_domain::orders::Period,
 ) -> Result<Option<PeriodProduct>, crate::error::ApiError> {
-    match p.require_customer() {
-        Ok(me) => crate::services::orders::renewable_product(&state.db, me, resource_id, period).await,
+    match CustomerCaller::from_principal(p.clone()) {
+        Ok(me) => crate::services::orders::renewable_product(&state.db, me.id(), resource_id, period).await,
         Err(_) => Ok(None),
     }
 }
@@ -135,7 +136,7 @@ async fn renewable_resource(
 )]
 pub async fn list_renew_rate_on_period(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    AnyCaller(p): AnyCaller,
     ApiJson(req): ApiJson<ListRenewRateOnPeriodReq>,
 ) -> ApiResult<ListRenewRateOnPeriodResponse> {
     let ids = req.resource_ids.unwrap_or_default();
@@ -208,7 +209,7 @@ fn demand_product(p: &DemandProductInfo) -> Result<DemandProduct, DomainError> {
 )]
 pub async fn list_on_demand_resource_ratings(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    AnyCaller(p): AnyCaller,
     ApiJson(req): ApiJson<RateOnDemandReq>,
 ) -> ApiResult<ListOnDemandResourceRatingsResponse> {
     let scale = pricing::on_demand_scale(req.inquiry_precision)?;
@@ -261,7 +262,7 @@ pub async fn list_on_demand_resource_ratings(
 )]
 pub async fn change_spec_rate(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    AnyCaller(p): AnyCaller,
     ApiJson(req): ApiJson<ChangeSpecRateReq>,
 ) -> ApiResult<ChangeSpecRateResponse> {
     let Some(info) = req.product_info.as_ref() else { return Err(DomainError::invalid("product_info is required.").into()) };

@@ -3,13 +3,13 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::principal::{CustomerCaller, CustomerOrPartner};
 use crate::services::resources::{self as svc, AutoRenewal};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::{Extension, Json};
+use axum::Json;
 use pc_domain::orders::{Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
 use pc_domain::query::{format_utc, parse_utc, Page};
-use pc_domain::tenancy::{AccountKind, Principal};
 use pc_domain::DomainError;
 use pc_storage::{Resource, ResourceFilter};
 use pc_wire::orders::Empty;
@@ -51,12 +51,14 @@ fn resource_view(r: &Resource) -> OrderInstance {
 )]
 pub async fn list_pay_per_use_customer_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerOrPartner,
     ApiJson(req): ApiJson<QueryResourcesReq>,
 ) -> ApiResult<ListResourcesResponse> {
-    let customer = match p.kind {
-        AccountKind::Customer => p.domain_id.clone(),
-        _ => super::orders::partner_customer(&state, &p, req.customer_id.as_deref()).await?,
+    let (scope, customer) = match &p {
+        CustomerOrPartner::Customer(me) => (me.scope().clone(), me.id().clone()),
+        CustomerOrPartner::Partner(partner) => {
+            (partner.own_scope(), super::orders::partner_customer(&state, partner, req.customer_id.as_deref()).await?)
+        }
     };
     let page = Page::parse(req.offset, req.limit)?;
     let ids = req.resource_ids.unwrap_or_default();
@@ -82,7 +84,7 @@ pub async fn list_pay_per_use_customer_resources(
         service_type_code: req.service_type_code,
         period_only: true,
     };
-    let (resources, total) = svc::list_resources(&state.db, &customer, &f, page).await?;
+    let (resources, total) = svc::list_resources(&state.db, &scope, &customer, &f, page).await?;
     Ok(Json(ListResourcesResponse { data: resources.iter().map(resource_view).collect(), total_count: total }))
 }
 
@@ -111,7 +113,7 @@ fn failure(resource_id: &str, e: ApiError) -> Result<FailResourceInfo, ApiError>
 )]
 pub async fn renewal_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerCaller,
     ApiJson(req): ApiJson<RenewalResourcesReq>,
 ) -> ApiResult<OrderIdsResponse> {
     let party = svc::customer_party(&state.db, &p).await?;
@@ -140,7 +142,7 @@ pub async fn renewal_resources(
 )]
 pub async fn cancel_resources_subscription(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerCaller,
     ApiJson(req): ApiJson<UnsubscribeResourcesReq>,
 ) -> ApiResult<OrderIdsResponse> {
     let party = svc::customer_party(&state.db, &p).await?;
@@ -176,11 +178,10 @@ pub async fn cancel_resources_subscription(
 )]
 pub async fn auto_renewal_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     Path(resource_id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Empty> {
-    p.require_customer()?;
     // The SDK may send no body at all: then the defaults apply.
     let req: AutoRenewalResourcesReq = if body.iter().all(u8::is_ascii_whitespace) {
         AutoRenewalResourcesReq::default()
@@ -199,7 +200,7 @@ pub async fn auto_renewal_resources(
         None | Some("") => None,
         Some(other) => return Err(DomainError::invalid(format!("period_type must be MONTH or YEAR, not '{other}'.")).into()),
     };
-    svc::set_auto_renew(&state.db, &p, &resource_id, Some(AutoRenewal { period_type, times })).await?;
+    svc::set_auto_renew(&state.db, &me, &resource_id, Some(AutoRenewal { period_type, times })).await?;
     Ok(Json(Empty {}))
 }
 
@@ -211,10 +212,10 @@ pub async fn auto_renewal_resources(
 )]
 pub async fn cancel_auto_renewal_resources(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     Path(resource_id): Path<String>,
 ) -> ApiResult<Empty> {
-    svc::set_auto_renew(&state.db, &p, &resource_id, None).await?;
+    svc::set_auto_renew(&state.db, &me, &resource_id, None).await?;
     Ok(Json(Empty {}))
 }
 
@@ -226,10 +227,9 @@ pub async fn cancel_auto_renewal_resources(
 )]
 pub async fn set_resources_renew_config(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    me: CustomerCaller,
     ApiJson(req): ApiJson<RenewResourceConfigReq>,
 ) -> ApiResult<CodeResponse> {
-    p.require_customer()?;
     let value: i64 = req
         .config_value
         .as_deref()
@@ -245,7 +245,7 @@ pub async fn set_resources_renew_config(
         }
         _ => return Err(DomainError::invalid("config_name must be DEDUCTION_DATE or EXPIRE_DATE.").into()),
     };
-    svc::set_renew_settings(&state.db, &p, deduction, expire_day).await?;
+    svc::set_renew_settings(&state.db, &me, deduction, expire_day).await?;
     Ok(Json(CodeResponse { error_code: "CBC.0000".into(), error_msg: "success".into() }))
 }
 
@@ -257,7 +257,7 @@ pub async fn set_resources_renew_config(
 )]
 pub async fn update_period_to_on_demand(
     State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    p: CustomerCaller,
     ApiJson(req): ApiJson<PeriodToOnDemandReq>,
 ) -> ApiResult<ErrorDetailsResponse> {
     let party = svc::customer_party(&state.db, &p).await?;

@@ -1,15 +1,21 @@
 //! Coupon quotas and coupons (domain.md §4).
 
-use super::acting_owner;
+use super::acting_scope;
 use crate::error::ApiError;
+use crate::principal::{FullScopeTier1, OperatorCaller, PartnerCaller};
 use pc_domain::coupons::{
     check_coupon_customer, check_quota_issuable, coupon_record, coupon_window, quota_status, Limits, MAX_CUSTOMERS_PER_ISSUE,
 };
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, EpochMillis};
-use pc_domain::tenancy::{CustomerScope, PartnerContext, PartnerKind, Principal};
+use pc_domain::tenancy::{CustomerScope, TenantScope};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Db, NewCoupon, NewQuota, Quota, StorageError};
+
+/// The partner of a partner scope.
+fn partner_of(scope: &TenantScope) -> Result<DomainId, ApiError> {
+    scope.partner_owner().cloned().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a partner scope without a partner")))
+}
 
 /// One item of a batch: its id and either its result or why it failed.
 pub type ItemResult<T> = (String, Result<T, DomainError>);
@@ -25,7 +31,7 @@ fn item_error(e: StorageError) -> Result<DomainError, ApiError> {
 #[allow(clippy::too_many_arguments)]
 pub async fn grant_quota(
     db: &Db,
-    principal: &Principal,
+    caller: &OperatorCaller,
     partner_id: Option<&str>,
     quota_type: i64,
     value: Money,
@@ -33,7 +39,7 @@ pub async fn grant_quota(
     expire_at: Option<EpochMillis>,
     limits: Limits,
 ) -> Result<String, ApiError> {
-    let operator = principal.require_operator()?.clone();
+    let operator = caller.id().clone();
     let partner = match partner_id {
         None | Some("") => return Err(DomainError::invalid("partner_id is required.").into()),
         Some(s) => DomainId::parse(s)?,
@@ -50,8 +56,7 @@ pub async fn grant_quota(
     Ok(db.create_quota(&NewQuota { owner: partner, granted_by: operator, quota_type, value, effective_at, expire_at, limits }).await?)
 }
 
-pub async fn set_quota_status(db: &Db, principal: &Principal, quota_id: Option<&str>, status: Option<i64>) -> Result<(), ApiError> {
-    principal.require_operator()?;
+pub async fn set_quota_status(db: &Db, _caller: &OperatorCaller, quota_id: Option<&str>, status: Option<i64>) -> Result<(), ApiError> {
     let quota_id = quota_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("quota_id is required."))?;
     let status = match status {
         Some(s @ (quota_status::NORMAL | quota_status::INVALID | quota_status::FROZEN)) => s,
@@ -61,35 +66,28 @@ pub async fn set_quota_status(db: &Db, principal: &Principal, quota_id: Option<&
 }
 
 /// The quota a partner issues from: its own, in a status and window that allow issuing.
-async fn own_issuable_quota(db: &Db, owner: &DomainId, quota_id: Option<&str>) -> Result<Quota, ApiError> {
+async fn own_issuable_quota(db: &Db, scope: &TenantScope, quota_id: Option<&str>) -> Result<Quota, ApiError> {
     let id = quota_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("quota_id is required."))?;
-    let quota = match db.find_quota(id).await? {
-        Some(q) if &q.owner == owner => q,
-        _ => return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota does not exist or is not yours.").into()),
+    let Some(quota) = db.find_quota(scope, id).await? else {
+        return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota does not exist or is not yours.").into());
     };
     check_quota_issuable(quota.status, quota.effective_at, quota.expire_at, now_millis())?;
     Ok(quota)
 }
 
-fn distributor(principal: &Principal) -> Result<PartnerContext, ApiError> {
-    let ctx = principal.require_partner_of_kind(&[PartnerKind::Distributor])?;
-    ctx.require_full_scope()?;
-    Ok(ctx)
-}
-
 /// A tier-1 issues sub-quotas of `amount` to each named tier-2, item by item.
 pub async fn issue_sub_quotas(
     db: &Db,
-    principal: &Principal,
+    caller: &FullScopeTier1,
     quota_id: Option<&str>,
     resellers: &[String],
     amount: Money,
 ) -> Result<Vec<ItemResult<String>>, ApiError> {
-    let ctx = distributor(principal)?;
+    let ctx = caller.ctx();
     if resellers.is_empty() || resellers.len() > MAX_CUSTOMERS_PER_ISSUE {
         return Err(DomainError::invalid("indirect_partner_ids must name 1 to 100 resellers.").into());
     }
-    let quota = own_issuable_quota(db, &ctx.partner_id, quota_id).await?;
+    let quota = own_issuable_quota(db, &caller.own_scope(), quota_id).await?;
     let mut out = Vec::with_capacity(resellers.len());
     for raw in resellers {
         let parent = match DomainId::parse(raw) {
@@ -111,11 +109,11 @@ pub async fn issue_sub_quotas(
 /// A tier-1 takes back sub-quotas, item by item.
 pub async fn reclaim_sub_quotas(
     db: &Db,
-    principal: &Principal,
+    caller: &FullScopeTier1,
     quota_ids: &[String],
     remark: Option<&str>,
 ) -> Result<Vec<ItemResult<()>>, ApiError> {
-    let ctx = distributor(principal)?;
+    let ctx = caller.ctx();
     if quota_ids.is_empty() || quota_ids.len() > MAX_CUSTOMERS_PER_ISSUE {
         return Err(DomainError::invalid("quota_ids must name 1 to 100 quotas.").into());
     }
@@ -142,16 +140,17 @@ pub struct CouponIssue {
     pub indirect_partner_id: Option<String>,
 }
 
-pub async fn issue_coupons(db: &Db, principal: &Principal, req: CouponIssue) -> Result<Vec<ItemResult<String>>, ApiError> {
-    let ctx = principal.require_partner()?;
-    let owner = acting_owner(db, &ctx, req.indirect_partner_id.as_deref()).await?;
+pub async fn issue_coupons(db: &Db, caller: &PartnerCaller, req: CouponIssue) -> Result<Vec<ItemResult<String>>, ApiError> {
+    let ctx = caller.ctx();
+    let scope = acting_scope(db, ctx, req.indirect_partner_id.as_deref()).await?;
+    let owner = partner_of(&scope)?;
     if req.customer_ids.is_empty() {
         return Err(DomainError::invalid("customer_ids must name at least one customer.").into());
     }
     if req.customer_ids.len() > MAX_CUSTOMERS_PER_ISSUE {
         return Err(DomainError::of(ErrorCode::TooManyCoupons).into());
     }
-    let quota = own_issuable_quota(db, &owner, req.quota_id.as_deref()).await?;
+    let quota = own_issuable_quota(db, &scope, req.quota_id.as_deref()).await?;
     let limits = Limits::for_coupon(req.limits, &quota.limits)?;
     let (effective_at, expire_at) = coupon_window(req.valid_at, req.expire_at, quota.effective_at, quota.expire_at)?;
     let mut out = Vec::with_capacity(req.customer_ids.len());
@@ -161,7 +160,7 @@ pub async fn issue_coupons(db: &Db, principal: &Principal, req: CouponIssue) -> 
             Err(_) => None,
         };
         let result = match standing {
-            Some((customer, s)) => match check_coupon_customer(&ctx, &owner, Some(&s)) {
+            Some((customer, s)) => match check_coupon_customer(ctx, &owner, Some(&s)) {
                 Ok(()) => {
                     let c = NewCoupon {
                         issuer: owner.clone(),
@@ -191,22 +190,20 @@ pub async fn issue_coupons(db: &Db, principal: &Principal, req: CouponIssue) -> 
 /// and console send several).
 pub async fn reclaim_coupons(
     db: &Db,
-    principal: &Principal,
+    caller: &PartnerCaller,
     coupon_ids: &[String],
     indirect: Option<&str>,
 ) -> Result<Vec<ItemResult<Money>>, ApiError> {
-    let ctx = principal.require_partner()?;
-    let owner = acting_owner(db, &ctx, indirect).await?;
+    let scope = acting_scope(db, caller.ctx(), indirect).await?;
+    let owner = partner_of(&scope)?;
     let mut out = Vec::with_capacity(coupon_ids.len());
     for id in coupon_ids {
-        if let CustomerScope::ManagedBy(_) = ctx.scope {
-            // A scoped member reclaims only from customers it manages.
-            if let Some(c) = db.find_coupon(id).await? {
-                let standing = db.customer_standing(&c.customer).await?;
-                if let Err(e) = check_coupon_customer(&ctx, &owner, standing.as_ref()) {
-                    out.push((id.clone(), Err(e)));
-                    continue;
-                }
+        // A scoped member reclaims only from customers it manages: others' coupons are out
+        // of its scope, as if they did not exist.
+        if let CustomerScope::ManagedBy(_) = scope.customers() {
+            if db.find_coupon(&scope, id).await?.is_none() {
+                out.push((id.clone(), Err(DomainError::of(ErrorCode::NotYourCustomer))));
+                continue;
             }
         }
         let result = match db.reclaim_coupon(&owner, id, coupon_record::MANUAL_RECLAIM).await {

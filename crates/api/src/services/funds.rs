@@ -1,11 +1,12 @@
 //! Money movements and balances (domain.md §3). Movements go through the node's group
 //! commit (`ledger`); reads go to the database.
 
-use super::acting_owner;
+use super::{acting_owner, acting_scope};
 use crate::error::ApiError;
+use crate::principal::{OperatorCaller, PartnerCaller};
 use pc_domain::funds::{check_fundable_customer, check_reseller_movement, TransferKind};
 use pc_domain::money::Money;
-use pc_domain::tenancy::{PartnerContext, Principal};
+use pc_domain::tenancy::{Principal, TenantScope};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Balance, Db, GroupCommit, IdempotencyClaim, TransferCommand, TransferOutcome};
 use sha2::{Digest, Sha256};
@@ -54,19 +55,19 @@ fn parse_customer(raw: Option<&str>) -> Result<DomainId, DomainError> {
 pub async fn move_customer_funds(
     db: &Db,
     ledger: &GroupCommit,
-    principal: &Principal,
+    caller: &PartnerCaller,
     direction: Direction,
     customer_id: Option<&str>,
     amount: Money,
     indirect: Option<&str>,
     idempotency: Option<IdempotencyClaim>,
 ) -> Result<TransferOutcome, ApiError> {
-    let ctx = principal.require_partner()?;
+    let ctx = caller.ctx();
     let customer = parse_customer(customer_id)?;
-    let owner = acting_owner(db, &ctx, indirect).await?;
+    let owner = acting_owner(db, ctx, indirect).await?;
     let scoped = matches!(ctx.scope, pc_domain::tenancy::CustomerScope::ManagedBy(_));
     let standing = db.customer_standing_with(&customer, scoped).await?;
-    check_fundable_customer(&ctx, &owner, standing.as_ref())?;
+    check_fundable_customer(ctx, &owner, standing.as_ref())?;
     let (from, to) = match direction {
         Direction::Allocate => (owner.clone(), customer.clone()),
         Direction::Reclaim => (customer.clone(), owner.clone()),
@@ -87,26 +88,26 @@ pub async fn move_customer_funds(
 pub async fn move_reseller_funds(
     db: &Db,
     ledger: &GroupCommit,
-    principal: &Principal,
+    caller: &PartnerCaller,
     direction: Direction,
     reseller_id: Option<&str>,
     amount: Money,
     idempotency: Option<IdempotencyClaim>,
 ) -> Result<TransferOutcome, ApiError> {
-    let ctx = principal.require_partner()?;
+    let ctx = caller.ctx();
     let reseller = match reseller_id {
         None | Some("") => return Err(DomainError::invalid("indirect_partner_id is required.").into()),
         Some(s) => DomainId::parse(s).map_err(|_| DomainError::of(ErrorCode::NotYourIndirectPartner))?,
     };
     let parent = db.reseller_parent(&reseller).await?;
-    check_reseller_movement(&ctx, parent.as_ref())?;
+    check_reseller_movement(ctx, parent.as_ref())?;
     let (from, to) = match direction {
         Direction::Allocate => (ctx.partner_id.clone(), reseller.clone()),
         Direction::Reclaim => (reseller.clone(), ctx.partner_id.clone()),
     };
     let cmd = TransferCommand {
         kind: direction.kind(),
-        actor: ctx.partner_id,
+        actor: ctx.partner_id.clone(),
         counterparty: reseller,
         from_owner: Some(from),
         to_owner: to,
@@ -120,12 +121,12 @@ pub async fn move_reseller_funds(
 pub async fn top_up(
     db: &Db,
     ledger: &GroupCommit,
-    principal: &Principal,
+    caller: &OperatorCaller,
     partner_id: Option<&str>,
     amount: Money,
     idempotency: Option<IdempotencyClaim>,
 ) -> Result<TransferOutcome, ApiError> {
-    let operator = principal.require_operator()?.clone();
+    let operator = caller.id().clone();
     let partner = match partner_id {
         None | Some("") => return Err(DomainError::invalid("partner_id is required.").into()),
         Some(s) => DomainId::parse(s)?,
@@ -147,15 +148,13 @@ pub async fn top_up(
 }
 
 /// The partner's own balance, or (tier-1 with `indirect_partner_id`) its tier-2's.
-pub async fn partner_balance(db: &Db, principal: &Principal, indirect: Option<&str>) -> Result<Balance, ApiError> {
-    let ctx = principal.require_partner()?;
-    let owner = acting_owner(db, &ctx, indirect).await?;
+pub async fn partner_balance(db: &Db, caller: &PartnerCaller, indirect: Option<&str>) -> Result<Balance, ApiError> {
+    let owner = acting_owner(db, caller.ctx(), indirect).await?;
     Ok(db.cash_balance(&owner).await?)
 }
 
-/// Whose records a partner reads: itself, or a tier-1's named tier-2.
-pub async fn records_owner(db: &Db, principal: &Principal, indirect: Option<&str>) -> Result<(PartnerContext, DomainId), ApiError> {
-    let ctx = principal.require_partner()?;
-    let owner = acting_owner(db, &ctx, indirect).await?;
-    Ok((ctx, owner))
+/// Whose records a partner reads: its own, or a tier-1's named tier-2's; narrowed to the
+/// customers the caller may see.
+pub async fn records_scope(db: &Db, caller: &PartnerCaller, indirect: Option<&str>) -> Result<TenantScope, ApiError> {
+    acting_scope(db, caller.ctx(), indirect).await
 }

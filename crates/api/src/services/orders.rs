@@ -5,6 +5,7 @@
 
 use super::acting_owner;
 use crate::error::ApiError;
+use crate::principal::{CustomerCaller, CustomerOrPartner};
 use pc_domain::coupons::coupon_status;
 use pc_domain::money::Money;
 use pc_domain::orders::plan::plan_order_payment;
@@ -13,7 +14,7 @@ use pc_domain::orders::{
 };
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
 use pc_domain::query::{EpochMillis, Page};
-use pc_domain::tenancy::Principal;
+use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{
     CouponFilter, Db, GroupCommit, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Payment, Posted, PostingJob, Resource,
@@ -53,27 +54,29 @@ fn parse_customer(raw: &str) -> Result<DomainId, DomainError> {
 /// customer's recorded authorization and never for marketplace products.
 pub async fn order_party(
     db: &Db,
-    principal: &Principal,
+    caller: &CustomerOrPartner,
     customer_id: Option<&str>,
     indirect: Option<&str>,
     service_types: &[&str],
 ) -> Result<OrderParty, ApiError> {
-    match customer_id.filter(|s| !s.is_empty()) {
-        None => {
-            let me = principal.require_customer()?.clone();
+    match (customer_id.filter(|s| !s.is_empty()), caller) {
+        (None, CustomerOrPartner::Customer(me)) => {
+            let me = me.id().clone();
             let partner = db.customer_standing_with(&me, false).await?.map(|s| s.partner_id);
             Ok(OrderParty { placed_by: login_name(db, &me).await?, customer: me, partner, source_type: source_type::CUSTOMER })
         }
-        Some(raw) => {
-            let ctx = principal.require_partner()?;
-            let owner = acting_owner(db, &ctx, indirect).await?;
+        // A customer orders for itself only; a partner always names the customer.
+        (None, CustomerOrPartner::Partner(_)) | (Some(_), CustomerOrPartner::Customer(_)) => Err(DomainError::denied().into()),
+        (Some(raw), CustomerOrPartner::Partner(partner)) => {
+            let ctx = partner.ctx();
+            let owner = acting_owner(db, ctx, indirect).await?;
             let customer = parse_customer(raw)?;
             let standing = db.customer_standing(&customer).await?;
-            check_order_customer(&ctx, &owner, standing.as_ref())?;
+            check_order_customer(ctx, &owner, standing.as_ref())?;
             let authorized = db.order_authorized(&customer, &owner).await?;
             check_on_behalf(authorized, service_types.iter().any(|t| is_marketplace(t)))?;
             Ok(OrderParty {
-                placed_by: login_name(db, &principal.domain_id).await?,
+                placed_by: login_name(db, partner.partner_id()).await?,
                 customer,
                 partner: Some(owner),
                 source_type: source_type::PARTNER,
@@ -275,13 +278,18 @@ pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: Spe
 }
 
 /// The customer's usable coupons that can pay this order (every line within their limits).
-pub async fn coupons_for_order(db: &Db, customer: &DomainId, order_id: &str) -> Result<Vec<pc_storage::Coupon>, ApiError> {
+pub async fn coupons_for_order(
+    db: &Db,
+    scope: &TenantScope,
+    customer: &DomainId,
+    order_id: &str,
+) -> Result<Vec<pc_storage::Coupon>, ApiError> {
     let now = db.now().await?;
     let lines = db.order_lines(order_id).await?;
-    let scope: Vec<(&str, &str)> = lines.iter().map(|l| (l.cloud_service_type.as_str(), l.product_id.as_str())).collect();
+    let covered: Vec<(&str, &str)> = lines.iter().map(|l| (l.cloud_service_type.as_str(), l.product_id.as_str())).collect();
     let filter = CouponFilter { customer: Some(customer.clone()), status: Some(coupon_status::USABLE), ..Default::default() };
-    let (coupons, _) = db.list_coupons(&filter, Page { offset: 0, limit: 100 }, now).await?;
-    Ok(coupons.into_iter().filter(|c| c.effective_at <= now && coupon_covers(&c.limits, &scope)).collect())
+    let (coupons, _) = db.list_coupons(scope, &filter, Page { offset: 0, limit: 100 }, now).await?;
+    Ok(coupons.into_iter().filter(|c| c.effective_at <= now && coupon_covers(&c.limits, &covered)).collect())
 }
 
 /// What one run of the scheduler did.
@@ -341,13 +349,17 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
         };
         db.count_auto_renewal(&due.resource.resource_id, now).await?;
         report.renewal_orders.push(order_id.clone());
-        let discount = db.find_order(&order_id).await?.and_then(|o| o.discount_id);
+        let discount = db.find_order(&TenantScope::scheduler(), &order_id).await?.and_then(|o| o.discount_id);
         let cash_only = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
         let paid = match settle(db, ledger, &customer, &order_id, &cash_only, None, now).await {
             Ok(_) => true,
             Err(ApiError::Rule(_)) => {
-                let coupons: Vec<String> =
-                    coupons_for_order(db, &customer, &order_id).await?.into_iter().take(3).map(|c| c.coupon_id).collect();
+                let coupons: Vec<String> = coupons_for_order(db, &TenantScope::scheduler(), &customer, &order_id)
+                    .await?
+                    .into_iter()
+                    .take(3)
+                    .map(|c| c.coupon_id)
+                    .collect();
                 let with_coupons = PaymentPlan { coupon_ids: coupons, discount_id: None };
                 !with_coupons.coupon_ids.is_empty() && settle(db, ledger, &customer, &order_id, &with_coupons, None, now).await.is_ok()
             }
@@ -363,12 +375,12 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
 pub async fn pay_order(
     db: &Db,
     ledger: &GroupCommit,
-    principal: &Principal,
+    caller: &CustomerCaller,
     order_id: &str,
     request: &pc_domain::orders::PaymentRequest,
     pay_key: Option<&str>,
 ) -> Result<Payment, ApiError> {
-    let me = principal.require_customer()?.clone();
+    let me = caller.id().clone();
     let choice = pc_domain::orders::plan_payment(request)?;
     let now = db.now().await?;
     settle(db, ledger, &me, order_id, &choice, pay_key, now).await
@@ -399,16 +411,16 @@ async fn settle(
 }
 
 /// Cancels a pending order: only with the customer's own identity, never the partner's.
-pub async fn cancel_order(db: &Db, principal: &Principal, order_id: &str) -> Result<(), ApiError> {
-    let me = principal.require_customer()?.clone();
+pub async fn cancel_order(db: &Db, caller: &CustomerCaller, order_id: &str) -> Result<(), ApiError> {
+    let me = caller.id().clone();
     let now = db.now().await?;
     db.cancel_order(&me, order_id, now).await?;
     Ok(())
 }
 
 /// The customer authorizes its current partner to place orders on its behalf (domain.md §5).
-pub async fn authorize_partner(db: &Db, principal: &Principal) -> Result<DomainId, ApiError> {
-    let me = principal.require_customer()?.clone();
+pub async fn authorize_partner(db: &Db, caller: &CustomerCaller) -> Result<DomainId, ApiError> {
+    let me = caller.id().clone();
     let standing = db.customer_standing_with(&me, false).await?;
     let Some(standing) = standing else {
         return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "You have no partner to authorize.").into());

@@ -5,22 +5,29 @@
 
 use super::orders::{order_party, OrderParty};
 use crate::error::ApiError;
+use crate::principal::{CustomerCaller, CustomerOrPartner};
 use pc_domain::orders::plan::{auto_renew_period_type, plan_unsubscribe};
 use pc_domain::orders::Period;
 use pc_domain::query::Page;
-use pc_domain::tenancy::Principal;
+use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Db, GroupCommit, Posted, PostingJob, RefundJob, Resource, ResourceFilter, StorageError, Unsubscribed};
 
 /// The calling customer as the party of its own resource orders.
-pub async fn customer_party(db: &Db, principal: &Principal) -> Result<OrderParty, ApiError> {
-    order_party(db, principal, None, None, &[]).await
+pub async fn customer_party(db: &Db, caller: &CustomerCaller) -> Result<OrderParty, ApiError> {
+    order_party(db, &CustomerOrPartner::Customer(caller.clone()), None, None, &[]).await
 }
 
 /// A customer's resources matching `f`, with their status as of the business clock.
-pub async fn list_resources(db: &Db, customer: &DomainId, f: &ResourceFilter, page: Page) -> Result<(Vec<Resource>, i64), ApiError> {
+pub async fn list_resources(
+    db: &Db,
+    scope: &TenantScope,
+    customer: &DomainId,
+    f: &ResourceFilter,
+    page: Page,
+) -> Result<(Vec<Resource>, i64), ApiError> {
     let now = db.now().await?;
-    Ok(db.list_resources(customer, f, now, page).await?)
+    Ok(db.list_resources(scope, customer, f, now, page).await?)
 }
 
 /// Renews one resource for `period` (a renewal order; with `auto_pay` paid from cash at once).
@@ -71,8 +78,8 @@ pub struct AutoRenewal {
 }
 
 /// Turns auto-renewal of the calling customer's yearly/monthly resource on or off.
-pub async fn set_auto_renew(db: &Db, principal: &Principal, resource_id: &str, on: Option<AutoRenewal>) -> Result<(), ApiError> {
-    let me = principal.require_customer()?.clone();
+pub async fn set_auto_renew(db: &Db, caller: &CustomerCaller, resource_id: &str, on: Option<AutoRenewal>) -> Result<(), ApiError> {
+    let me = caller.id().clone();
     let now = db.now().await?;
     let on = match on {
         Some(asked) => {
@@ -90,11 +97,11 @@ pub async fn set_auto_renew(db: &Db, principal: &Principal, resource_id: &str, o
 /// The calling customer's renewal settings: deduction days before expiry, unified expiry day.
 pub async fn set_renew_settings(
     db: &Db,
-    principal: &Principal,
+    caller: &CustomerCaller,
     deduction_days: Option<i64>,
     expire_day: Option<i64>,
 ) -> Result<(), ApiError> {
-    let me = principal.require_customer()?.clone();
+    let me = caller.id().clone();
     let now = db.now().await?;
     Ok(db.set_customer_renew_settings(&me, deduction_days, expire_day, now).await?)
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use minijinja::context;
 use pc_api::error::ApiError;
+use pc_api::principal::CustomerCaller;
 use pc_api::AppState;
 use pc_domain::query::{now_millis, Page};
 use pc_domain::tenancy::AssociationType;
@@ -18,11 +19,15 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         let (status, error) = shown(ctx.lang, e);
         super::message(&ctx, status, "error.title", Some(error))
     };
-    let me = user.principal.require_customer().map_err(|e| fail(e.into()))?.clone();
+    let caller: CustomerCaller = user.capability().map_err(|e| fail(e.into()))?;
+    let me = caller.id().clone();
     let db = &state.db;
     let balance = db.cash_balance(&me).await.map_err(|e| fail(e.into()))?;
-    let filter = CouponFilter { customer: Some(me.clone()), ..Default::default() };
-    let coupons = db.list_coupons(&filter, Page { offset: 0, limit: 50 }, now_millis()).await.map_err(|e| fail(e.into()))?.0;
+    let coupons = db
+        .list_coupons(caller.scope(), &CouponFilter::default(), Page { offset: 0, limit: 50 }, now_millis())
+        .await
+        .map_err(|e| fail(e.into()))?
+        .0;
     let standing = db.customer_standing_with(&me, false).await.map_err(|e| fail(e.into()))?;
     let partner = match &standing {
         Some(s) => db.find_account(&s.partner_id).await.map_err(|e| fail(e.into()))?.map(|a| {
@@ -57,7 +62,11 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 /// The customer authorizes its partner to order on its behalf, then sees its account again.
 pub async fn authorize_orders(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let user = ctx.signed_in()?;
-    match pc_api::services::orders::authorize_partner(&state.db, &user.principal).await {
+    let authorized = match user.capability::<CustomerCaller>() {
+        Ok(me) => pc_api::services::orders::authorize_partner(&state.db, &me).await,
+        Err(e) => Err(e.into()),
+    };
+    match authorized {
         Ok(_) => Ok(axum::response::Redirect::to("/console/customer?done=authorized").into_response()),
         Err(e) => {
             let (status, error) = shown(ctx.lang, e);

@@ -8,12 +8,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use pc_api::error::ApiError;
+use pc_api::principal::PartnerCaller;
 use pc_api::services::customers::list_sub_customers;
 use pc_api::AppState;
 use pc_domain::console::SensitiveField;
 use pc_domain::funds::TransferKind;
 use pc_domain::query::{format_utc, Page};
-use pc_domain::tenancy::Principal;
 use pc_storage::{AdjustRecordFilter, CustomerFilter, Db, ExportKind};
 
 /// One CSV field: quoted when needed, and a leading formula character neutralised so a
@@ -32,12 +32,12 @@ fn line(fields: &[&str]) -> String {
 }
 
 /// Every page of a listing, 100 rows at a time.
-async fn customers_csv(db: &Db, principal: &Principal) -> Result<(String, i64), ApiError> {
+async fn customers_csv(db: &Db, caller: &PartnerCaller) -> Result<(String, i64), ApiError> {
     let mut out = line(&["customer_id", "account_name", "customer", "mobile", "email", "association_type", "associated_on"]);
     let mut page = Page { offset: 0, limit: 100 };
     let mut rows = 0;
     loop {
-        let (items, total) = list_sub_customers(db, principal, &CustomerFilter::default(), page, None).await?;
+        let (items, total) = list_sub_customers(db, caller, &CustomerFilter::default(), page, None).await?;
         for c in &items {
             let anon = |f: SensitiveField, v: Option<&str>| v.map(|v| f.anonymize(v)).unwrap_or_default();
             out += &line(&[
@@ -58,13 +58,13 @@ async fn customers_csv(db: &Db, principal: &Principal) -> Result<(String, i64), 
     }
 }
 
-async fn fund_records_csv(db: &Db, principal: &Principal) -> Result<(String, i64), ApiError> {
-    let ctx = principal.require_partner()?;
+async fn fund_records_csv(db: &Db, caller: &PartnerCaller) -> Result<(String, i64), ApiError> {
+    let scope = caller.own_scope();
     let mut out = line(&["transfer_id", "type", "counterparty", "amount", "time"]);
     let mut page = Page { offset: 0, limit: 100 };
     let mut rows = 0;
     loop {
-        let (items, total) = db.adjust_records(&ctx.partner_id, &AdjustRecordFilter::default(), page).await?;
+        let (items, total) = db.adjust_records(&scope, &AdjustRecordFilter::default(), page).await?;
         for r in &items {
             let kind = if r.kind == TransferKind::Allocate { "allocate" } else { "reclaim" };
             // Counterparties are customers or tier-2 companies: their names are anonymized too.
@@ -86,13 +86,13 @@ async fn fund_records_csv(db: &Db, principal: &Principal) -> Result<(String, i64
 
 /// Creates the task and runs it in the background; the page shows it pending until done.
 pub async fn start_export(db: &Db, user: &SignedIn, kind: ExportKind) -> Result<String, ApiError> {
-    let ctx = user.principal.require_partner()?;
-    let id = db.create_export(&ctx.partner_id, &user.login, kind).await?;
-    let (db, principal, task) = (db.clone(), user.principal.clone(), id.clone());
+    let caller: PartnerCaller = user.capability()?;
+    let id = db.create_export(caller.partner_id(), &user.login, kind).await?;
+    let (db, task) = (db.clone(), id.clone());
     tokio::spawn(async move {
         let built = match kind {
-            ExportKind::Customers => customers_csv(&db, &principal).await,
-            ExportKind::FundRecords => fund_records_csv(&db, &principal).await,
+            ExportKind::Customers => customers_csv(&db, &caller).await,
+            ExportKind::FundRecords => fund_records_csv(&db, &caller).await,
         };
         let finished = match &built {
             Ok((text, rows)) => db.finish_export(&task, Some((text, *rows))).await,
@@ -129,9 +129,9 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         let (status, error) = shown(ctx.lang, e);
         super::message(&ctx, status, "error.title", Some(error))
     };
-    let p = user.principal.require_partner().map_err(|e| fail(e.into()))?;
+    let p: PartnerCaller = user.capability().map_err(|e| fail(e.into()))?;
     let page = page_of(ctx.query.get("page"));
-    let (tasks, total) = state.db.list_exports(&p.partner_id, page).await.map_err(|e| fail(e.into()))?;
+    let (tasks, total) = state.db.list_exports(p.partner_id(), page).await.map_err(|e| fail(e.into()))?;
     Ok(view(
         &ctx,
         StatusCode::OK,
@@ -150,8 +150,8 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 pub async fn download(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, Response> {
     let user = ctx.signed_in()?;
     let not_found = || super::message(&ctx, StatusCode::NOT_FOUND, "error.not_found", None);
-    let p = user.principal.require_partner().map_err(|_| not_found())?;
-    match state.db.export_content(&p.partner_id, &id).await {
+    let p: PartnerCaller = user.capability().map_err(|_| not_found())?;
+    match state.db.export_content(p.partner_id(), &id).await {
         Ok(Some((kind, text))) => {
             let name = format!("attachment; filename=\"{}-{}.csv\"", kind.as_db(), &id[..8.min(id.len())]);
             Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], text).into_response())

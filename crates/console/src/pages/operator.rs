@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::context;
+use pc_api::principal::OperatorCaller;
 use pc_api::services::{coupons as coupon_services, funds as fund_services};
 use pc_api::AppState;
 use pc_domain::coupons::{effective_quota_status, Limits};
@@ -15,10 +16,13 @@ use pc_storage::QuotaFilter;
 
 async fn operator_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Option<Shown>) -> PageResult {
     let user = ctx.signed_in()?;
-    if let Err(e) = user.principal.require_operator() {
-        let (status, error) = shown(ctx.lang, e.into());
-        return Err(super::message(ctx, status, "error.title", Some(error)));
-    }
+    let operator: OperatorCaller = match user.capability() {
+        Ok(o) => o,
+        Err(e) => {
+            let (status, error) = shown(ctx.lang, e.into());
+            return Err(super::message(ctx, status, "error.title", Some(error)));
+        }
+    };
     let page = page_of(ctx.query.get("page"));
     let internal = |e: pc_storage::StorageError| {
         let (status, error) = shown(ctx.lang, e.into());
@@ -26,7 +30,8 @@ async fn operator_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: O
     };
     let (partners, total) = state.db.list_partners(page).await.map_err(internal)?;
     let now = now_millis();
-    let quotas = state.db.list_quotas(&QuotaFilter::default(), Page { offset: 0, limit: 50 }, now).await.map_err(internal)?.0;
+    let quotas =
+        state.db.list_quotas(operator.scope(), &QuotaFilter::default(), Page { offset: 0, limit: 50 }, now).await.map_err(internal)?.0;
     Ok(view(
         ctx,
         status,
@@ -61,7 +66,10 @@ pub async fn top_up(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             let key = f.get("idempotency_key").map(str::to_owned);
             let partner = f.get("partner_id").unwrap_or_default();
             let idem = fund_services::claim(&user.principal, key, "console.top_up", &[partner, &amount.to_string()]);
-            fund_services::top_up(&state.db, &state.ledger, &user.principal, Some(partner), amount, idem).await.map(|_| ())
+            match user.capability::<OperatorCaller>() {
+                Ok(operator) => fund_services::top_up(&state.db, &state.ledger, &operator, Some(partner), amount, idem).await.map(|_| ()),
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e) => Err(e.into()),
     };
@@ -80,18 +88,21 @@ pub async fn grant_quota(State(state): State<AppState>, ctx: Ctx) -> PageResult 
     let days: i64 = f.get("days").and_then(|d| d.parse().ok()).filter(|d| (1..=3650).contains(d)).unwrap_or(365);
     let now = now_millis();
     let result = match Money::parse_movement("value", f.get("value").unwrap_or_default()) {
-        Ok(value) => coupon_services::grant_quota(
-            &state.db,
-            &user.principal,
-            f.get("partner_id"),
-            0,
-            value,
-            Some(now),
-            Some(now + days * 86_400_000),
-            Limits::default(),
-        )
-        .await
-        .map(|_| ()),
+        Ok(value) => match user.capability::<OperatorCaller>() {
+            Ok(operator) => coupon_services::grant_quota(
+                &state.db,
+                &operator,
+                f.get("partner_id"),
+                0,
+                value,
+                Some(now),
+                Some(now + days * 86_400_000),
+                Limits::default(),
+            )
+            .await
+            .map(|_| ()),
+            Err(e) => Err(e.into()),
+        },
         Err(e) => Err(e.into()),
     };
     match result {

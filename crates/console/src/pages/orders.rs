@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{context, Value};
 use pc_api::error::ApiError;
+use pc_api::principal::{CustomerCaller, PartnerCaller};
 use pc_api::services::orders as svc;
 use pc_api::services::resources as resource_services;
 use pc_api::AppState;
@@ -33,14 +34,14 @@ async fn customer_orders_view(state: &AppState, ctx: &Ctx, status: StatusCode, e
         let (status, error) = shown(ctx.lang, e);
         super::message(ctx, status, "error.title", Some(error))
     };
-    let me = user.principal.require_customer().map_err(|e| fail(e.into()))?.clone();
+    let caller: CustomerCaller = user.capability().map_err(|e| fail(e.into()))?;
+    let me = caller.id().clone();
     let page = page_of(ctx.query.get("page"));
-    let filter = OrderFilter { customer: Some(me.clone()), ..Default::default() };
-    let (orders, total) = state.db.list_orders(&filter, page).await.map_err(|e| fail(e.into()))?;
+    let (orders, total) = state.db.list_orders(caller.scope(), &OrderFilter::default(), page).await.map_err(|e| fail(e.into()))?;
     let mut rows = Vec::with_capacity(orders.len());
     for o in &orders {
         let coupons = if o.status == pc_domain::orders::OrderStatus::PendingPayment {
-            svc::coupons_for_order(&state.db, &me, &o.order_id).await.map_err(fail)?
+            svc::coupons_for_order(&state.db, caller.scope(), &me, &o.order_id).await.map_err(fail)?
         } else {
             Vec::new()
         };
@@ -50,7 +51,8 @@ async fn customer_orders_view(state: &AppState, ctx: &Ctx, status: StatusCode, e
         });
     }
     let first_page = pc_domain::query::Page { offset: 0, limit: 50 };
-    let (resources, _) = resource_services::list_resources(&state.db, &me, &ResourceFilter::default(), first_page).await.map_err(fail)?;
+    let (resources, _) =
+        resource_services::list_resources(&state.db, caller.scope(), &me, &ResourceFilter::default(), first_page).await.map_err(fail)?;
     Ok(view(
         ctx,
         status,
@@ -95,20 +97,26 @@ pub async fn pay(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
             _ => Vec::new(),
         },
     };
-    let result = svc::pay_order(&state.db, &state.ledger, &user.principal, &id, &request, f.get("pay_key")).await.map(|_| ());
+    let result = match user.capability::<CustomerCaller>() {
+        Ok(me) => svc::pay_order(&state.db, &state.ledger, &me, &id, &request, f.get("pay_key")).await.map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
     after(&state, &ctx, result, "paid").await
 }
 
 pub async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.signed_in()?;
-    let result = svc::cancel_order(&state.db, &user.principal, &id).await;
+    let result = match user.capability::<CustomerCaller>() {
+        Ok(me) => svc::cancel_order(&state.db, &me, &id).await,
+        Err(e) => Err(e.into()),
+    };
     after(&state, &ctx, result, "cancelled").await
 }
 
 pub async fn renew(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.signed_in()?;
     let result = async {
-        let party = resource_services::customer_party(&state.db, &user.principal).await?;
+        let party = resource_services::customer_party(&state.db, &user.capability()?).await?;
         let one_month = Period { period_type: Period::MONTH, period_num: 1 };
         resource_services::renew(&state.db, &state.ledger, &party, &id, one_month, false).await.map(|_| ())
     }
@@ -119,7 +127,7 @@ pub async fn renew(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Strin
 pub async fn unsubscribe(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.signed_in()?;
     let result = async {
-        let party = resource_services::customer_party(&state.db, &user.principal).await?;
+        let party = resource_services::customer_party(&state.db, &user.capability()?).await?;
         resource_services::unsubscribe(&state.db, &state.ledger, &party, &id, false).await.map(|_| ())
     }
     .await;
@@ -131,7 +139,11 @@ pub async fn auto_renew(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
     let on = ctx.form.get("on") == Some("1");
     // Turned on here, a resource renews for its own period (a yearly one yearly), as through the API.
     let asked = on.then_some(resource_services::AutoRenewal::default());
-    let result = resource_services::set_auto_renew(&state.db, &user.principal, &id, asked).await;
+    let result = async {
+        let me: CustomerCaller = user.capability()?;
+        resource_services::set_auto_renew(&state.db, &me, &id, asked).await
+    }
+    .await;
     after(&state, &ctx, result, if on { "auto_renew_on" } else { "auto_renew_off" }).await
 }
 
@@ -143,10 +155,9 @@ async fn partner_orders_view(state: &AppState, ctx: &Ctx, status: StatusCode, er
         let (status, error) = shown(ctx.lang, e);
         super::message(ctx, status, "error.title", Some(error))
     };
-    let p = user.principal.require_partner().map_err(|e| fail(e.into()))?;
+    let p: PartnerCaller = user.capability().map_err(|e| fail(e.into()))?;
     let page = page_of(ctx.query.get("page"));
-    let filter = OrderFilter { partner: Some((p.partner_id.clone(), p.scope.clone())), ..Default::default() };
-    let (orders, total) = state.db.list_orders(&filter, page).await.map_err(|e| fail(e.into()))?;
+    let (orders, total) = state.db.list_orders(&p.own_scope(), &OrderFilter::default(), page).await.map_err(|e| fail(e.into()))?;
     let book = state.db.price_book_at(state.db.now().await.map_err(|e| fail(e.into()))?).await.ok();
     Ok(view(
         ctx,
@@ -192,7 +203,7 @@ pub async fn order_on_behalf(State(state): State<AppState>, ctx: Ctx) -> PageRes
             period_num: months,
             subscription_num: 1,
         };
-        let party = svc::order_party(&state.db, &user.principal, f.get("customer_id"), None, &[spec.service_type.as_str()]).await?;
+        let party = svc::order_party(&state.db, &user.capability()?, f.get("customer_id"), None, &[spec.service_type.as_str()]).await?;
         let choice = svc::ProductChoice { product, period: Some(Period { period_type: Period::MONTH, period_num: months }) };
         svc::create_purchase(&state.db, &party, &[choice], None).await?;
         Ok::<(), ApiError>(())

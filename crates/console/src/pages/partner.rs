@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Value};
 use pc_api::error::ApiError;
+use pc_api::principal::{FullScopePartner, FullScopeTier1, PartnerCaller};
 use pc_api::services::funds::{claim, move_customer_funds, move_reseller_funds, partner_balance, Direction};
 use pc_api::services::{coupons as coupon_services, customers as customer_services};
 use pc_api::AppState;
@@ -19,14 +20,14 @@ use pc_domain::customer::NewCustomerInput;
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, parse_fuzzy, parse_instant_or_cst_date, Page};
-use pc_domain::tenancy::{AssociationType, PartnerContext, PartnerKind};
+use pc_domain::tenancy::{AssociationType, PartnerKind};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{AdjustRecordFilter, CouponFilter, CustomerFilter, CustomerItem, QuotaFilter, ResellerFilter};
 
 /// The signed-in partner, or a 403 page for anyone else.
-fn partner<'a>(ctx: &'a Ctx) -> Result<(&'a SignedIn, PartnerContext), Response> {
+fn partner<'a>(ctx: &'a Ctx) -> Result<(&'a SignedIn, PartnerCaller), Response> {
     let user = ctx.signed_in()?;
-    match user.principal.require_partner() {
+    match user.capability::<PartnerCaller>() {
         Ok(p) => Ok((user, p)),
         Err(e) => Err(denied(ctx, e.into())),
     }
@@ -62,19 +63,24 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let (user, p) = partner(&ctx)?;
     let db = &state.db;
     let fail = |e: ApiError| denied(&ctx, e);
-    let balance = partner_balance(db, &user.principal, None).await.map_err(fail)?;
+    let balance = partner_balance(db, &p, None).await.map_err(fail)?;
     let now = now_millis();
     let quotas = db
-        .list_quotas(&QuotaFilter { owner: Some(p.partner_id.clone()), ..Default::default() }, Page { offset: 0, limit: 100 }, now)
+        .list_quotas(
+            &p.own_scope(),
+            &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() },
+            Page { offset: 0, limit: 100 },
+            now,
+        )
         .await
         .map_err(|e| fail(e.into()))?
         .0;
     let quota_balance: i64 =
         quotas.iter().filter(|q| effective_quota_status(q.status, q.expire_at, now) == quota_status::NORMAL).map(|q| q.balance.fen()).sum();
-    let customers = db.count_customers(&p.partner_id).await.map_err(|e| fail(e.into()))?;
+    let customers = db.count_customers(p.partner_id()).await.map_err(|e| fail(e.into()))?;
     let (start, days) = chart::month_start(now);
-    let allocated = chart::daily(&db.allocations_since(&p.partner_id, start).await.map_err(|e| fail(e.into()))?, start, days);
-    let spent = chart::daily(&db.customer_spend_since(&p.partner_id, start).await.map_err(|e| fail(e.into()))?, start, days);
+    let allocated = chart::daily(&db.allocations_since(p.partner_id(), start).await.map_err(|e| fail(e.into()))?, start, days);
+    let spent = chart::daily(&db.customer_spend_since(p.partner_id(), start).await.map_err(|e| fail(e.into()))?, start, days);
     let consumption: i64 = spent.iter().sum();
     let svg = chart::bars_svg(&allocated, &spent, &tr(ctx.lang, "overview.allocated"), &tr(ctx.lang, "overview.consumption"));
     Ok(view(
@@ -108,10 +114,10 @@ fn customer_filter(ctx: &Ctx) -> Result<CustomerFilter, DomainError> {
 }
 
 async fn customers_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Option<Shown>, created: Option<String>) -> PageResult {
-    let (user, p) = partner(ctx)?;
+    let (_, p) = partner(ctx)?;
     let page = page_of(ctx.query.get("page"));
     let listed = match customer_filter(ctx) {
-        Ok(f) => customer_services::list_sub_customers(&state.db, &user.principal, &f, page, None).await,
+        Ok(f) => customer_services::list_sub_customers(&state.db, &p, &f, page, None).await,
         Err(e) => Err(e.into()),
     };
     let (items, total, error, status) = match listed {
@@ -121,7 +127,7 @@ async fn customers_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: 
             (Vec::new(), 0, Some(shown), s)
         }
     };
-    let resellers = if p.kind == PartnerKind::Distributor { reseller_options(state, &p).await } else { Vec::new() };
+    let resellers = if p.ctx().kind == PartnerKind::Distributor { reseller_options(state, &p).await } else { Vec::new() };
     let q = &ctx.query;
     Ok(view(
         ctx,
@@ -135,7 +141,7 @@ async fn customers_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: 
                 association_type => q.get("association_type"), from => q.get("from"), to => q.get("to"),
             },
             query => ctx.here.split_once('?').map(|(_, q)| q.split('&').filter(|kv| !kv.starts_with("page=")).collect::<Vec<_>>().join("&")).unwrap_or_default(),
-            is_distributor => p.kind == PartnerKind::Distributor,
+            is_distributor => p.ctx().kind == PartnerKind::Distributor,
             resellers,
             error,
             created,
@@ -159,7 +165,11 @@ pub async fn create_customer(State(state): State<AppState>, ctx: Ctx) -> PageRes
         cooperation_type: f.get("cooperation_type"),
         is_close_market_ms: None,
     };
-    match customer_services::create_sub_customer(&state.db, &user.principal, input, f.get("indirect_partner_id")).await {
+    let created = match user.capability::<FullScopePartner>() {
+        Ok(caller) => customer_services::create_sub_customer(&state.db, &caller, input, f.get("indirect_partner_id")).await,
+        Err(e) => Err(e.into()),
+    };
+    match created {
         Ok((_, name)) => customers_view(&state, &ctx, StatusCode::OK, None, Some(name.to_string())).await,
         Err(e) => {
             let (status, error) = shown(ctx.lang, e);
@@ -169,11 +179,16 @@ pub async fn create_customer(State(state): State<AppState>, ctx: Ctx) -> PageRes
 }
 
 async fn detail_view(state: &AppState, ctx: &Ctx, id: &str, revealed: &[(SensitiveField, String)]) -> PageResult {
-    let (user, p) = partner(ctx)?;
-    let c = customer_services::visible_customer(&state.db, &user.principal, id).await.map_err(|e| denied(ctx, e))?;
+    let (_, p) = partner(ctx)?;
+    let c = customer_services::visible_customer(&state.db, &p, id).await.map_err(|e| denied(ctx, e))?;
     let balance = state.db.cash_balance(&c.customer_id).await.map_err(|e| denied(ctx, e.into()))?;
-    let filter = CouponFilter { issuer: Some(p.partner_id.clone()), customer: Some(c.customer_id.clone()), ..Default::default() };
-    let coupons = state.db.list_coupons(&filter, Page { offset: 0, limit: 20 }, now_millis()).await.map_err(|e| denied(ctx, e.into()))?.0;
+    let filter = CouponFilter { customer: Some(c.customer_id.clone()), ..Default::default() };
+    let coupons = state
+        .db
+        .list_coupons(&p.own_scope(), &filter, Page { offset: 0, limit: 20 }, now_millis())
+        .await
+        .map_err(|e| denied(ctx, e.into()))?
+        .0;
     Ok(view(
         ctx,
         StatusCode::OK,
@@ -193,10 +208,9 @@ pub async fn customer_detail(State(state): State<AppState>, ctx: Ctx, Path(id): 
 
 /// Reveals one masked field: audited by the service, then shown on the customer's page.
 pub async fn reveal(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let user = ctx.signed_in()?;
+    let (user, p) = partner(&ctx)?;
     let field = SensitiveField::parse(ctx.form.get("field").unwrap_or_default()).map_err(|e| denied(&ctx, e.into()))?;
-    let value =
-        customer_services::reveal_customer_field(&state.db, &user.principal, &user.login, &id, field).await.map_err(|e| denied(&ctx, e))?;
+    let value = customer_services::reveal_customer_field(&state.db, &p, &user.login, &id, field).await.map_err(|e| denied(&ctx, e))?;
     detail_view(&state, &ctx, &id, &[(field, value.unwrap_or_else(|| "-".into()))]).await
 }
 
@@ -208,11 +222,13 @@ pub(super) async fn customer_choices(state: &AppState, user: &SignedIn) -> Vec<V
 }
 
 async fn customer_options(state: &AppState, user: &SignedIn) -> Vec<Value> {
-    let all =
-        customer_services::list_sub_customers(&state.db, &user.principal, &CustomerFilter::default(), Page { offset: 0, limit: 100 }, None)
-            .await
-            .map(|(items, _)| items)
-            .unwrap_or_default();
+    let listed = match user.capability::<PartnerCaller>() {
+        Ok(p) => {
+            customer_services::list_sub_customers(&state.db, &p, &CustomerFilter::default(), Page { offset: 0, limit: 100 }, None).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    let all = listed.map(|(items, _)| items).unwrap_or_default();
     let mut out = Vec::with_capacity(all.len());
     for c in all {
         let balance = state.db.cash_balance(&c.customer_id).await.map(|b| b.amount.to_string()).unwrap_or_default();
@@ -226,8 +242,8 @@ async fn customer_options(state: &AppState, user: &SignedIn) -> Vec<Value> {
     out
 }
 
-async fn reseller_options(state: &AppState, p: &PartnerContext) -> Vec<Value> {
-    let listed = state.db.list_resellers(&p.partner_id, &ResellerFilter::default(), Page { offset: 0, limit: 100 }).await;
+async fn reseller_options(state: &AppState, p: &PartnerCaller) -> Vec<Value> {
+    let listed = state.db.list_resellers(p.partner_id(), &ResellerFilter::default(), Page { offset: 0, limit: 100 }).await;
     let mut out = Vec::new();
     for r in listed.map(|(items, _)| items).unwrap_or_default() {
         let balance = state.db.cash_balance(&r.reseller_id).await.map(|b| b.amount.to_string()).unwrap_or_default();
@@ -253,10 +269,10 @@ fn record_filter(ctx: &Ctx) -> Result<AdjustRecordFilter, DomainError> {
 
 async fn funds_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Option<Shown>) -> PageResult {
     let (user, p) = partner(ctx)?;
-    let balance = partner_balance(&state.db, &user.principal, None).await.map_err(|e| denied(ctx, e))?;
+    let balance = partner_balance(&state.db, &p, None).await.map_err(|e| denied(ctx, e))?;
     let page = page_of(ctx.query.get("page"));
     let records = match record_filter(ctx) {
-        Ok(f) => state.db.adjust_records(&p.partner_id, &f, page).await.map_err(ApiError::from),
+        Ok(f) => state.db.adjust_records(&p.own_scope(), &f, page).await.map_err(ApiError::from),
         Err(e) => Err(e.into()),
     };
     let (records, total, error, status) = match records {
@@ -348,7 +364,7 @@ pub async fn funds_confirm(State(state): State<AppState>, ctx: Ctx) -> PageResul
 
 /// Second step: the movement itself, through the same service as the Open API.
 pub async fn funds_move(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let (user, _) = partner(&ctx)?;
+    let (user, p) = partner(&ctx)?;
     let to_reseller = ctx.form.get("target") == Some("reseller");
     let m = match movement(&ctx) {
         Ok(m) => m,
@@ -359,9 +375,9 @@ pub async fn funds_move(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let amount = m.amount.to_string();
     let idem = claim(&user.principal, ctx.form.get("idempotency_key").map(str::to_owned), op, &[dir, &m.target, &amount]);
     let result = if m.to_reseller {
-        move_reseller_funds(&state.db, &state.ledger, &user.principal, m.direction, Some(&m.target), m.amount, idem).await
+        move_reseller_funds(&state.db, &state.ledger, &p, m.direction, Some(&m.target), m.amount, idem).await
     } else {
-        move_customer_funds(&state.db, &state.ledger, &user.principal, m.direction, Some(&m.target), m.amount, None, idem).await
+        move_customer_funds(&state.db, &state.ledger, &p, m.direction, Some(&m.target), m.amount, None, idem).await
     };
     match result {
         Ok(_) if m.to_reseller => Ok(Redirect::to(&format!("/console/partner/resellers?done={dir}")).into_response()),
@@ -394,19 +410,23 @@ async fn coupons_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Op
     let now = now_millis();
     let quotas = state
         .db
-        .list_quotas(&QuotaFilter { owner: Some(p.partner_id.clone()), ..Default::default() }, Page { offset: 0, limit: 100 }, now)
+        .list_quotas(
+            &p.own_scope(),
+            &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() },
+            Page { offset: 0, limit: 100 },
+            now,
+        )
         .await
         .map_err(|e| denied(ctx, e.into()))?
         .0;
     let q = &ctx.query;
     let page = page_of(q.get("page"));
     let filter = CouponFilter {
-        issuer: Some(p.partner_id.clone()),
         customer: q.get("customer").and_then(|c| DomainId::parse(c).ok()),
         status: q.get("status").and_then(|s| s.parse().ok()),
         ..Default::default()
     };
-    let (coupons, total) = state.db.list_coupons(&filter, page, now).await.map_err(|e| denied(ctx, e.into()))?;
+    let (coupons, total) = state.db.list_coupons(&p.own_scope(), &filter, page, now).await.map_err(|e| denied(ctx, e.into()))?;
     let customers = customer_options(state, user).await;
     let names: std::collections::HashMap<String, String> =
         customers.iter().filter_map(|c| Some((c.get_attr("id").ok()?.to_string(), c.get_attr("account_name").ok()?.to_string()))).collect();
@@ -469,7 +489,11 @@ pub async fn issue_coupons(State(state): State<AppState>, ctx: Ctx) -> PageResul
         memo: f.get("memo").map(str::to_owned),
         indirect_partner_id: None,
     };
-    match coupon_services::issue_coupons(&state.db, &user.principal, req).await {
+    let issued = match user.capability::<PartnerCaller>() {
+        Ok(p) => coupon_services::issue_coupons(&state.db, &p, req).await,
+        Err(e) => Err(e.into()),
+    };
+    match issued {
         Ok(items) => Ok(results(&ctx, "coupons.issue_results", "/console/partner/coupons", items, |id| id.clone())),
         Err(e) => {
             let (status, error) = shown(ctx.lang, e);
@@ -485,7 +509,11 @@ pub async fn recall_coupons(State(state): State<AppState>, ctx: Ctx) -> PageResu
         let (status, error) = shown(ctx.lang, DomainError::invalid("Choose at least one coupon.").into());
         return coupons_view(&state, &ctx, status, Some(error)).await;
     }
-    match coupon_services::reclaim_coupons(&state.db, &user.principal, &ids, None).await {
+    let reclaimed = match user.capability::<PartnerCaller>() {
+        Ok(p) => coupon_services::reclaim_coupons(&state.db, &p, &ids, None).await,
+        Err(e) => Err(e.into()),
+    };
+    match reclaimed {
         Ok(items) => Ok(results(&ctx, "coupons.recall_results", "/console/partner/coupons", items, |m| m.to_string())),
         Err(e) => {
             let (status, error) = shown(ctx.lang, e);
@@ -498,19 +526,29 @@ pub async fn recall_coupons(State(state): State<AppState>, ctx: Ctx) -> PageResu
 
 async fn resellers_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Option<Shown>) -> PageResult {
     let (_, p) = partner(ctx)?;
-    if p.kind != PartnerKind::Distributor {
+    if p.ctx().kind != PartnerKind::Distributor {
         return Err(denied(ctx, DomainError::denied().into()));
     }
     let now = now_millis();
     let own = state
         .db
-        .list_quotas(&QuotaFilter { owner: Some(p.partner_id.clone()), ..Default::default() }, Page { offset: 0, limit: 100 }, now)
+        .list_quotas(
+            &p.own_scope(),
+            &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() },
+            Page { offset: 0, limit: 100 },
+            now,
+        )
         .await
         .map_err(|e| denied(ctx, e.into()))?
         .0;
     let issued = state
         .db
-        .list_quotas(&QuotaFilter { issued_by: Some(p.partner_id.clone()), ..Default::default() }, Page { offset: 0, limit: 100 }, now)
+        .list_quotas(
+            &p.own_scope(),
+            &QuotaFilter { issued_by: Some(p.partner_id().clone()), ..Default::default() },
+            Page { offset: 0, limit: 100 },
+            now,
+        )
         .await
         .map_err(|e| denied(ctx, e.into()))?
         .0;
@@ -539,7 +577,11 @@ pub async fn issue_sub_quota(State(state): State<AppState>, ctx: Ctx) -> PageRes
         Ok(m) => m,
         Err(e) => return back_with_error(&state, &ctx, true, e.into()).await,
     };
-    match coupon_services::issue_sub_quotas(&state.db, &user.principal, f.get("quota_id"), &f.all("reseller_ids"), amount).await {
+    let issued = match user.capability::<FullScopeTier1>() {
+        Ok(t1) => coupon_services::issue_sub_quotas(&state.db, &t1, f.get("quota_id"), &f.all("reseller_ids"), amount).await,
+        Err(e) => Err(e.into()),
+    };
+    match issued {
         Ok(items) => Ok(results(&ctx, "resellers.quota_results", "/console/partner/resellers", items, |id| id.clone())),
         Err(e) => back_with_error(&state, &ctx, true, e).await,
     }
@@ -547,7 +589,11 @@ pub async fn issue_sub_quota(State(state): State<AppState>, ctx: Ctx) -> PageRes
 
 pub async fn reclaim_sub_quota(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let user = ctx.signed_in()?;
-    match coupon_services::reclaim_sub_quotas(&state.db, &user.principal, &ctx.form.all("quota_ids"), None).await {
+    let reclaimed = match user.capability::<FullScopeTier1>() {
+        Ok(t1) => coupon_services::reclaim_sub_quotas(&state.db, &t1, &ctx.form.all("quota_ids"), None).await,
+        Err(e) => Err(e.into()),
+    };
+    match reclaimed {
         Ok(items) => Ok(results(&ctx, "resellers.reclaim_results", "/console/partner/resellers", items, |_| String::new())),
         Err(e) => back_with_error(&state, &ctx, true, e).await,
     }
@@ -558,7 +604,7 @@ pub async fn reclaim_sub_quota(State(state): State<AppState>, ctx: Ctx) -> PageR
 pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let (_, p) = partner(&ctx)?;
     let page = page_of(ctx.query.get("page"));
-    let (rows, total) = state.db.list_reveals(&p.partner_id, page).await.map_err(|e| denied(&ctx, e.into()))?;
+    let (rows, total) = state.db.list_reveals(p.partner_id(), page).await.map_err(|e| denied(&ctx, e.into()))?;
     Ok(view(
         &ctx,
         StatusCode::OK,

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use minijinja::{context, Value};
 use pc_api::error::ApiError;
+use pc_api::principal::{OperatorCaller, PartnerCaller};
 use pc_api::services::customers::visible_customer;
 use pc_api::AppState;
 use pc_domain::catalog::PriceBook;
@@ -70,14 +71,14 @@ pub async fn calculator(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         let (status, error) = shown(ctx.lang, e);
         super::message(&ctx, status, "error.title", Some(error))
     };
-    user.principal.require_partner().map_err(|e| fail(e.into()))?;
+    let caller: PartnerCaller = user.capability().map_err(|e| fail(e.into()))?;
     let book = state.db.price_book_at(now_millis()).await.map_err(|e| fail(e.into()))?;
     let mut status = StatusCode::OK;
     let (mut quote, mut error) = (None, None);
     if ctx.query.get("spec").is_some() {
         // A customer's discounts apply only to a customer the partner may see.
         let discounts = match ctx.query.get("customer") {
-            Some(c) => match visible_customer(&state.db, &user.principal, c).await {
+            Some(c) => match visible_customer(&state.db, &caller, c).await {
                 Ok(c) => state.db.customer_discounts(&c.customer_id).await.map_err(ApiError::from),
                 Err(e) => Err(e),
             },
@@ -124,7 +125,7 @@ pub async fn price_book(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         let (status, error) = shown(ctx.lang, e);
         super::message(&ctx, status, "error.title", Some(error))
     };
-    user.principal.require_operator().map_err(|e| fail(e.into()))?;
+    user.capability::<OperatorCaller>().map_err(|e| fail(e.into()))?;
     let versions = state.db.price_book_versions().await.map_err(|e| fail(e.into()))?;
     let (book, error) = match state.db.price_book_at(now_millis()).await {
         Ok(b) => (Some(b), None),
