@@ -5,12 +5,12 @@
 mod common;
 
 use common::{issue_key, signed, spawn_server, Key, Server};
+use pc_api::principal::Capability;
 use pc_api::KeyVault;
 use pc_domain::coupons::Limits;
 use pc_domain::customer::{NewCustomer, NewCustomerInput};
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
-use pc_api::principal::Capability;
 use pc_domain::orders::{source_type, OrderType, PaymentRequest, Period};
 use pc_domain::tenancy::{AccountKind, PartnerKind, Principal, Role};
 use pc_domain::{DomainId, DomainName};

@@ -3,8 +3,8 @@
 
 use crate::error::{DomainError, ErrorCode};
 
-/// Checks a request that names the sandbox flag (the operator's clock operation, `admin
-/// clock --sandbox`): it may only restate what the database already is.
+/// Checks a request that names the sandbox flag (the operator's clock operation): it may
+/// only restate what the database already is.
 pub fn check_sandbox_flag(requested: Option<bool>, is_sandbox: bool) -> Result<(), DomainError> {
     match (requested, is_sandbox) {
         (Some(true), false) => Err(DomainError::new(

@@ -109,11 +109,8 @@ pub enum AdminCommand {
     /// resources) at the database's clock; prints what was done as JSON.
     RunJobs,
     /// The database clock: show it, and advance it (--advance-days) in a sandbox database.
-    /// Whether a database is a sandbox is fixed when it is created (`pcenter --sandbox`);
-    /// --sandbox here may only restate it.
+    /// Whether a database is a sandbox is fixed when it is created (`pcenter --sandbox`).
     Clock {
-        #[arg(long)]
-        sandbox: Option<bool>,
         #[arg(long)]
         advance_days: Option<i64>,
     },
@@ -307,9 +304,7 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                                    "converted_to_on_demand": r.converted_to_on_demand, "deleted_resources": r.deleted_resources})
             );
         }
-        AdminCommand::Clock { sandbox, advance_days } => {
-            pc_domain::clock::check_sandbox_flag(sandbox, p.db.clock_settings().await?.sandbox)
-                .map_err(|e| pc_api::error::ApiError::from(e).into_anyhow())?;
+        AdminCommand::Clock { advance_days } => {
             if let Some(days) = advance_days {
                 p.db.advance_clock(days.saturating_mul(86_400_000)).await.map_err(|e| pc_api::error::ApiError::from(e).into_anyhow())?;
             }

@@ -214,7 +214,7 @@ impl DbAccess {
             Command::Admin { action } => match action {
                 A::Backup { .. } => return DbAccess::AsIs,
                 A::Audit | A::PriceBook { action: price_cli::PriceBookCommand::List } => true,
-                A::Clock { sandbox, advance_days } => sandbox.is_none() && advance_days.is_none(),
+                A::Clock { advance_days } => advance_days.is_none(),
                 _ => false,
             },
             _ => false,
