@@ -82,7 +82,7 @@ async fn run(backend: TestBackend) {
     }
 
     let mut expected_sp = START_FEN;
-    let mut expected_customer = vec![0i64; CUSTOMERS];
+    let mut expected_customer = [0i64; CUSTOMERS];
     let (mut acked, mut refused) = (0, 0);
     for op in &ops {
         let answers = &results[&op.key];

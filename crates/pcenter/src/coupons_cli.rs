@@ -74,7 +74,7 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
                     .collect();
                 println!("{}", json!({"total_count": total, "quotas": rows}));
             } else {
-                println!("{:<34} {:>4} {:>14} {:>14} {:>6}  {}", "QUOTA", "TYPE", "VALUE", "BALANCE", "STATUS", "EXPIRES");
+                println!("{:<34} {:>4} {:>14} {:>14} {:>6}  EXPIRES", "QUOTA", "TYPE", "VALUE", "BALANCE", "STATUS");
                 for q in &quotas {
                     println!(
                         "{:<34} {:>4} {:>14} {:>14} {:>6}  {}",

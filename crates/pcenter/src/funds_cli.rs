@@ -96,7 +96,7 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
                     json!({"account_id": b.account_id, "account_type": pc_storage::funds_cash_type(), "amount": b.amount.to_string(), "currency": pc_domain::money::CURRENCY})
                 );
             } else {
-                println!("{:<44} {:>18} {}", "ACCOUNT", "BALANCE", "CURRENCY");
+                println!("{:<44} {:>18} CURRENCY", "ACCOUNT", "BALANCE");
                 println!("{:<44} {:>18} {}", b.account_id, b.amount.to_string(), pc_domain::money::CURRENCY);
             }
         }
@@ -125,7 +125,7 @@ pub async fn run(db: &Db, args: FundsArgs) -> anyhow::Result<()> {
                     .collect();
                 println!("{}", json!({"total_count": total, "records": rows}));
             } else {
-                println!("{:<21} {:<28} {:>14}  {:<32} {}", "TIME", "TYPE", "AMOUNT", "COUNTERPARTY", "TRANS_ID");
+                println!("{:<21} {:<28} {:>14}  {:<32} TRANS_ID", "TIME", "TYPE", "AMOUNT", "COUNTERPARTY");
                 for r in &records {
                     println!(
                         "{:<21} {:<28} {:>14}  {:<32} {}",

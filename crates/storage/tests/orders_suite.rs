@@ -263,7 +263,7 @@ async fn short_balance_pays_nothing(db: Db) {
 
 async fn bought(db: &Db, w: &World, months: i64, now: i64) -> String {
     let o = db.create_order(&order(w, OrderType::NewPurchase, vec![line(None, Some((2, months)), 1_000)]), now).await.unwrap();
-    pay(&db, &w.customer, &o.order_id, &PaymentPlan::default(), None, now).await.unwrap().resource_ids[0].clone()
+    pay(db, &w.customer, &o.order_id, &PaymentPlan::default(), None, now).await.unwrap().resource_ids[0].clone()
 }
 
 async fn documented_resource_refusals(db: Db) {

@@ -25,7 +25,7 @@ use pc_domain::{DomainError, DomainId};
 use pc_storage::{AdjustRecordFilter, CouponFilter, CustomerFilter, CustomerItem, QuotaFilter, ResellerFilter};
 
 /// The signed-in partner, or a 403 page for anyone else.
-fn partner<'a>(ctx: &'a Ctx) -> Result<(&'a SignedIn, PartnerCaller), Response> {
+fn partner(ctx: &Ctx) -> Result<(&SignedIn, PartnerCaller), Response> {
     let user = ctx.signed_in()?;
     match user.capability::<PartnerCaller>() {
         Ok(p) => Ok((user, p)),

@@ -413,7 +413,8 @@ mod tests {
         let o = order(1000, 0, OrderType::Renewal);
         let expire = NOW + 10;
         let r = ResourceSnapshot { resource_id: "r1".into(), expire_at: Some(expire), status: ResourceStatus::InUse, to_on_demand: false };
-        let p = plan_order_payment(&o, &[line("l1", 1000, 1000, Some("r1"))], &[r.clone()], &PaymentPlan::default(), &[], NOW).unwrap();
+        let p = plan_order_payment(&o, &[line("l1", 1000, 1000, Some("r1"))], std::slice::from_ref(&r), &PaymentPlan::default(), &[], NOW)
+            .unwrap();
         assert_eq!(p.lines[0].provision, Provision::Extend { resource_id: "r1".into(), from: expire, to: add_months(expire, 1) });
         let closed = ResourceSnapshot { status: ResourceStatus::Closed, ..r };
         let err = plan_order_payment(&o, &[line("l1", 1000, 1000, Some("r1"))], &[closed], &PaymentPlan::default(), &[], NOW);
