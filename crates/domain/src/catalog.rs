@@ -1,4 +1,4 @@
-//! The catalog and price book (domain.md §5): cloud service types, resource types, specs,
+//! The catalog and price book (docs/DOMAIN.md#S-CAT): cloud service types, resource types, specs,
 //! usage types, measure units, conversions, regions and prices, parsed from the versioned
 //! price-book JSON file and validated once. Codes are the public cloud's own
 //! (`hws.service.type.ec2`, `hws.resource.type.vm`, size measure 17 = GB) so partner code

@@ -1,5 +1,6 @@
-//! Rules of the web console that need no I/O: masking of sensitive customer fields (domain.md
-//! §1), anonymizing them in exports (§3), the sign-in lockout decision and the CSRF compare.
+//! Rules of the web console that need no I/O: masking of sensitive customer fields
+//! (docs/DOMAIN.md#R-CON-4), anonymizing them in exports (#R-EXP-2), the sign-in limits
+//! (#R-CON-1) and the CSRF compare (#R-CON-3).
 
 use crate::error::DomainError;
 use crate::query::EpochMillis;

@@ -1,4 +1,4 @@
-//! Coupon quotas and coupons (domain.md §4): statuses, expiry by time, limits, windows.
+//! Coupon quotas and coupons (docs/DOMAIN.md#S-COUP): statuses, expiry by time, limits, windows.
 
 use crate::error::{DomainError, ErrorCode};
 use crate::funds::CustomerStanding;

@@ -1,4 +1,4 @@
-//! Creating customers and checking whether an identity is still free (domain.md §2).
+//! Creating customers and checking whether an identity is still free (docs/DOMAIN.md#S-CUST).
 
 use crate::error::{DomainError, ErrorCode};
 use crate::ids::{DomainName, Xaccount};

@@ -1,4 +1,4 @@
-//! Funds rules (domain.md §3): who may move money between which accounts.
+//! Funds rules (docs/DOMAIN.md#S-FUNDS): who may move money between which accounts.
 
 use crate::error::{DomainError, ErrorCode};
 use crate::ids::DomainId;

@@ -1,4 +1,4 @@
-//! Price inquiry (domain.md §5): yearly/monthly, renewal, on-demand and change-of-spec quotes
+//! Price inquiry (docs/DOMAIN.md#S-PRICE): yearly/monthly, renewal, on-demand and change-of-spec quotes
 //! against a price book, with the customer's partner-granted discounts. Pure functions; the
 //! order flow prices with exactly these.
 //!

@@ -1,5 +1,5 @@
 //! Who is calling and what they may see: account kinds, partner kinds, member roles and the
-//! customer-visibility scope (domain.md §1, §2, §10).
+//! customer-visibility scope (docs/DOMAIN.md#S-TEN).
 
 use crate::error::{DomainError, ErrorCode};
 use crate::ids::DomainId;
@@ -41,7 +41,7 @@ impl AccountKind {
         }
     }
 
-    /// A tier-1 distributor has no customer identity: it can never buy (domain.md §1).
+    /// A tier-1 distributor has no customer identity: it can never buy (docs/DOMAIN.md#R-TEN-3).
     pub fn can_buy(self) -> bool {
         !matches!(self, AccountKind::Partner(PartnerKind::Distributor) | AccountKind::Operator)
     }
@@ -71,7 +71,7 @@ impl PartnerKind {
     }
 }
 
-/// How a customer is associated with its partner (domain.md §2). Wire values "1" / "2".
+/// How a customer is associated with its partner (docs/DOMAIN.md#R-TEN-4). Wire values "1" / "2".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssociationType {
     /// 顾问销售: the customer pays the cloud directly.
@@ -159,7 +159,7 @@ pub enum CustomerScope {
 }
 
 impl CustomerScope {
-    /// domain.md §1: a customer manager sees only the customers assigned to them, unless they
+    /// docs/DOMAIN.md#R-TEN-6: a customer manager sees only the customers assigned to them, unless they
     /// also hold another role, which widens the view to all customers.
     pub fn for_member(member_id: &str, roles: &BTreeSet<Role>) -> Self {
         let only_customer_manager = !roles.is_empty() && roles.iter().all(|r| *r == Role::CustomerManager);

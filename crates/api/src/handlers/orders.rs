@@ -223,7 +223,7 @@ pub async fn pay_orders(
 )]
 pub async fn cancel_customer_order(
     State(state): State<AppState>,
-    // Only with the customer's own key, never the partner's (domain.md §5).
+    // Only with the customer's own key, never the partner's (docs/DOMAIN.md#R-ORD-13).
     p: CustomerCaller,
     ApiJson(req): ApiJson<CancelCustomerOrderReq>,
 ) -> ApiResult<Empty> {

@@ -1,4 +1,4 @@
-//! Coupon quotas and coupons (domain.md §4).
+//! Coupon quotas and coupons (docs/DOMAIN.md#S-COUP).
 
 use super::acting_scope;
 use crate::error::ApiError;

@@ -1,5 +1,5 @@
-//! Sub-customers (domain.md §2): creation, scoped listing, and the audited reveal of a masked
-//! field (§1).
+//! Sub-customers (docs/DOMAIN.md#S-CUST): creation, scoped listing, and the audited reveal of a
+//! masked field (#R-CON-5).
 
 use crate::error::ApiError;
 use crate::passwords::hash_password;

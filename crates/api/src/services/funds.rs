@@ -1,4 +1,4 @@
-//! Money movements and balances (domain.md §3). Movements go through the node's group
+//! Money movements and balances (docs/DOMAIN.md#S-FUNDS). Movements go through the node's group
 //! commit (`ledger`); reads go to the database.
 
 use super::{acting_owner, acting_scope};

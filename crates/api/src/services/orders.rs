@@ -1,4 +1,4 @@
-//! Orders, payment, resources and the scheduler's jobs (domain.md §5): who orders for whom,
+//! Orders, payment, resources and the scheduler's jobs (docs/DOMAIN.md#S-ORD, #S-RES, #S-LIFE): who orders for whom,
 //! pricing through `pc_domain::pricing` with the price book in effect at the order time and
 //! the customer's discounts, then storage. Shared by the HTTP handlers, the CLI and the
 //! scheduler in `pcenter serve`.
@@ -371,7 +371,7 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
 }
 
 /// Pays a pending order of the calling customer with cash, or with coupons, or with the
-/// order's discount (domain.md §4: coupons or discount, never both).
+/// order's discount (docs/DOMAIN.md#R-ORD-6: coupons or discount, never both).
 pub async fn pay_order(
     db: &Db,
     ledger: &GroupCommit,
@@ -418,7 +418,7 @@ pub async fn cancel_order(db: &Db, caller: &CustomerCaller, order_id: &str) -> R
     Ok(())
 }
 
-/// The customer authorizes its current partner to place orders on its behalf (domain.md §5).
+/// The customer authorizes its current partner to place orders on its behalf (docs/DOMAIN.md#R-ORD-3).
 pub async fn authorize_partner(db: &Db, caller: &CustomerCaller) -> Result<DomainId, ApiError> {
     let me = caller.id().clone();
     let standing = db.customer_standing_with(&me, false).await?;

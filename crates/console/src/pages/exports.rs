@@ -1,4 +1,4 @@
-//! Exports (domain.md §3): a request creates a task, a background job writes the CSV with
+//! Exports (docs/DOMAIN.md#S-EXP): a request creates a task, a background job writes the CSV with
 //! customer name, mobile and e-mail anonymized, and the export-records page offers the file.
 
 use super::{page_of, pager, show_time, shown, view, PageResult};

@@ -1,4 +1,4 @@
-//! Orders, payment and resources (domain.md §5): statuses and types with the Open API's
+//! Orders, payment and resources (docs/DOMAIN.md#S-ORD, #S-RES): statuses and types with the Open API's
 //! integer codes, periods, the subscription maximum, the payment window, the lifecycle of an
 //! expired resource, payment plans and pro-rata refunds. Instants are epoch milliseconds.
 
@@ -272,7 +272,7 @@ pub fn check_cancellable(status: OrderStatus) -> Result<(), DomainError> {
 }
 
 /// A partner orders for a customer (代客下单) only with the customer's recorded
-/// authorization, and never marketplace products (domain.md §5).
+/// authorization, and never marketplace products (docs/DOMAIN.md#R-ORD-2).
 pub fn check_on_behalf(authorized: bool, marketplace: bool) -> Result<(), DomainError> {
     if marketplace {
         return Err(DomainError::of(ErrorCode::MarketplaceNotOnBehalf));
