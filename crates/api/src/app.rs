@@ -108,8 +108,29 @@ pub fn router(state: AppState) -> Router {
                     let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path(), caller = tracing::field::Empty)
                 }))
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(catch_panics()),
         )
+}
+
+/// Turns a panic anywhere in a handler into `500 CBC.0999` with the API's error body and one
+/// log line (inside the request span), so no input can drop the connection. The console's
+/// router and the server wrap themselves in the same layer.
+pub fn catch_panics() -> tower_http::catch_panic::CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> axum::response::Response> {
+    tower_http::catch_panic::CatchPanicLayer::custom(panic_response as fn(Box<dyn std::any::Any + Send>) -> axum::response::Response)
+}
+
+fn panic_response(payload: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let detail = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(panic = %detail, "a handler panicked; answered CBC.0999");
+    let code = pc_domain::ErrorCode::Internal;
+    let body = pc_wire::ErrorBody { error_code: code.code().to_owned(), error_msg: code.default_message().to_owned() };
+    (axum::http::StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
 }
 
 /// The operation of `POST /v2/partners/sub-customers/orders`, which `routes` serves with

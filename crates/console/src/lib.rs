@@ -72,4 +72,5 @@ pub fn router(state: AppState) -> Router {
         .route("/console/static/console.css", get(stylesheet))
         .merge(console)
         .with_state(state)
+        .layer(pc_api::app::catch_panics())
 }

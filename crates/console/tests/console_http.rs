@@ -22,6 +22,7 @@ pc_storage::on_both_backends!(
     posts_without_the_csrf_token_are_refused,
     fields_are_masked_and_each_reveal_is_audited,
     allocate_moves_money_once_per_confirmation,
+    confirmation_shows_nothing_of_a_foreign_account,
     language_switch_and_translated_errors,
     exports_are_tasks_with_anonymized_fields,
     price_calculator_and_price_book,
@@ -358,6 +359,24 @@ async fn fields_are_masked_and_each_reveal_is_audited(w: World) {
     assert_eq!(w.db.list_reveals(&other, pc_domain::query::Page { offset: 0, limit: 10 }).await.unwrap().1, 0);
     let (_, page) = o.get(&w, "/console/partner/customers").await;
     assert!(!page.contains("138****5678"));
+}
+
+async fn confirmation_shows_nothing_of_a_foreign_account(w: World) {
+    // Another partner's customer: its id typed into the form must reveal nothing of it.
+    let other = account(&w.db, AccountKind::Partner(PartnerKind::SolutionProvider), "Other Partner", None, None).await;
+    let foreign = account(&w.db, AccountKind::Customer, "Foreign Customer", None, None).await;
+    w.db.associate_customer(&foreign, &other, AssociationType::Resale).await.unwrap();
+    let foreign_name = w.db.find_account(&foreign).await.unwrap().unwrap().domain_name;
+    let mut b = Browser::default();
+    b.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let csrf = b.csrf(&w).await;
+    for (target, id) in [("customer", foreign.to_string()), ("reseller", other.to_string()), ("customer", w.operator.to_string())] {
+        let ask = [("csrf", csrf.as_str()), ("target", target), ("target_id", &id), ("direction", "allocate"), ("amount", "1.00")];
+        let (status, page, _) = b.post(&w, "/console/partner/funds/confirm", &ask).await;
+        assert!(matches!(status, StatusCode::BAD_REQUEST | StatusCode::FORBIDDEN), "{target} {id}: {status}");
+        assert!(!page.contains("idempotency_key"), "no confirmation offered");
+        assert!(!page.contains(foreign_name.as_str()), "the foreign login name is not shown");
+    }
 }
 
 async fn allocate_moves_money_once_per_confirmation(w: World) {

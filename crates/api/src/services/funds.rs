@@ -50,6 +50,45 @@ fn parse_customer(raw: Option<&str>) -> Result<DomainId, DomainError> {
     }
 }
 
+/// The partner whose money moves and the customer it moves with, once the rules say the
+/// caller may move money with that customer (the customer is the acting partner's, in the
+/// member's scope, and fundable).
+async fn customer_movement_parties(
+    db: &Db,
+    caller: &PartnerCaller,
+    customer_id: Option<&str>,
+    indirect: Option<&str>,
+) -> Result<(DomainId, DomainId), ApiError> {
+    let ctx = caller.ctx();
+    let customer = parse_customer(customer_id)?;
+    let owner = acting_owner(db, ctx, indirect).await?;
+    let scoped = matches!(ctx.scope, pc_domain::tenancy::CustomerScope::ManagedBy(_));
+    let standing = db.customer_standing_with(&customer, scoped).await?;
+    check_fundable_customer(ctx, &owner, standing.as_ref())?;
+    Ok((owner, customer))
+}
+
+/// The tier-2 a tier-1 may move money with.
+async fn movement_reseller(db: &Db, caller: &PartnerCaller, reseller_id: Option<&str>) -> Result<DomainId, ApiError> {
+    let reseller = match reseller_id {
+        None | Some("") => return Err(DomainError::invalid("indirect_partner_id is required.").into()),
+        Some(s) => DomainId::parse(s).map_err(|_| DomainError::of(ErrorCode::NotYourIndirectPartner))?,
+    };
+    let parent = db.reseller_parent(&reseller).await?;
+    check_reseller_movement(caller.ctx(), parent.as_ref())?;
+    Ok(reseller)
+}
+
+/// Checks, before anything about it is shown, that the caller may move money with `target`
+/// (a customer, or with `to_reseller` a tier-2): the same rules as the movement itself.
+pub async fn check_movement_target(db: &Db, caller: &PartnerCaller, to_reseller: bool, target: &str) -> Result<DomainId, ApiError> {
+    if to_reseller {
+        movement_reseller(db, caller, Some(target)).await
+    } else {
+        Ok(customer_movement_parties(db, caller, Some(target), None).await?.1)
+    }
+}
+
 /// Partner ↔ its resale customer (a tier-1 acts for a tier-2's customer through
 /// `indirect_partner_id`, moving the tier-2's money).
 // The movement's fields come from the request as they are; a struct would only rename them.
@@ -64,12 +103,7 @@ pub async fn move_customer_funds(
     indirect: Option<&str>,
     idempotency: Option<IdempotencyClaim>,
 ) -> Result<TransferOutcome, ApiError> {
-    let ctx = caller.ctx();
-    let customer = parse_customer(customer_id)?;
-    let owner = acting_owner(db, ctx, indirect).await?;
-    let scoped = matches!(ctx.scope, pc_domain::tenancy::CustomerScope::ManagedBy(_));
-    let standing = db.customer_standing_with(&customer, scoped).await?;
-    check_fundable_customer(ctx, &owner, standing.as_ref())?;
+    let (owner, customer) = customer_movement_parties(db, caller, customer_id, indirect).await?;
     let (from, to) = match direction {
         Direction::Allocate => (owner.clone(), customer.clone()),
         Direction::Reclaim => (customer.clone(), owner.clone()),
@@ -97,12 +131,7 @@ pub async fn move_reseller_funds(
     idempotency: Option<IdempotencyClaim>,
 ) -> Result<TransferOutcome, ApiError> {
     let ctx = caller.ctx();
-    let reseller = match reseller_id {
-        None | Some("") => return Err(DomainError::invalid("indirect_partner_id is required.").into()),
-        Some(s) => DomainId::parse(s).map_err(|_| DomainError::of(ErrorCode::NotYourIndirectPartner))?,
-    };
-    let parent = db.reseller_parent(&reseller).await?;
-    check_reseller_movement(ctx, parent.as_ref())?;
+    let reseller = movement_reseller(db, caller, reseller_id).await?;
     let (from, to) = match direction {
         Direction::Allocate => (ctx.partner_id.clone(), reseller.clone()),
         Direction::Reclaim => (reseller.clone(), ctx.partner_id.clone()),

@@ -336,16 +336,18 @@ async fn back_with_error(state: &AppState, ctx: &Ctx, to_reseller: bool, e: ApiE
 
 /// First step of allocate / reclaim: the amount is checked and the person confirms.
 pub async fn funds_confirm(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    partner(&ctx)?;
+    let (_, caller) = partner(&ctx)?;
     let to_reseller = ctx.form.get("target") == Some("reseller");
     let m = match movement(&ctx) {
         Ok(m) => m,
         Err(e) => return back_with_error(&state, &ctx, to_reseller, e.into()).await,
     };
-    let target_name = match DomainId::parse(&m.target) {
-        Ok(id) => state.db.find_account(&id).await.ok().flatten().map(|a| a.domain_name).unwrap_or_else(|| m.target.clone()),
-        Err(_) => m.target.clone(),
+    // A foreign or unknown id is refused before anything about it (its login name) is shown.
+    let target = match pc_api::services::funds::check_movement_target(&state.db, &caller, m.to_reseller, &m.target).await {
+        Ok(id) => id,
+        Err(e) => return back_with_error(&state, &ctx, m.to_reseller, e).await,
     };
+    let target_name = state.db.find_account(&target).await.ok().flatten().map(|a| a.domain_name).unwrap_or_else(|| m.target.clone());
     Ok(view(
         &ctx,
         StatusCode::OK,
