@@ -31,6 +31,30 @@ pub struct IdempotencyClaim {
     pub request_hash: String,
 }
 
+/// The rows an idempotency key can have produced: a transfer or an order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ClaimedIn {
+    Transfers,
+    Orders,
+}
+
+impl IdempotencyClaim {
+    /// The id of the row this key already produced, if any. The same key sent with another
+    /// request is refused (CBC.99007009): one rule for every kind of row.
+    pub(crate) async fn earlier_row(&self, conn: &mut AnyConnection, rows: ClaimedIn) -> Result<Option<String>> {
+        let sql = match rows {
+            ClaimedIn::Transfers => "SELECT transfer_id, request_hash FROM fund_transfers WHERE idem_scope = $1 AND idem_key = $2",
+            ClaimedIn::Orders => "SELECT order_id, request_hash FROM orders WHERE idem_scope = $1 AND idem_key = $2",
+        };
+        let found: Option<(String, Option<String>)> = sqlx::query_as(sql).bind(&self.scope).bind(&self.key).fetch_optional(conn).await?;
+        match found {
+            None => Ok(None),
+            Some((id, Some(hash))) if hash == self.request_hash => Ok(Some(id)),
+            Some(_) => Err(pc_domain::DomainError::of(pc_domain::ErrorCode::IdempotencyKeyReused).into()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct TransferCommand {
     pub kind: TransferKind,

@@ -14,7 +14,7 @@ use crate::clock::business_now;
 use crate::db::Db;
 use crate::dialect::Backend;
 use crate::error::{Result, StorageError};
-use crate::funds::{cash_account_id, IdempotencyClaim, TransferCommand, TransferOutcome};
+use crate::funds::{cash_account_id, ClaimedIn, IdempotencyClaim, TransferCommand, TransferOutcome};
 use crate::orders::{apply_payment, apply_refund, Payment, RefundJob, Unsubscribed};
 use crate::sql::Sql;
 use pc_domain::funds::TransferKind;
@@ -84,17 +84,7 @@ async fn apply_delta(conn: &mut AnyConnection, account: &str, delta: i64) -> Res
 }
 
 async fn find_by_key(conn: &mut AnyConnection, claim: &IdempotencyClaim) -> Result<Option<TransferOutcome>> {
-    let found: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT transfer_id, request_hash FROM fund_transfers WHERE idem_scope = $1 AND idem_key = $2")
-            .bind(&claim.scope)
-            .bind(&claim.key)
-            .fetch_optional(conn)
-            .await?;
-    match found {
-        None => Ok(None),
-        Some((id, Some(hash))) if hash == claim.request_hash => Ok(Some(TransferOutcome::Replayed(id))),
-        Some(_) => Err(DomainError::of(ErrorCode::IdempotencyKeyReused).into()),
-    }
+    Ok(claim.earlier_row(conn, ClaimedIn::Transfers).await?.map(TransferOutcome::Replayed))
 }
 
 /// Posts one movement inside the caller's write transaction: the idempotency lookup, the

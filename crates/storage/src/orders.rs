@@ -6,7 +6,7 @@
 use crate::coupons::{coupon_from_row, record_coupon_change, spend_coupon_in, COUPON_COLUMNS};
 use crate::db::Db;
 use crate::error::{Result, StorageError};
-use crate::funds::IdempotencyClaim;
+use crate::funds::{ClaimedIn, IdempotencyClaim};
 use crate::ledger::{platform, post, Posting};
 use crate::scope::{partner_of, restrict};
 use crate::sql::Sql;
@@ -387,17 +387,7 @@ impl Resource {
 }
 
 async fn find_order_key(conn: &mut AnyConnection, claim: &IdempotencyClaim) -> Result<Option<String>> {
-    let found: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT order_id, request_hash FROM orders WHERE idem_scope = $1 AND idem_key = $2")
-            .bind(&claim.scope)
-            .bind(&claim.key)
-            .fetch_optional(conn)
-            .await?;
-    match found {
-        None => Ok(None),
-        Some((id, Some(hash))) if hash == claim.request_hash => Ok(Some(id)),
-        Some(_) => Err(DomainError::of(ErrorCode::IdempotencyKeyReused).into()),
-    }
+    claim.earlier_row(conn, ClaimedIn::Orders).await
 }
 
 async fn order_lines_in(conn: &mut AnyConnection, order_id: &str) -> Result<Vec<OrderLine>> {
