@@ -109,7 +109,8 @@ pub fn router(state: AppState) -> Router {
                     tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path(), caller = tracing::field::Empty)
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(catch_panics()),
+                .layer(catch_panics())
+                .layer(axum::middleware::from_fn(crate::edge::api_edge)),
         )
 }
 

@@ -14,14 +14,12 @@ use chrono::Utc;
 use pc_domain::tenancy::Principal;
 use pc_domain::DomainError;
 
-/// Largest request body accepted by the Open API.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
 pub async fn require_signature(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+    // The edge layer has already read the body within its limit.
+    let bytes = match to_bytes(body, crate::edge::API_BODY_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return ApiError::from(DomainError::invalid("The request body is too large or unreadable.")).into_response(),
+        Err(_) => return ApiError::from(DomainError::invalid("The request body is unreadable.")).into_response(),
     };
     match authenticate(&state, &parts.method, &parts.uri, &parts.headers, &bytes).await {
         Ok(principal) => {

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod handlers;

@@ -106,13 +106,20 @@ impl Capability for Tier1Caller {
     }
 }
 
-impl Deref for Tier1Caller {
-    type Target = PartnerCaller;
+/// A narrower partner capability reads as the partner caller it narrows.
+macro_rules! narrows_partner_caller {
+    ($($capability:ty),*) => {$(
+        impl Deref for $capability {
+            type Target = PartnerCaller;
 
-    fn deref(&self) -> &PartnerCaller {
-        &self.0
-    }
+            fn deref(&self) -> &PartnerCaller {
+                &self.0
+            }
+        }
+    )*};
 }
+
+narrows_partner_caller!(Tier1Caller, FullScopeTier1);
 
 /// A tier-1 distributor with the whole view (its own key or a wide member).
 #[derive(Debug, Clone)]
@@ -125,14 +132,6 @@ impl Capability for FullScopeTier1 {
         let Tier1Caller(caller) = Tier1Caller::from_principal(principal)?;
         caller.ctx.require_full_scope()?;
         Ok(FullScopeTier1(caller))
-    }
-}
-
-impl Deref for FullScopeTier1 {
-    type Target = PartnerCaller;
-
-    fn deref(&self) -> &PartnerCaller {
-        &self.0
     }
 }
 
@@ -149,20 +148,27 @@ impl Capability for CustomerCaller {
     }
 }
 
-impl CustomerCaller {
-    pub fn principal(&self) -> &Principal {
-        &self.0
-    }
+/// A caller that is one account with one fixed scope: the principal, its id and the scope.
+macro_rules! account_with_scope {
+    ($($capability:ty),*) => {$(
+        impl $capability {
+            pub fn principal(&self) -> &Principal {
+                &self.0
+            }
 
-    pub fn id(&self) -> &DomainId {
-        &self.0.domain_id
-    }
+            pub fn id(&self) -> &DomainId {
+                &self.0.domain_id
+            }
 
-    /// The customer's own rows.
-    pub fn scope(&self) -> &TenantScope {
-        &self.1
-    }
+            /// The rows this caller may read: a customer's own, or every tenant's for the operator.
+            pub fn scope(&self) -> &TenantScope {
+                &self.1
+            }
+        }
+    )*};
 }
+
+account_with_scope!(CustomerCaller, OperatorCaller);
 
 /// The platform operator.
 #[derive(Debug, Clone)]
@@ -174,21 +180,6 @@ impl Capability for OperatorCaller {
     fn from_principal(principal: Principal) -> Result<Self, DomainError> {
         let scope = principal.operator_scope()?;
         Ok(OperatorCaller(principal, scope))
-    }
-}
-
-impl OperatorCaller {
-    pub fn principal(&self) -> &Principal {
-        &self.0
-    }
-
-    pub fn id(&self) -> &DomainId {
-        &self.0.domain_id
-    }
-
-    /// Every tenant's rows.
-    pub fn scope(&self) -> &TenantScope {
-        &self.1
     }
 }
 

@@ -65,10 +65,12 @@ impl KeyVault {
     pub fn seal(&self, access_key_id: &str, secret: &str) -> String {
         let mut nonce = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut nonce);
+        // XChaCha20-Poly1305 only refuses messages of hundreds of gigabytes; should it ever
+        // refuse, the key is stored unopenable (it can never authenticate) rather than panic.
         let ct = self
             .cipher
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: secret.as_bytes(), aad: access_key_id.as_bytes() })
-            .expect("encryption of a short secret cannot fail");
+            .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         B64.encode(out)

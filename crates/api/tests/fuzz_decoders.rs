@@ -211,11 +211,13 @@ async fn nul_characters_are_refused_on_both_backends() {
         .await
         .unwrap();
         let app = pc_api::router(AppState::new(t.db.clone(), vault));
-        let cases: [(&str, &str, Option<&str>, &[u8]); 4] = [
+        let cases: [(&str, &str, Option<&str>, &[u8]); 6] = [
             ("POST", "/v2/promotions/benefits/partner-coupons/reclaim", None, br#"{"coupon_id": "x\u0000y"}"#),
             ("POST", "/v2/partners/sub-customers/query", None, br#"{"account_name": "a\U0000b"}"#),
             ("POST", "/v2/partners/sub-customers/query", None, b"{\"label\": \"a\0b\"}"),
             ("GET", "/v3/accounts/partner-accounts/adjust-records", Some("trans_id=x%00y"), b""),
+            ("GET", "/v2/orders/customer-orders/details/x%00y", None, b""),
+            ("DELETE", "/v2/orders/subscriptions/resources/autorenew/x%00y", None, b""),
         ];
         for (method, path, query, body) in cases {
             let headers = sign_request(

@@ -1,27 +1,22 @@
 //! The overview chart: daily sums of the current month as an inline SVG bar chart, drawn on
 //! the server (no script). Values are fen; labels are yuan.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone};
 use pc_domain::money::Money;
 use pc_domain::query::EpochMillis;
 
 fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+    pc_domain::clock::EAST_EIGHT
 }
 
-/// The first instant of the current month in UTC+8, and the number of days it has.
+/// The first instant of the current month in UTC+8, and the number of days it has. Every
+/// step is total for the business clock's years; the fallbacks keep a panic off the page.
 pub fn month_start(now: EpochMillis) -> (EpochMillis, u32) {
     let today = DateTime::from_timestamp_millis(now).unwrap_or_default().with_timezone(&cst()).date_naive();
-    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of month");
-    let next = if today.month() == 12 {
-        NaiveDate::from_ymd_opt(today.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(today.year(), today.month() + 1, 1)
-    }
-    .expect("first of next month");
-    let start =
-        cst().from_local_datetime(&first.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").timestamp_millis();
-    (start, (next - first).num_days() as u32)
+    let first = today.with_day(1).unwrap_or(today);
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+    let start = cst().from_local_datetime(&first.and_time(chrono::NaiveTime::MIN)).single().map_or(now, |t| t.timestamp_millis());
+    (start, (next - first).num_days().max(1) as u32)
 }
 
 /// Sums `(at, fen)` items into one bucket per day of the month starting at `start`.

@@ -28,6 +28,7 @@ async fn stylesheet() -> impl IntoResponse {
 /// Every console route under `/console`, plus `/` sending people to it. Merged with the Open
 /// API router by `pcenter serve`.
 pub fn router(state: AppState) -> Router {
+    render::load_compiled_resources();
     let console = Router::new()
         .route("/console", get(auth::home))
         .route("/console/login", get(auth::login_page).post(auth::login))

@@ -37,6 +37,16 @@ fn translate(state: &State, key: &str) -> String {
     tr(Lang::from_tag(lang.as_deref()), key)
 }
 
+/// Parses the compiled-in templates and both message catalogues. The router calls this when it
+/// is built, so a broken template or catalogue stops the server at start and never panics on
+/// a request.
+pub fn load_compiled_resources() {
+    let _ = environment();
+    for lang in [Lang::ZhCn, Lang::En] {
+        let _ = crate::i18n::catalogue(lang);
+    }
+}
+
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {

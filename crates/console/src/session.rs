@@ -6,12 +6,13 @@
 //! the pre-session cookie). Anything else is refused with 403 before a handler runs.
 
 use crate::i18n::Lang;
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use pc_api::edge::{BodyKind, EdgeRefusal};
 use pc_api::principal::Capability;
 use pc_api::AppState;
 use pc_domain::console::csrf_matches;
@@ -23,7 +24,6 @@ use sha2::{Digest, Sha256};
 pub const SESSION_COOKIE: &str = "pc_session";
 pub const LANG_COOKIE: &str = "pc_lang";
 pub const LOGIN_CSRF_COOKIE: &str = "pc_login_csrf";
-const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// A signed-in person: the login, the principal it acts as, and its CSRF token.
 #[derive(Debug, Clone)]
@@ -169,6 +169,19 @@ fn forbidden(lang: Lang) -> Response {
     Response::from_parts(parts, body)
 }
 
+/// A request refused by the edge checks (`pc_api::edge`): too large, or NUL somewhere.
+fn refused_at_edge(lang: Lang, refusal: EdgeRefusal) -> Response {
+    let key = match refusal {
+        EdgeRefusal::TooLarge => "error.too_large",
+        EdgeRefusal::Nul(_) => "error.nul",
+    };
+    crate::render::page(
+        refusal.status(),
+        "message.html",
+        minijinja::context! { lang => lang.tag(), title => crate::i18n::tr(lang, key), signed_in => false },
+    )
+}
+
 pub async fn console_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let lang = Lang::from_tag(cookie(&parts.headers, LANG_COOKIE));
@@ -176,11 +189,11 @@ pub async fn console_layer(State(state): State<AppState>, req: Request, next: Ne
     let login_csrf = cookie(&parts.headers, LOGIN_CSRF_COOKIE).map(str::to_owned);
     let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/console".into());
     let mut form = FormData::default();
+    let bytes = match pc_api::edge::read_guarded(&parts.uri, body, pc_api::edge::CONSOLE_BODY_LIMIT, BodyKind::Form).await {
+        Ok(bytes) => bytes,
+        Err(refusal) => return refused_at_edge(lang, refusal),
+    };
     let body = if parts.method == Method::POST {
-        let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
-            Ok(b) => b,
-            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-        };
         form = FormData(serde_urlencoded::from_bytes(&bytes).unwrap_or_default());
         let expected = match (&user, parts.uri.path()) {
             (Some(u), _) => Some(u.csrf.clone()),
@@ -194,7 +207,7 @@ pub async fn console_layer(State(state): State<AppState>, req: Request, next: Ne
         }
         Body::from(bytes)
     } else {
-        body
+        Body::from(bytes)
     };
     let query = FormData(parts.uri.query().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default());
     parts.extensions.insert(Ctx { lang, user, here, form, query, login_csrf });

@@ -177,8 +177,8 @@ impl PriceBook {
         Self::from_file(file)
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.file).expect("a price book always serializes")
+    pub fn to_json(&self) -> Result<String, DomainError> {
+        serde_json::to_string(&self.file).map_err(|e| DomainError::invalid(format!("The price book cannot be written as JSON: {e}")))
     }
 
     pub fn from_file(file: PriceBookFile) -> Result<Self, DomainError> {
@@ -381,7 +381,7 @@ mod tests {
                 assert!(y < m * Decimal::from(12), "{}", s.code);
             }
         }
-        assert_eq!(PriceBook::parse(&book.to_json()).unwrap(), book);
+        assert_eq!(PriceBook::parse(&book.to_json().unwrap()).unwrap(), book);
     }
 
     #[test]

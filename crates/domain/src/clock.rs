@@ -3,6 +3,12 @@
 
 use crate::error::{DomainError, ErrorCode};
 
+/// UTC+8, the calendar of the channel's business days, bills and the API's "East-8" dates.
+pub const EAST_EIGHT: chrono::FixedOffset = match chrono::FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
 /// Checks a request that names the sandbox flag (the operator's clock operation): it may
 /// only restate what the database already is.
 pub fn check_sandbox_flag(requested: Option<bool>, is_sandbox: bool) -> Result<(), DomainError> {

@@ -11,20 +11,26 @@ pub const MAX_CUSTOMERS_PER_ISSUE: usize = 100;
 /// Service types or products a coupon may be limited to.
 pub const MAX_LIMIT_ENTRIES: usize = 10;
 
-pub mod quota_status {
-    pub const NORMAL: i64 = 0;
-    pub const INVALID: i64 = 3;
-    pub const ADJUSTING: i64 = 4;
-    pub const FROZEN: i64 = 5;
-    pub const RECLAIMED: i64 = 6;
+crate::coded_enum! {
+    /// A coupon quota's status (`quota_status` of the Open API).
+    QuotaStatus {
+        Normal = 0,
+        Invalid = 3,
+        Adjusting = 4,
+        Frozen = 5,
+        Reclaimed = 6,
+    }
 }
 
-pub mod coupon_status {
-    pub const NOT_ACTIVATED: i64 = 1;
-    pub const USABLE: i64 = 2;
-    pub const USED: i64 = 3;
-    pub const EXPIRED: i64 = 4;
-    pub const RECLAIMED: i64 = 5;
+crate::coded_enum! {
+    /// A coupon's status (`status` of IQueryUserCouponResultV2).
+    CouponStatus {
+        NotActivated = 1,
+        Usable = 2,
+        Used = 3,
+        Expired = 4,
+        Reclaimed = 5,
+    }
 }
 
 /// Coupon record kinds (`operation_type` of CouponRecordV2; 0 is the customer spending).
@@ -45,18 +51,18 @@ pub mod quota_record {
 }
 
 /// A quota past its expiry reads as invalid (3) wherever it is read.
-pub fn effective_quota_status(stored: i64, expire_at: EpochMillis, now: EpochMillis) -> i64 {
-    if stored == quota_status::NORMAL && now >= expire_at {
-        quota_status::INVALID
+pub fn effective_quota_status(stored: QuotaStatus, expire_at: EpochMillis, now: EpochMillis) -> QuotaStatus {
+    if stored == QuotaStatus::Normal && now >= expire_at {
+        QuotaStatus::Invalid
     } else {
         stored
     }
 }
 
 /// A usable coupon past its expiry reads as expired (4) wherever it is read.
-pub fn effective_coupon_status(stored: i64, expire_at: EpochMillis, now: EpochMillis) -> i64 {
-    if stored == coupon_status::USABLE && now >= expire_at {
-        coupon_status::EXPIRED
+pub fn effective_coupon_status(stored: CouponStatus, expire_at: EpochMillis, now: EpochMillis) -> CouponStatus {
+    if stored == CouponStatus::Usable && now >= expire_at {
+        CouponStatus::Expired
     } else {
         stored
     }
@@ -81,12 +87,12 @@ pub fn parse_quota_type(v: Option<i64>) -> Result<i64, DomainError> {
 
 /// What a quota must be to issue from it (coupons or sub-quotas).
 pub fn check_quota_issuable(
-    stored_status: i64,
+    stored_status: QuotaStatus,
     effective_at: EpochMillis,
     expire_at: EpochMillis,
     now: EpochMillis,
 ) -> Result<(), DomainError> {
-    if stored_status != quota_status::NORMAL {
+    if stored_status != QuotaStatus::Normal {
         return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota is frozen, invalid, being adjusted or reclaimed."));
     }
     if now < effective_at || now >= expire_at {
@@ -211,20 +217,25 @@ mod tests {
 
     #[test]
     fn expiry_is_by_time() {
-        assert_eq!(effective_quota_status(0, 100, 99), 0);
-        assert_eq!(effective_quota_status(0, 100, 100), 3);
-        assert_eq!(effective_quota_status(5, 100, 200), 5, "a frozen quota stays frozen");
-        assert_eq!(effective_coupon_status(2, 100, 100), 4);
-        assert_eq!(effective_coupon_status(5, 100, 200), 5);
+        assert_eq!(effective_quota_status(QuotaStatus::Normal, 100, 99), QuotaStatus::Normal);
+        assert_eq!(effective_quota_status(QuotaStatus::Normal, 100, 100), QuotaStatus::Invalid);
+        assert_eq!(effective_quota_status(QuotaStatus::Frozen, 100, 200), QuotaStatus::Frozen, "a frozen quota stays frozen");
+        assert_eq!(effective_coupon_status(CouponStatus::Usable, 100, 100), CouponStatus::Expired);
+        assert_eq!(effective_coupon_status(CouponStatus::Reclaimed, 100, 200), CouponStatus::Reclaimed);
+        assert_eq!(QuotaStatus::from_code(3), Some(QuotaStatus::Invalid));
+        assert_eq!(CouponStatus::from_code(0), None);
+        for s in CouponStatus::ALL {
+            assert_eq!(CouponStatus::from_code(s.code()), Some(*s));
+        }
     }
 
     #[test]
     fn issuable_quota() {
-        assert!(check_quota_issuable(0, 10, 100, 50).is_ok());
-        assert_eq!(check_quota_issuable(5, 10, 100, 50).unwrap_err().code, ErrorCode::QuotaUnavailable);
-        assert_eq!(check_quota_issuable(3, 10, 100, 50).unwrap_err().code, ErrorCode::QuotaUnavailable);
-        assert_eq!(check_quota_issuable(0, 10, 100, 5).unwrap_err().code, ErrorCode::QuotaNotInEffect);
-        assert_eq!(check_quota_issuable(0, 10, 100, 100).unwrap_err().code, ErrorCode::QuotaNotInEffect);
+        assert!(check_quota_issuable(QuotaStatus::Normal, 10, 100, 50).is_ok());
+        assert_eq!(check_quota_issuable(QuotaStatus::Frozen, 10, 100, 50).unwrap_err().code, ErrorCode::QuotaUnavailable);
+        assert_eq!(check_quota_issuable(QuotaStatus::Invalid, 10, 100, 50).unwrap_err().code, ErrorCode::QuotaUnavailable);
+        assert_eq!(check_quota_issuable(QuotaStatus::Normal, 10, 100, 5).unwrap_err().code, ErrorCode::QuotaNotInEffect);
+        assert_eq!(check_quota_issuable(QuotaStatus::Normal, 10, 100, 100).unwrap_err().code, ErrorCode::QuotaNotInEffect);
     }
 
     #[test]

@@ -1,10 +1,9 @@
 //! Creating customers and checking whether an identity is still free (docs/DOMAIN.md#S-CUST).
 
 use crate::error::{DomainError, ErrorCode};
+use crate::ids::{ascii_word, is_name_byte};
 use crate::ids::{DomainName, Xaccount};
 use crate::tenancy::AssociationType;
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// How many customer accounts one mobile number may register.
 pub const MAX_CUSTOMERS_PER_MOBILE: i64 = 5;
@@ -15,9 +14,7 @@ pub struct MobileNumber(String);
 
 impl MobileNumber {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        static RE: OnceLock<Regex> = OnceLock::new();
-        let re = RE.get_or_init(|| Regex::new(r"^1\d{10}$").expect("static regex"));
-        if re.is_match(s) {
+        if ascii_word(s, 11..=11, |b| b == b'1', |b| b.is_ascii_digit()) {
             Ok(MobileNumber(s.to_owned()))
         } else {
             Err(DomainError::new(
@@ -29,13 +26,9 @@ impl MobileNumber {
 
     /// The identity-check form `00CC-NNNN`: only country code 0086 is served.
     pub fn parse_international(s: &str) -> Result<Self, DomainError> {
-        static RE: OnceLock<Regex> = OnceLock::new();
-        let re = RE.get_or_init(|| Regex::new(r"^\d{4}-\d+$").expect("static regex"));
         let bad = || DomainError::invalid(format!("'{s}' is not a mobile number of the form 0086-13XXXXXXXXX."));
-        if !re.is_match(s) {
-            return Err(bad());
-        }
-        let (cc, number) = s.split_once('-').ok_or_else(bad)?;
+        let digits = |t: &str| ascii_word(t, 1..=usize::MAX, |b| b.is_ascii_digit(), |b| b.is_ascii_digit());
+        let (cc, number) = s.split_once('-').filter(|(cc, n)| cc.len() == 4 && digits(cc) && digits(n)).ok_or_else(bad)?;
         if cc != "0086" {
             return Err(DomainError::invalid("Only the country code 0086 is supported."));
         }
@@ -181,11 +174,9 @@ impl IdentityQuery {
             }
             Some("mobile") => Ok(IdentityQuery::Mobile(MobileNumber::parse_international(value)?)),
             Some("name") => {
-                static RE: OnceLock<Regex> = OnceLock::new();
-                let re = RE.get_or_init(|| Regex::new(r"^[a-zA-Z-][a-zA-Z0-9_-]{4,31}$").expect("static regex"));
                 // A reserved name (op_…, shadow_…) is well formed but never available: the
                 // check answers so rather than refusing the question (IdentityCheck::evaluate).
-                if re.is_match(value) {
+                if ascii_word(value, 5..=32, |b| b.is_ascii_alphabetic() || b == b'-', is_name_byte) {
                     Ok(IdentityQuery::Name(value.to_owned()))
                 } else {
                     Err(DomainError::invalid(format!("'{value}' is not a valid login name.")))

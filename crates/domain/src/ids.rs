@@ -2,9 +2,7 @@
 
 use crate::error::{DomainError, ErrorCode};
 use rand::Rng;
-use regex::Regex;
 use std::fmt;
-use std::sync::OnceLock;
 
 /// An account id: 32 lowercase hexadecimal characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,9 +38,132 @@ impl fmt::Display for DomainId {
     }
 }
 
-fn login_name_pattern() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^[a-zA-Z_-][a-zA-Z0-9_-]*$").expect("static regex"))
+/// An id the product assigns to one kind of record. Each kind is its own type, so an order id
+/// can never be passed where a coupon id is expected. The id reads as text (`Deref<Target =
+/// str>`) but is only made by [`parse`](OrderId::parse) from a caller's text, by the storage
+/// layer when it creates the record, or by `from_trusted` for values read back from storage.
+macro_rules! record_id {
+    ($(#[$meta:meta])* $name:ident, $field:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A caller's id: 1 to [`MAX_ID_CHARS`] characters without spaces or control characters.
+            /// Whether such a record exists, and is the caller's, is storage's question.
+            pub fn parse(s: &str) -> Result<Self, DomainError> {
+                if s.is_empty() || s.chars().count() > MAX_ID_CHARS || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(DomainError::invalid(format!(
+                        "{} must be 1 to {MAX_ID_CHARS} characters without spaces, not '{s}'.",
+                        $field
+                    )));
+                }
+                Ok($name(s.to_owned()))
+            }
+
+            /// An absent or empty optional id means "none"; anything else must parse.
+            pub fn parse_optional(s: Option<&str>) -> Result<Option<Self>, DomainError> {
+                s.filter(|s| !s.is_empty()).map(Self::parse).transpose()
+            }
+
+            /// For ids the storage layer made or read back from its own rows.
+            pub fn from_trusted(s: String) -> Self {
+                $name(s)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+    };
+}
+
+/// The longest id a caller may send.
+pub const MAX_ID_CHARS: usize = 64;
+
+record_id!(
+    /// An order (`order_id`), purchase or refund.
+    OrderId,
+    "order_id"
+);
+record_id!(
+    /// A provisioned resource (`resource_id`).
+    ResourceId,
+    "resource_id"
+);
+record_id!(
+    /// A coupon (`coupon_id`).
+    CouponId,
+    "coupon_id"
+);
+record_id!(
+    /// A coupon quota (`quota_id`).
+    QuotaId,
+    "quota_id"
+);
+record_id!(
+    /// A movement of money on the ledger (`transfer_id`, `trans_id`).
+    TransferId,
+    "transfer_id"
+);
+record_id!(
+    /// A partner's member (staff account, `member_id`).
+    MemberId,
+    "member_id"
+);
+
+/// True when `s` is `len` ASCII bytes long, its first byte satisfies `first` and every other
+/// byte `rest`: the shape of every name and number the API constrains to a character class.
+pub(crate) fn ascii_word(s: &str, len: std::ops::RangeInclusive<usize>, first: fn(u8) -> bool, rest: fn(u8) -> bool) -> bool {
+    let b = s.as_bytes();
+    len.contains(&b.len()) && b.first().is_some_and(|&c| first(c)) && b[1..].iter().all(|&c| rest(c))
+}
+
+/// `[a-zA-Z0-9_-]`: the characters of login names.
+pub(crate) fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
 /// A customer account login name (`domain_name`): 5–32 characters of
@@ -68,7 +189,7 @@ impl DomainName {
         if s.bytes().all(|b| b.is_ascii_digit()) {
             return fail("it must not be all digits");
         }
-        if !login_name_pattern().is_match(s) {
+        if !ascii_word(s, 1..=usize::MAX, |b| b.is_ascii_alphabetic() || b == b'_' || b == b'-', is_name_byte) {
             return fail("use letters, digits, '_' and '-', starting with a letter, '_' or '-'");
         }
         Ok(DomainName(s.to_owned()))
@@ -136,6 +257,19 @@ impl Xaccount {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn record_ids_are_bounded_text_of_their_own_kind() {
+        assert_eq!(OrderId::parse("CS2612080000ABCDE").unwrap().as_str(), "CS2612080000ABCDE");
+        assert!(OrderId::parse("").is_err());
+        assert!(CouponId::parse(&"x".repeat(MAX_ID_CHARS + 1)).is_err());
+        assert!(QuotaId::parse("a b").is_err());
+        assert!(ResourceId::parse("a\u{7}").is_err());
+        assert_eq!(TransferId::parse_optional(Some("")).unwrap(), None);
+        assert_eq!(MemberId::parse_optional(None).unwrap(), None);
+        let id = OrderId::from_trusted("o-1".into());
+        assert!(id == "o-1" && id.starts_with("o-"), "reads as text");
+    }
 
     #[test]
     fn domain_id_is_32_lowercase_hex() {

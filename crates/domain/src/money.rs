@@ -51,6 +51,31 @@ impl Money {
         Decimal::new(self.0, 2)
     }
 
+    /// `self + other`; `None` only past 92 quadrillion yuan, which no real sum reaches.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money)
+    }
+
+    /// `self - other`; `None` when `other` is larger, since money is never negative.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        self.0.checked_sub(other.0).filter(|fen| *fen >= 0).map(Money)
+    }
+
+    /// `self + other`, held at the largest amount instead of wrapping.
+    pub fn saturating_add(self, other: Money) -> Money {
+        Money(self.0.saturating_add(other.0))
+    }
+
+    /// `self - other`, never below zero: what is left of `self` after `other`.
+    pub fn saturating_sub(self, other: Money) -> Money {
+        Money(self.0.saturating_sub(other.0).max(0))
+    }
+
+    /// The sum of `amounts`, held at the largest amount instead of wrapping.
+    pub fn sum(amounts: impl IntoIterator<Item = Money>) -> Money {
+        amounts.into_iter().fold(Money::ZERO, Money::saturating_add)
+    }
+
     /// An amount to move: greater than 0, at most two decimal places, at most one trillion.
     /// `text` is the exact JSON number (or numeric string) the client sent.
     pub fn parse_movement(field: &str, text: &str) -> Result<Self, DomainError> {
@@ -102,6 +127,19 @@ mod tests {
         {
             assert!(Money::parse_movement("amount", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn arithmetic_never_wraps_or_goes_negative() {
+        let (a, b) = (Money::from_fen(500), Money::from_fen(200));
+        assert_eq!(a.checked_add(b), Some(Money::from_fen(700)));
+        assert_eq!(a.checked_sub(b), Some(Money::from_fen(300)));
+        assert_eq!(b.checked_sub(a), None, "money is never negative");
+        assert_eq!(b.saturating_sub(a), Money::ZERO);
+        assert_eq!(Money::from_fen(i64::MAX).checked_add(b), None);
+        assert_eq!(Money::from_fen(i64::MAX).saturating_add(b), Money::from_fen(i64::MAX));
+        assert_eq!(Money::sum([a, b, b]), Money::from_fen(900));
+        assert_eq!(Money::sum([]), Money::ZERO);
     }
 
     #[test]

@@ -3,16 +3,49 @@
 use crate::error::DomainError;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
-/// offset/limit paging. `limit` defaults to 10 and is at most 100.
+/// offset/limit paging. A caller's page comes from [`Page::parse`] (`limit` defaults to 10 and
+/// is at most 100); the product's own listings use the other constructors. The fields are
+/// private so that no page has a negative offset or a limit below 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
-    pub offset: i64,
-    pub limit: i64,
+    offset: i64,
+    limit: i64,
 }
 
 impl Page {
     pub const DEFAULT_LIMIT: i64 = 10;
     pub const MAX_LIMIT: i64 = 100;
+    /// Every row: for the product's own sweeps, never for a caller's request.
+    pub const ALL: Page = Page { offset: 0, limit: i64::MAX / 2 };
+
+    /// The first `limit` rows (at least one).
+    pub fn first(limit: i64) -> Self {
+        Page { offset: 0, limit: limit.max(1) }
+    }
+
+    /// Page `number` (from 1) of pages of `size` rows.
+    pub fn numbered(number: i64, size: i64) -> Self {
+        let size = size.max(1);
+        Page { offset: number.max(1).saturating_sub(1).saturating_mul(size), limit: size }
+    }
+
+    /// The page after this one.
+    pub fn next(self) -> Self {
+        Page { offset: self.offset.saturating_add(self.limit), limit: self.limit }
+    }
+
+    pub fn offset(self) -> i64 {
+        self.offset
+    }
+
+    pub fn limit(self) -> i64 {
+        self.limit
+    }
+
+    /// This page of a list already in memory.
+    pub fn window<T>(self, items: impl IntoIterator<Item = T>) -> impl Iterator<Item = T> {
+        items.into_iter().skip(usize::try_from(self.offset).unwrap_or(usize::MAX)).take(usize::try_from(self.limit).unwrap_or(usize::MAX))
+    }
 
     pub fn parse(offset: Option<i64>, limit: Option<i64>) -> Result<Self, DomainError> {
         let offset = offset.unwrap_or(0);
@@ -99,7 +132,10 @@ mod tests {
 
     #[test]
     fn page_defaults_and_bounds() {
-        assert_eq!(Page::parse(None, None).unwrap(), Page { offset: 0, limit: 10 });
+        assert_eq!(Page::parse(None, None).unwrap(), Page::first(10));
+        assert_eq!(Page::numbered(3, 10), Page::first(10).next().next());
+        assert_eq!(Page::numbered(0, 0), Page::first(1));
+        assert_eq!(Page::numbered(2, 2).window(1..=10).collect::<Vec<_>>(), vec![3, 4]);
         assert!(Page::parse(None, Some(100)).is_ok());
         assert!(Page::parse(None, Some(101)).is_err());
         assert!(Page::parse(None, Some(0)).is_err());

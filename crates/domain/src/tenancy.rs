@@ -2,7 +2,7 @@
 //! customer-visibility scope (docs/DOMAIN.md#S-TEN).
 
 use crate::error::{DomainError, ErrorCode};
-use crate::ids::DomainId;
+use crate::ids::{DomainId, MemberId};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,7 +174,7 @@ impl CustomerScope {
 /// A member acting for its partner company.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberIdentity {
-    pub member_id: String,
+    pub member_id: MemberId,
     pub roles: BTreeSet<Role>,
 }
 
@@ -394,7 +394,7 @@ mod tests {
         let p = Principal {
             domain_id: DomainId::generate(),
             kind: AccountKind::Partner(PartnerKind::SolutionProvider),
-            member: Some(MemberIdentity { member_id: "m9".into(), roles: [Role::CustomerManager].into() }),
+            member: Some(MemberIdentity { member_id: MemberId::from_trusted("m9".into()), roles: [Role::CustomerManager].into() }),
         };
         let ctx = p.require_partner().unwrap();
         assert_eq!(ctx.scope, CustomerScope::ManagedBy("m9".into()));
@@ -406,7 +406,7 @@ mod tests {
         let member = Principal {
             domain_id: DomainId::generate(),
             kind: AccountKind::Partner(PartnerKind::SolutionProvider),
-            member: Some(MemberIdentity { member_id: "m9".into(), roles: [Role::CustomerManager].into() }),
+            member: Some(MemberIdentity { member_id: MemberId::from_trusted("m9".into()), roles: [Role::CustomerManager].into() }),
         };
         let scope = member.require_partner().unwrap().own_scope();
         assert_eq!(scope.reach(), &Reach::Partner { owner: member.domain_id.clone(), customers: CustomerScope::ManagedBy("m9".into()) });

@@ -70,7 +70,7 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
             if args.json {
                 let rows: Vec<_> = quotas
                     .iter()
-                    .map(|q| json!({"quota_id": q.quota_id, "quota_type": q.quota_type, "value": q.value.to_string(), "balance": q.balance.to_string(), "status": effective_quota_status(q.status, q.expire_at, now), "expire_time": format_utc(q.expire_at)}))
+                    .map(|q| json!({"quota_id": q.quota_id, "quota_type": q.quota_type, "value": q.value.to_string(), "balance": q.balance.to_string(), "status": effective_quota_status(q.status, q.expire_at, now).code(), "expire_time": format_utc(q.expire_at)}))
                     .collect();
                 println!("{}", json!({"total_count": total, "quotas": rows}));
             } else {
@@ -82,7 +82,7 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
                         q.quota_type,
                         q.value.to_string(),
                         q.balance.to_string(),
-                        effective_quota_status(q.status, q.expire_at, now),
+                        effective_quota_status(q.status, q.expire_at, now).code(),
                         format_utc(q.expire_at)
                     );
                 }
@@ -114,7 +114,7 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
             if args.json {
                 let rows: Vec<_> = coupons
                     .iter()
-                    .map(|c| json!({"coupon_id": c.coupon_id, "customer_id": c.customer.to_string(), "face_value": c.face_value.to_string(), "balance": c.balance.to_string(), "status": effective_coupon_status(c.status, c.expire_at, now), "expire_time": format_utc(c.expire_at)}))
+                    .map(|c| json!({"coupon_id": c.coupon_id, "customer_id": c.customer.to_string(), "face_value": c.face_value.to_string(), "balance": c.balance.to_string(), "status": effective_coupon_status(c.status, c.expire_at, now).code(), "expire_time": format_utc(c.expire_at)}))
                     .collect();
                 println!("{}", json!({"total_count": total, "coupons": rows}));
             } else {
@@ -126,7 +126,7 @@ pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
                         c.customer.to_string(),
                         c.face_value.to_string(),
                         c.balance.to_string(),
-                        effective_coupon_status(c.status, c.expire_at, now)
+                        effective_coupon_status(c.status, c.expire_at, now).code()
                     );
                 }
                 println!("{} of {total} coupons", coupons.len());

@@ -114,7 +114,7 @@ pub async fn run(db: &Db, args: OrdersArgs) -> anyhow::Result<()> {
             }
         }
         OrdersCommand::Show { order_id } => {
-            let o = db.find_order(&caller_scope(&principal)?, &order_id).await?;
+            let o = db.find_order(&caller_scope(&principal)?, &pc_domain::OrderId::parse(&order_id).map_err(rule)?).await?;
             let o = o.ok_or_else(|| rule(pc_domain::DomainError::of(pc_domain::ErrorCode::OrderNotFound)))?;
             println!(
                 "{}",

@@ -70,7 +70,7 @@ impl Provisioner<'_> {
             .insert_access_key(&StoredKey {
                 access_key_id: key.access_key_id.clone(),
                 domain_id: account.clone(),
-                member_id: member_id.map(str::to_owned),
+                member_id: member_id.map(|m| pc_domain::MemberId::from_trusted(m.to_owned())),
                 secret_sealed: key.sealed.clone(),
             })
             .await?;

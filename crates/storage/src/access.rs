@@ -5,7 +5,7 @@ use crate::db::Db;
 use crate::error::{Result, StorageError};
 use pc_domain::query::now_millis;
 use pc_domain::tenancy::{MemberIdentity, Role};
-use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_domain::{DomainError, DomainId, ErrorCode, MemberId};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub struct NewMember {
 pub struct StoredKey {
     pub access_key_id: String,
     pub domain_id: DomainId,
-    pub member_id: Option<String>,
+    pub member_id: Option<MemberId>,
     pub secret_sealed: String,
 }
 
@@ -70,7 +70,7 @@ impl Db {
             .iter()
             .map(|n| Role::from_db(n).ok_or_else(|| StorageError::Corrupt(format!("role {n}"))))
             .collect::<Result<BTreeSet<_>>>()?;
-        Ok(Some(MemberIdentity { member_id, roles }))
+        Ok(Some(MemberIdentity { member_id: MemberId::from_trusted(member_id), roles }))
     }
 
     /// Assigns a member of the customer's partner as one of its customer managers.
@@ -123,7 +123,7 @@ impl Db {
         Ok(row.map(|(access_key_id, domain_id, member_id, secret_sealed)| StoredKey {
             access_key_id,
             domain_id: DomainId::from_trusted(domain_id),
-            member_id,
+            member_id: member_id.map(MemberId::from_trusted),
             secret_sealed,
         }))
     }
@@ -135,12 +135,12 @@ impl Db {
     }
 
     /// (domain_id, member_id, password_hash) of a console login.
-    pub async fn find_login(&self, login: &str) -> Result<Option<(DomainId, Option<String>, String)>> {
+    pub async fn find_login(&self, login: &str) -> Result<Option<(DomainId, Option<MemberId>, String)>> {
         let row: Option<(String, Option<String>, String)> =
             sqlx::query_as("SELECT domain_id, member_id, password_hash FROM console_logins WHERE lower(login) = lower($1)")
                 .bind(login)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(d, m, h)| (DomainId::from_trusted(d), m, h)))
+        Ok(row.map(|(d, m, h)| (DomainId::from_trusted(d), m.map(MemberId::from_trusted), h)))
     }
 }

@@ -19,11 +19,11 @@ pub(crate) struct PriceBookCache(Arc<Mutex<HashMap<String, Arc<PriceBook>>>>);
 
 impl PriceBookCache {
     fn get(&self, id: &str) -> Option<Arc<PriceBook>> {
-        self.0.lock().expect("price-book cache lock").get(id).cloned()
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id).cloned()
     }
 
     fn put(&self, id: &str, book: Arc<PriceBook>) {
-        self.0.lock().expect("price-book cache lock").insert(id.to_owned(), book);
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id.to_owned(), book);
     }
 }
 
@@ -110,7 +110,7 @@ impl Db {
     /// changes nothing; new content for a version is accepted only while that version is not
     /// yet in effect (prices in effect are never rewritten: load a new version instead).
     pub async fn load_price_book(&self, book: &PriceBook, loaded_by: &str) -> Result<PriceBookLoad> {
-        let body = book.to_json();
+        let body = book.to_json()?;
         let effective_from = book.effective_from.timestamp_millis();
         let now = now_millis();
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;

@@ -7,7 +7,7 @@ use crate::sql::Sql;
 use pc_domain::console::{SensitiveField, SignInAttempt, SignInRefusal};
 use pc_domain::query::{now_millis, EpochMillis, Page};
 use pc_domain::tenancy::AccountKind;
-use pc_domain::DomainId;
+use pc_domain::{DomainId, MemberId};
 use sqlx::Row;
 
 /// A live console session as stored (the token itself is never stored, only its hash).
@@ -15,7 +15,7 @@ use sqlx::Row;
 pub struct ConsoleSession {
     pub login: String,
     pub domain_id: DomainId,
-    pub member_id: Option<String>,
+    pub member_id: Option<MemberId>,
     pub csrf_token: String,
     pub expires_at: EpochMillis,
 }
@@ -64,7 +64,7 @@ pub struct ExportTask {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRow {
     pub access_key_id: String,
-    pub member_id: Option<String>,
+    pub member_id: Option<MemberId>,
     pub status: String,
     pub created_at: EpochMillis,
 }
@@ -125,7 +125,7 @@ impl Db {
         Ok(row.map(|(login, d, member_id, csrf_token, expires_at)| ConsoleSession {
             login,
             domain_id: DomainId::from_trusted(d),
-            member_id,
+            member_id: member_id.map(MemberId::from_trusted),
             csrf_token,
             expires_at,
         }))
@@ -310,18 +310,23 @@ impl Db {
     }
 
     /// The access keys of an account (or of one of its members when `member` is given).
-    pub async fn list_access_keys(&self, domain_id: &DomainId, member: Option<&str>) -> Result<Vec<KeyRow>> {
+    pub async fn list_access_keys(&self, domain_id: &DomainId, member: Option<&MemberId>) -> Result<Vec<KeyRow>> {
         let rows: Vec<(String, Option<String>, String, i64)> = sqlx::query_as(
             "SELECT access_key_id, member_id, status, created_at FROM access_keys \
              WHERE domain_id = $1 AND ($2 = '' OR member_id = $2) ORDER BY created_at DESC, access_key_id",
         )
         .bind(domain_id.as_str())
-        .bind(member.unwrap_or(""))
+        .bind(member.map_or("", MemberId::as_str))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(access_key_id, member_id, status, created_at)| KeyRow { access_key_id, member_id, status, created_at })
+            .map(|(access_key_id, member_id, status, created_at)| KeyRow {
+                access_key_id,
+                member_id: member_id.map(MemberId::from_trusted),
+                status,
+                created_at,
+            })
             .collect())
     }
 

@@ -7,10 +7,11 @@ use crate::db::Db;
 use crate::error::{Result, StorageError};
 use crate::scope::{restrict, restrict_owner};
 use crate::sql::Sql;
-use pc_domain::coupons::{coupon_record, coupon_status, coupon_type_for, quota_record, quota_status, Limits};
+use pc_domain::coupons::{coupon_record, coupon_type_for, quota_record, CouponStatus, Limits, QuotaStatus};
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, EpochMillis, Page};
 use pc_domain::tenancy::TenantScope;
+use pc_domain::{CouponId, QuotaId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -32,14 +33,14 @@ pub struct NewQuota {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quota {
-    pub quota_id: String,
+    pub quota_id: QuotaId,
     pub owner: DomainId,
-    pub parent_quota_id: Option<String>,
+    pub parent_quota_id: Option<QuotaId>,
     pub quota_type: i64,
     pub value: Money,
     pub balance: Money,
     /// Stored status; use `pc_domain::coupons::effective_quota_status` to read it.
-    pub status: i64,
+    pub status: QuotaStatus,
     pub effective_at: EpochMillis,
     pub expire_at: EpochMillis,
     pub limits: Limits,
@@ -77,14 +78,14 @@ pub struct NewCoupon {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coupon {
-    pub coupon_id: String,
-    pub quota_id: String,
+    pub coupon_id: CouponId,
+    pub quota_id: QuotaId,
     pub issuer: DomainId,
     pub customer: DomainId,
     pub coupon_type: i64,
     pub face_value: Money,
     pub balance: Money,
-    pub status: i64,
+    pub status: CouponStatus,
     pub effective_at: EpochMillis,
     pub expire_at: EpochMillis,
     pub limits: Limits,
@@ -163,13 +164,13 @@ const QUOTA_COLUMNS: &str = "q.quota_id, q.owner_id, q.parent_quota_id, q.quota_
 
 fn quota_from_row(r: &AnyRow) -> Result<Quota> {
     Ok(Quota {
-        quota_id: r.try_get("quota_id")?,
+        quota_id: QuotaId::from_trusted(r.try_get("quota_id")?),
         owner: DomainId::from_trusted(r.try_get("owner_id")?),
-        parent_quota_id: r.try_get("parent_quota_id")?,
+        parent_quota_id: r.try_get::<Option<String>, _>("parent_quota_id")?.map(QuotaId::from_trusted),
         quota_type: r.try_get("quota_type")?,
         value: Money::from_fen(r.try_get("value_fen")?),
         balance: Money::from_fen(r.try_get("balance_fen")?),
-        status: r.try_get("status")?,
+        status: stored_code(r, "status", QuotaStatus::from_code)?,
         effective_at: r.try_get("effective_at")?,
         expire_at: r.try_get("expire_at")?,
         limits: Limits::from_db(r.try_get::<Option<String>, _>("limits")?.as_deref()),
@@ -183,16 +184,22 @@ pub(crate) const COUPON_COLUMNS: &str =
     "c.coupon_id, c.quota_id, c.issuer_id, c.customer_id, c.coupon_type, c.face_value_fen, c.balance_fen, \
     c.status, c.effective_at, c.expire_at, c.limits, c.created_at";
 
+/// An integer code column read back as its enum; an unknown code means the row is corrupt.
+fn stored_code<T>(r: &AnyRow, column: &str, from_code: fn(i64) -> Option<T>) -> Result<T> {
+    let code: i64 = r.try_get(column)?;
+    from_code(code).ok_or_else(|| StorageError::Corrupt(format!("{column} {code}")))
+}
+
 pub(crate) fn coupon_from_row(r: &AnyRow) -> Result<Coupon> {
     Ok(Coupon {
-        coupon_id: r.try_get("coupon_id")?,
-        quota_id: r.try_get("quota_id")?,
+        coupon_id: CouponId::from_trusted(r.try_get("coupon_id")?),
+        quota_id: QuotaId::from_trusted(r.try_get("quota_id")?),
         issuer: DomainId::from_trusted(r.try_get("issuer_id")?),
         customer: DomainId::from_trusted(r.try_get("customer_id")?),
         coupon_type: r.try_get("coupon_type")?,
         face_value: Money::from_fen(r.try_get("face_value_fen")?),
         balance: Money::from_fen(r.try_get("balance_fen")?),
-        status: r.try_get("status")?,
+        status: stored_code(r, "status", CouponStatus::from_code)?,
         effective_at: r.try_get("effective_at")?,
         expire_at: r.try_get("expire_at")?,
         limits: Limits::from_db(r.try_get::<Option<String>, _>("limits")?.as_deref()),
@@ -228,7 +235,11 @@ fn in_ints(sql: &mut Sql, wh: &mut String, column: &str, values: &[i64]) {
 
 /// SQL for a coupon's effective status at `$now`.
 fn effective_coupon_status_sql(now: &str) -> String {
-    format!("(CASE WHEN c.status = {} AND c.expire_at <= {now} THEN {} ELSE c.status END)", coupon_status::USABLE, coupon_status::EXPIRED)
+    format!(
+        "(CASE WHEN c.status = {} AND c.expire_at <= {now} THEN {} ELSE c.status END)",
+        CouponStatus::Usable.code(),
+        CouponStatus::Expired.code()
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -270,17 +281,23 @@ pub(crate) async fn insert_coupon_record(
 /// Takes back a coupon's whole remaining balance into its quota, if the coupon is still
 /// `expected_status` with the balance we read (compare-and-set, so a concurrent spend either
 /// happens entirely before or is refused after).
-async fn take_back(conn: &mut AnyConnection, coupon: &Coupon, new_status: i64, kind: i64, now: EpochMillis) -> Result<Option<Money>> {
+async fn take_back(
+    conn: &mut AnyConnection,
+    coupon: &Coupon,
+    new_status: CouponStatus,
+    kind: i64,
+    now: EpochMillis,
+) -> Result<Option<Money>> {
     let amount = coupon.balance.fen();
     let done = sqlx::query(
         "UPDATE coupons SET balance_fen = 0, reclaimed_fen = reclaimed_fen + $1, status = $2, updated_at = $3 \
          WHERE coupon_id = $4 AND status = $5 AND balance_fen = $1",
     )
     .bind(amount)
-    .bind(new_status)
+    .bind(new_status.code())
     .bind(now)
-    .bind(&coupon.coupon_id)
-    .bind(coupon_status::USABLE)
+    .bind(coupon.coupon_id.as_str())
+    .bind(CouponStatus::Usable.code())
     .execute(&mut *conn)
     .await?
     .rows_affected();
@@ -291,12 +308,14 @@ async fn take_back(conn: &mut AnyConnection, coupon: &Coupon, new_status: i64, k
         sqlx::query("UPDATE coupon_quotas SET balance_fen = balance_fen + $1, updated_at = $2 WHERE quota_id = $3")
             .bind(amount)
             .bind(now)
-            .bind(&coupon.quota_id)
+            .bind(coupon.quota_id.as_str())
             .execute(&mut *conn)
             .await?;
     }
-    let quota_type: i64 =
-        sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1").bind(&coupon.quota_id).fetch_one(&mut *conn).await?;
+    let quota_type: i64 = sqlx::query_scalar("SELECT quota_type FROM coupon_quotas WHERE quota_id = $1")
+        .bind(coupon.quota_id.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
     insert_coupon_record(
         conn,
         kind,
@@ -339,12 +358,12 @@ impl Db {
     }
 
     /// Operator status change (normal, invalid, frozen). Reclaimed quotas stay reclaimed.
-    pub async fn set_quota_status(&self, quota_id: &str, status: i64) -> Result<()> {
+    pub async fn set_quota_status(&self, quota_id: &QuotaId, status: QuotaStatus) -> Result<()> {
         let n = sqlx::query("UPDATE coupon_quotas SET status = $1, updated_at = $2 WHERE quota_id = $3 AND status <> $4")
-            .bind(status)
+            .bind(status.code())
             .bind(now_millis())
-            .bind(quota_id)
-            .bind(quota_status::RECLAIMED)
+            .bind(quota_id.as_str())
+            .bind(QuotaStatus::Reclaimed.code())
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -355,7 +374,7 @@ impl Db {
     }
 
     /// A quota of `scope`'s partner.
-    pub async fn find_quota(&self, scope: &TenantScope, quota_id: &str) -> Result<Option<Quota>> {
+    pub async fn find_quota(&self, scope: &TenantScope, quota_id: &QuotaId) -> Result<Option<Quota>> {
         let mut sql = Sql::new("");
         let p = sql.text_param(quota_id);
         let owned = restrict_owner(&mut sql, scope, "q.owner_id");
@@ -373,8 +392,8 @@ impl Db {
         let n = sql.int_param(now);
         let status_sql = format!(
             "(CASE WHEN q.status = {} AND q.expire_at <= {n} THEN {} ELSE q.status END)",
-            quota_status::NORMAL,
-            quota_status::INVALID
+            QuotaStatus::Normal.code(),
+            QuotaStatus::Invalid.code()
         );
         let mut wh = " FROM coupon_quotas q JOIN accounts o ON o.domain_id = q.owner_id WHERE 1 = 1".to_owned();
         let owned = restrict_owner(&mut sql, scope, "q.owner_id");
@@ -420,7 +439,7 @@ impl Db {
         .bind(now)
         .bind(parent_quota_id)
         .bind(actor.as_str())
-        .bind(quota_status::NORMAL)
+        .bind(QuotaStatus::Normal.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -458,8 +477,8 @@ impl Db {
             )
             .bind(quota_id)
             .bind(actor.as_str())
-            .bind(quota_status::NORMAL)
-            .bind(quota_status::INVALID)
+            .bind(QuotaStatus::Normal.code())
+            .bind(QuotaStatus::Invalid.code())
             .fetch_optional(&mut *tx)
             .await?;
             let Some((parent, reseller, balance)) = row else {
@@ -470,11 +489,11 @@ impl Db {
                  WHERE quota_id = $4 AND balance_fen = $1 AND status IN ($5, $6)",
             )
             .bind(balance)
-            .bind(quota_status::RECLAIMED)
+            .bind(QuotaStatus::Reclaimed.code())
             .bind(now)
             .bind(quota_id)
-            .bind(quota_status::NORMAL)
-            .bind(quota_status::INVALID)
+            .bind(QuotaStatus::Normal.code())
+            .bind(QuotaStatus::Invalid.code())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -563,7 +582,7 @@ impl Db {
         .bind(now)
         .bind(&c.quota_id)
         .bind(c.issuer.as_str())
-        .bind(quota_status::NORMAL)
+        .bind(QuotaStatus::Normal.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -583,7 +602,7 @@ impl Db {
         .bind(c.customer.as_str())
         .bind(coupon_type_for(quota_type))
         .bind(c.face_value.fen())
-        .bind(coupon_status::USABLE)
+        .bind(CouponStatus::Usable.code())
         .bind(c.effective_at)
         .bind(c.expire_at)
         .bind(c.limits.to_db())
@@ -613,7 +632,7 @@ impl Db {
 
     /// A coupon in `scope`: issued by its partner to a customer it may see, or held by its
     /// customer.
-    pub async fn find_coupon(&self, scope: &TenantScope, coupon_id: &str) -> Result<Option<Coupon>> {
+    pub async fn find_coupon(&self, scope: &TenantScope, coupon_id: &CouponId) -> Result<Option<Coupon>> {
         let mut sql = Sql::new("");
         let p = sql.text_param(coupon_id);
         let scoped = restrict(&mut sql, scope, "c.issuer_id", "c.customer_id");
@@ -675,10 +694,10 @@ impl Db {
                 Some(c) => c,
             };
             let status = pc_domain::coupons::effective_coupon_status(coupon.status, coupon.expire_at, now);
-            if status != coupon_status::USABLE || coupon.balance == Money::ZERO {
+            if status != CouponStatus::Usable || coupon.balance == Money::ZERO {
                 return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "Only a usable coupon can be reclaimed.").into());
             }
-            if let Some(amount) = take_back(&mut tx, &coupon, coupon_status::RECLAIMED, kind, now).await? {
+            if let Some(amount) = take_back(&mut tx, &coupon, CouponStatus::Reclaimed, kind, now).await? {
                 tx.commit().await?;
                 return Ok(amount);
             }
@@ -700,14 +719,14 @@ impl Db {
     /// quota (expiry reclaim). Returns how many coupons were swept.
     pub async fn sweep_expired_coupons(&self, now: EpochMillis) -> Result<usize> {
         let rows = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.status = $1 AND c.expire_at <= $2"))
-            .bind(coupon_status::USABLE)
+            .bind(CouponStatus::Usable.code())
             .bind(now)
             .fetch_all(&self.pool)
             .await?;
         let mut swept = 0;
         for coupon in rows.iter().map(coupon_from_row).collect::<Result<Vec<_>>>()? {
             let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-            if take_back(&mut tx, &coupon, coupon_status::EXPIRED, coupon_record::EXPIRY_RECLAIM, now).await?.is_some() {
+            if take_back(&mut tx, &coupon, CouponStatus::Expired, coupon_record::EXPIRY_RECLAIM, now).await?.is_some() {
                 tx.commit().await?;
                 swept += 1;
             }
@@ -717,15 +736,15 @@ impl Db {
 
     /// Unbinding hook: every usable coupon `partner` issued to `customer` goes back to its quota
     /// (recorded as an unbinding reclaim). Returns (coupon_id, amount) of each.
-    pub async fn return_coupons_on_unbind(&self, partner: &DomainId, customer: &DomainId) -> Result<Vec<(String, Money)>> {
+    pub async fn return_coupons_on_unbind(&self, partner: &DomainId, customer: &DomainId) -> Result<Vec<(CouponId, Money)>> {
         let f = CouponFilter {
             issuer: Some(partner.clone()),
             customer: Some(customer.clone()),
-            status: Some(coupon_status::USABLE),
+            status: Some(CouponStatus::Usable.code()),
             ..Default::default()
         };
         // The unbinding runs for the partner, whatever member asked for it.
-        let (coupons, _) = self.list_coupons(&TenantScope::scheduler(), &f, Page { offset: 0, limit: i64::MAX / 2 }, now_millis()).await?;
+        let (coupons, _) = self.list_coupons(&TenantScope::scheduler(), &f, Page::ALL, now_millis()).await?;
         let mut returned = Vec::new();
         for c in coupons {
             match self.reclaim_coupon(partner, &c.coupon_id, coupon_record::UNBIND_RECLAIM).await {
@@ -857,11 +876,11 @@ pub(crate) async fn spend_coupon_in(
          RETURNING balance_fen, issuer_id, quota_id",
     )
     .bind(amount.fen())
-    .bind(coupon_status::USED)
+    .bind(CouponStatus::Used.code())
     .bind(now)
     .bind(coupon_id)
     .bind(customer.as_str())
-    .bind(coupon_status::USABLE)
+    .bind(CouponStatus::Usable.code())
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {

@@ -10,7 +10,7 @@ use pc_domain::funds::{CustomerStanding, TransferKind};
 use pc_domain::money::{Money, CURRENCY};
 use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::{AssociationType, CustomerScope, Reach, TenantScope};
-use pc_domain::DomainId;
+use pc_domain::{DomainId, TransferId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -103,7 +103,7 @@ pub struct AdjustRecordFilter {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdjustRecord {
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     pub kind: TransferKind,
     pub counterparty: DomainId,
     pub counterparty_name: String,
@@ -124,7 +124,7 @@ pub struct EntryFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub entry_id: String,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     pub kind: TransferKind,
     /// Signed: positive is income.
     pub delta_fen: i64,
@@ -233,7 +233,7 @@ impl Db {
             .map(|r| {
                 let display: String = r.try_get("display_name")?;
                 Ok(AdjustRecord {
-                    transfer_id: r.try_get("transfer_id")?,
+                    transfer_id: TransferId::from_trusted(r.try_get("transfer_id")?),
                     kind: kind_from_row(r)?,
                     counterparty: DomainId::from_trusted(r.try_get("counterparty_id")?),
                     counterparty_name: if display.is_empty() { r.try_get("domain_name")? } else { display },
@@ -299,7 +299,7 @@ impl Db {
                 };
                 Ok(Entry {
                     entry_id: r.try_get("entry_id")?,
-                    transfer_id: r.try_get("transfer_id")?,
+                    transfer_id: TransferId::from_trusted(r.try_get("transfer_id")?),
                     kind,
                     delta_fen: r.try_get("delta_fen")?,
                     balance_after: Money::from_fen(r.try_get("balance_after_fen")?),

@@ -10,7 +10,7 @@ use crate::funds::{ClaimedIn, IdempotencyClaim};
 use crate::ledger::{platform, post, Posting};
 use crate::scope::{partner_of, restrict};
 use crate::sql::Sql;
-use pc_domain::coupons::{coupon_record, coupon_status};
+use pc_domain::coupons::{coupon_record, CouponStatus};
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
 use pc_domain::orders::plan::{
@@ -23,6 +23,7 @@ use pc_domain::orders::{
 };
 use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::TenantScope;
+use pc_domain::{CouponId, OrderId, ResourceId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -69,7 +70,7 @@ pub struct NewOrder {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub customer_id: DomainId,
     pub partner_id: Option<DomainId>,
     pub placed_by: String,
@@ -91,7 +92,7 @@ pub struct Order {
 impl Order {
     /// What the order costs after its discount.
     pub fn amount_after_discount(&self) -> Money {
-        Money::from_fen(self.official.fen() - self.discount.fen())
+        self.official.saturating_sub(self.discount)
     }
 }
 
@@ -99,7 +100,7 @@ impl Order {
 pub struct OrderLine {
     pub line_id: String,
     pub line_no: i64,
-    pub resource_id: Option<String>,
+    pub resource_id: Option<ResourceId>,
     pub cloud_service_type: String,
     pub resource_type: String,
     pub resource_spec: String,
@@ -129,9 +130,9 @@ pub struct OrderFilter {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub customer_id: DomainId,
-    pub order_id: String,
+    pub order_id: OrderId,
     pub cloud_service_type: String,
     pub resource_type: String,
     pub resource_spec: String,
@@ -161,13 +162,13 @@ pub struct ResourceFilter {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderCreated {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub replayed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payment {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub cash: Money,
     pub coupons: Vec<(String, Money)>,
     pub resource_ids: Vec<String>,
@@ -176,9 +177,9 @@ pub struct Payment {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundItem {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub line_id: String,
-    pub coupon_id: Option<String>,
+    pub coupon_id: Option<CouponId>,
     pub amount: Money,
 }
 
@@ -216,7 +217,7 @@ pub struct RefundJob {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unsubscribed {
-    pub refund_order_id: String,
+    pub refund_order_id: OrderId,
     pub refund: PaidParts,
 }
 
@@ -245,7 +246,7 @@ fn order_from_row(r: &AnyRow) -> Result<Order> {
     let t: i64 = r.try_get("order_type")?;
     let s: i64 = r.try_get("status")?;
     Ok(Order {
-        order_id: r.try_get("order_id")?,
+        order_id: OrderId::from_trusted(r.try_get("order_id")?),
         customer_id: DomainId::from_trusted(r.try_get("customer_id")?),
         partner_id: r.try_get::<Option<String>, _>("partner_id")?.map(DomainId::from_trusted),
         placed_by: r.try_get("placed_by")?,
@@ -274,7 +275,7 @@ fn line_from_row(r: &AnyRow) -> Result<OrderLine> {
     Ok(OrderLine {
         line_id: r.try_get("line_id")?,
         line_no: r.try_get("line_no")?,
-        resource_id: r.try_get("resource_id")?,
+        resource_id: r.try_get::<Option<String>, _>("resource_id")?.map(ResourceId::from_trusted),
         cloud_service_type: r.try_get("cloud_service_type")?,
         resource_type: r.try_get("resource_type")?,
         resource_spec: r.try_get("resource_spec")?,
@@ -298,9 +299,9 @@ fn resource_from_row(r: &AnyRow, now: EpochMillis) -> Result<Resource> {
     let expire_at: Option<EpochMillis> = r.try_get("expire_at")?;
     let closed_at: Option<EpochMillis> = r.try_get("closed_at")?;
     Ok(Resource {
-        resource_id: r.try_get("resource_id")?,
+        resource_id: ResourceId::from_trusted(r.try_get("resource_id")?),
         customer_id: DomainId::from_trusted(r.try_get("customer_id")?),
-        order_id: r.try_get("order_id")?,
+        order_id: OrderId::from_trusted(r.try_get("order_id")?),
         cloud_service_type: r.try_get("cloud_service_type")?,
         resource_type: r.try_get("resource_type")?,
         resource_spec: r.try_get("resource_spec")?,
@@ -378,7 +379,7 @@ impl Resource {
     /// What plans need of a resource.
     pub fn snapshot(&self) -> ResourceSnapshot {
         ResourceSnapshot {
-            resource_id: self.resource_id.clone(),
+            resource_id: self.resource_id.to_string(),
             expire_at: self.expire_at,
             status: self.status,
             to_on_demand: self.to_on_demand,
@@ -432,7 +433,7 @@ async fn refund_to_coupon(
          RETURNING balance_fen, issuer_id, quota_id",
     )
     .bind(amount.fen())
-    .bind(coupon_status::USABLE)
+    .bind(CouponStatus::Usable.code())
     .bind(now)
     .bind(coupon_id)
     .bind(customer.as_str())
@@ -449,17 +450,16 @@ impl Db {
     /// (exists and not deleted, no other open order, renewal within the maximum). An
     /// idempotency key answers the first order for the same request.
     pub async fn create_order(&self, new: &NewOrder, now: EpochMillis) -> Result<OrderCreated> {
-        match self.try_create_order(new, now).await {
+        match (self.try_create_order(new, now).await, new.idempotency.as_ref()) {
             // A concurrent request with the same key committed first: answer its order.
-            Err(StorageError::Rule(e)) if e.code == ErrorCode::IdempotencyKeyReused && new.idempotency.is_some() => {
-                let claim = new.idempotency.as_ref().expect("checked above");
+            (Err(StorageError::Rule(e)), Some(claim)) if e.code == ErrorCode::IdempotencyKeyReused => {
                 let mut conn = self.pool.acquire().await?;
                 match find_order_key(&mut conn, claim).await? {
-                    Some(order_id) => Ok(OrderCreated { order_id, replayed: true }),
+                    Some(order_id) => Ok(OrderCreated { order_id: OrderId::from_trusted(order_id), replayed: true }),
                     None => Err(StorageError::Rule(e)),
                 }
             }
-            other => other,
+            (other, _) => other,
         }
     }
 
@@ -470,7 +470,7 @@ impl Db {
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
         if let Some(claim) = &new.idempotency {
             if let Some(order_id) = find_order_key(&mut tx, claim).await? {
-                return Ok(OrderCreated { order_id, replayed: true });
+                return Ok(OrderCreated { order_id: OrderId::from_trusted(order_id), replayed: true });
             }
         }
         for line in &new.lines {
@@ -481,8 +481,8 @@ impl Db {
             }
         }
         let order_id = new_id();
-        let official: i64 = new.lines.iter().map(|l| l.official.fen()).sum();
-        let amount: i64 = new.lines.iter().map(|l| l.amount.fen()).sum();
+        let official = Money::sum(new.lines.iter().map(|l| l.official));
+        let amount = Money::sum(new.lines.iter().map(|l| l.amount));
         let claim = new.idempotency.as_ref();
         sqlx::query(
             "INSERT INTO orders (order_id, customer_id, partner_id, placed_by, source_type, order_type, status, service_type_code, \
@@ -497,9 +497,9 @@ impl Db {
         .bind(new.order_type.code())
         .bind(OrderStatus::PendingPayment.code())
         .bind(&new.service_type_code)
-        .bind(official)
+        .bind(official.fen())
         .bind(new.discount_id.as_deref())
-        .bind(official - amount)
+        .bind(official.saturating_sub(amount).fen())
         .bind(now)
         .bind(payment_deadline(now))
         .bind(claim.map(|c| c.scope.as_str()))
@@ -512,7 +512,7 @@ impl Db {
             insert_line(&mut tx, &order_id, i as i64 + 1, line).await?;
         }
         tx.commit().await?;
-        Ok(OrderCreated { order_id, replayed: false })
+        Ok(OrderCreated { order_id: OrderId::from_trusted(order_id), replayed: false })
     }
 
     /// What planning the payment of a customer's order needs; `None` when the order is not
@@ -550,7 +550,7 @@ impl Db {
                 .await?;
             if let Some(c) = row.as_ref().map(coupon_from_row).transpose()? {
                 coupons.push(OfferedCoupon {
-                    coupon_id: c.coupon_id,
+                    coupon_id: c.coupon_id.into_string(),
                     customer: c.customer,
                     status: c.status,
                     effective_at: c.effective_at,
@@ -561,7 +561,7 @@ impl Db {
             }
         }
         let order = PayableOrder {
-            order_id: order.order_id,
+            order_id: order.order_id.into_string(),
             customer_id: order.customer_id,
             order_type: order.order_type,
             status: order.status,
@@ -574,7 +574,7 @@ impl Db {
             .into_iter()
             .map(|l| PayableLine {
                 line_id: l.line_id,
-                resource_id: l.resource_id,
+                resource_id: l.resource_id.map(String::from),
                 cloud_service_type: l.cloud_service_type,
                 product_id: l.product_id,
                 resource_spec: l.resource_spec,
@@ -600,12 +600,12 @@ impl Db {
     }
 
     /// Cancels a pending-payment order of this customer (compare-and-set on the status).
-    pub async fn cancel_order(&self, customer: &DomainId, order_id: &str, now: EpochMillis) -> Result<()> {
+    pub async fn cancel_order(&self, customer: &DomainId, order_id: &OrderId, now: EpochMillis) -> Result<()> {
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
         let done = sqlx::query("UPDATE orders SET status = $1, closed_at = $2 WHERE order_id = $3 AND customer_id = $4 AND status = $5")
             .bind(OrderStatus::Cancelled.code())
             .bind(now)
-            .bind(order_id)
+            .bind(order_id.as_str())
             .bind(customer.as_str())
             .bind(OrderStatus::PendingPayment.code())
             .execute(&mut *tx)
@@ -620,7 +620,7 @@ impl Db {
 
     /// An order in `scope`: placed with its partner for a customer it may see, or the
     /// customer's own.
-    pub async fn find_order(&self, scope: &TenantScope, order_id: &str) -> Result<Option<Order>> {
+    pub async fn find_order(&self, scope: &TenantScope, order_id: &OrderId) -> Result<Option<Order>> {
         let mut sql = Sql::new("");
         let p = sql.text_param(order_id);
         let scoped = restrict(&mut sql, scope, "o.partner_id", "o.customer_id");
@@ -657,9 +657,9 @@ impl Db {
         rows.iter()
             .map(|r| {
                 Ok(RefundItem {
-                    resource_id: r.try_get("resource_id")?,
+                    resource_id: ResourceId::from_trusted(r.try_get("resource_id")?),
                     line_id: r.try_get("line_id")?,
-                    coupon_id: r.try_get("coupon_id")?,
+                    coupon_id: r.try_get::<Option<String>, _>("coupon_id")?.map(CouponId::from_trusted),
                     amount: Money::from_fen(r.try_get("amount_fen")?),
                 })
             })
@@ -709,9 +709,9 @@ impl Db {
         Ok((rows.iter().map(order_from_row).collect::<Result<Vec<_>>>()?, total))
     }
 
-    pub async fn find_resource(&self, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Option<Resource>> {
+    pub async fn find_resource(&self, customer: &DomainId, resource_id: &ResourceId, now: EpochMillis) -> Result<Option<Resource>> {
         let row = sqlx::query(&format!("SELECT {RESOURCE_COLUMNS} FROM resources r WHERE r.resource_id = $1 AND r.customer_id = $2"))
-            .bind(resource_id)
+            .bind(resource_id.as_str())
             .bind(customer.as_str())
             .fetch_optional(&self.pool)
             .await?;
@@ -768,10 +768,15 @@ impl Db {
 
     /// What planning the unsubscription of a customer's resource needs; `None` when the
     /// resource is unknown or not the customer's.
-    pub async fn unsubscribe_inputs(&self, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Option<UnsubscribeInputs>> {
+    pub async fn unsubscribe_inputs(
+        &self,
+        customer: &DomainId,
+        resource_id: &ResourceId,
+        now: EpochMillis,
+    ) -> Result<Option<UnsubscribeInputs>> {
         let mut conn = self.pool.acquire().await?;
         let row = sqlx::query(&format!("SELECT {RESOURCE_COLUMNS} FROM resources r WHERE r.resource_id = $1 AND r.customer_id = $2"))
-            .bind(resource_id)
+            .bind(resource_id.as_str())
             .bind(customer.as_str())
             .fetch_optional(&mut *conn)
             .await?;
@@ -783,7 +788,7 @@ impl Db {
             LINE_COLUMNS.replace(", ", ", l.")
         );
         let lines: Vec<OrderLine> = sqlx::query(&lines_sql)
-            .bind(resource_id)
+            .bind(resource_id.as_str())
             .bind(OrderStatus::Completed.code())
             .fetch_all(&mut *conn)
             .await?
@@ -1240,7 +1245,13 @@ pub(crate) async fn apply_payment(
     .bind(order_id)
     .execute(&mut *conn)
     .await?;
-    Ok(Payment { order_id: order_id.to_owned(), cash: plan.cash, coupons: plan.coupons.clone(), resource_ids, replayed: false })
+    Ok(Payment {
+        order_id: OrderId::from_trusted(order_id.to_owned()),
+        cash: plan.cash,
+        coupons: plan.coupons.clone(),
+        resource_ids,
+        replayed: false,
+    })
 }
 
 /// A retried payment whose first attempt completed the order under the same key.
@@ -1267,7 +1278,7 @@ async fn replayed_payment(conn: &mut AnyConnection, customer: &DomainId, order_i
         .fetch_all(&mut *conn)
         .await?;
     Ok(Some(Payment {
-        order_id: order_id.to_owned(),
+        order_id: OrderId::from_trusted(order_id.to_owned()),
         cash: Money::from_fen(row.try_get("paid_cash_fen")?),
         coupons,
         resource_ids: resource_ids.into_iter().flatten().collect(),
@@ -1390,9 +1401,9 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
     .bind(OrderType::Unsubscribe.code())
     .bind(OrderStatus::Completed.code())
     .bind(&resource.cloud_service_type)
-    .bind(refund_total)
+    .bind(refund_total.fen())
     .bind(total.cash.fen())
-    .bind(refund_total - total.cash.fen())
+    .bind(refund_total.saturating_sub(total.cash).fen())
     .bind(at)
     .execute(&mut *conn)
     .await?;
@@ -1405,8 +1416,8 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
         product_id: resource.product_id.clone(),
         period: None,
         subscription_num: 1,
-        official: Money::from_fen(refund_total),
-        amount: Money::from_fen(refund_total),
+        official: refund_total,
+        amount: refund_total,
     };
     insert_line(conn, &refund_order_id, 1, &refund_line).await?;
     for part in &plan.parts {
@@ -1461,5 +1472,5 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
                 .await?;
         }
     }
-    Ok(Unsubscribed { refund_order_id, refund: total.clone() })
+    Ok(Unsubscribed { refund_order_id: OrderId::from_trusted(refund_order_id), refund: total.clone() })
 }

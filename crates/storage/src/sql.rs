@@ -68,7 +68,7 @@ impl Sql {
     ) -> Result<(Vec<AnyRow>, i64)> {
         self.replace_text(format!("SELECT COUNT(*) AS n{from_where}"));
         let total: i64 = self.query().fetch_one(pool).await?.try_get("n")?;
-        let (limit, offset) = (self.int_param(page.limit), self.int_param(page.offset));
+        let (limit, offset) = (self.int_param(page.limit()), self.int_param(page.offset()));
         self.replace_text(format!("SELECT {columns}{from_where} ORDER BY {order_by} LIMIT {limit} OFFSET {offset}"));
         let rows = self.query().fetch_all(pool).await?;
         Ok((rows, total))

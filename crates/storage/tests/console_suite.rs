@@ -115,7 +115,7 @@ async fn reveals_are_listed_per_partner(db: Db) {
     let (p1, p2) = (account(&db, partner()).await, account(&db, partner()).await);
     let c = account(&db, AccountKind::Customer).await;
     db.record_reveal(&p1, "member-a", &c, SensitiveField::Email).await.unwrap();
-    let page = Page { offset: 0, limit: 10 };
+    let page = Page::first(10);
     let (rows, total) = db.list_reveals(&p1, page).await.unwrap();
     assert_eq!((total, rows[0].field.as_str(), rows[0].actor_login.as_str()), (1, "email", "member-a"));
     assert_eq!(db.list_reveals(&p2, page).await.unwrap().1, 0);
@@ -129,9 +129,9 @@ async fn exports_finish_once_and_belong_to_their_owner(db: Db) {
     db.finish_export(&id, None).await.unwrap();
     assert_eq!(db.export_content(&p1, &id).await.unwrap(), Some((ExportKind::Customers, "a,b\r\n".into())), "done stays done");
     assert_eq!(db.export_content(&p2, &id).await.unwrap(), None, "another owner sees nothing");
-    let (tasks, _) = db.list_exports(&p1, Page { offset: 0, limit: 10 }).await.unwrap();
+    let (tasks, _) = db.list_exports(&p1, Page::first(10)).await.unwrap();
     assert_eq!((tasks[0].status.as_str(), tasks[0].row_count), ("done", 1));
-    assert_eq!(db.list_exports(&p2, Page { offset: 0, limit: 10 }).await.unwrap().1, 0);
+    assert_eq!(db.list_exports(&p2, Page::first(10)).await.unwrap().1, 0);
 }
 
 async fn keys_are_disabled_only_by_their_account(db: Db) {

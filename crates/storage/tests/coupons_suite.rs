@@ -3,7 +3,7 @@
 
 mod scopes;
 
-use pc_domain::coupons::{coupon_record, coupon_status, Limits};
+use pc_domain::coupons::{coupon_record, CouponStatus, Limits, QuotaStatus};
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, Page};
 use pc_domain::tenancy::{AccountKind, PartnerKind};
@@ -98,7 +98,7 @@ fn refused(r: Result<impl std::fmt::Debug, StorageError>, code: ErrorCode) {
 }
 
 async fn balance(db: &Db, quota_id: &str) -> i64 {
-    db.find_quota(&scopes::everyone(), quota_id).await.unwrap().unwrap().balance.fen()
+    db.find_quota(&scopes::everyone(), &pc_domain::QuotaId::from_trusted(quota_id.to_string())).await.unwrap().unwrap().balance.fen()
 }
 
 async fn issue_and_reclaim_keep_the_quota_whole(db: Db) {
@@ -111,15 +111,18 @@ async fn issue_and_reclaim_keep_the_quota_whole(db: Db) {
     let back = db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM).await.unwrap();
     assert_eq!(back.fen(), 2_000, "the whole remaining balance, not the face value");
     assert_eq!(balance(&db, &q).await, 9_000);
-    let found = db.find_coupon(&scopes::everyone(), &c).await.unwrap().unwrap();
-    assert_eq!((found.status, found.balance.fen()), (coupon_status::RECLAIMED, 0));
+    let found = db.find_coupon(&scopes::everyone(), &pc_domain::CouponId::from_trusted(c.to_string())).await.unwrap().unwrap();
+    assert_eq!((found.status, found.balance.fen()), (CouponStatus::Reclaimed, 0));
     refused(db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM).await, ErrorCode::BusinessCheckFailed);
     refused(db.reclaim_coupon(&w.t1, &c, coupon_record::MANUAL_RECLAIM).await, ErrorCode::NotYourCustomer);
     refused(db.spend_coupon(&w.customers[0], &c, Money::from_fen(1), "order-2").await, ErrorCode::CouponNotApplicable);
     // A coupon spent to zero is used, and cannot be reclaimed.
     let d = db.issue_coupon(&coupon(&w.t2, &q, &w.customers[1], 500)).await.unwrap();
     db.spend_coupon(&w.customers[1], &d, Money::from_fen(500), "order-3").await.unwrap();
-    assert_eq!(db.find_coupon(&scopes::everyone(), &d).await.unwrap().unwrap().status, coupon_status::USED);
+    assert_eq!(
+        db.find_coupon(&scopes::everyone(), &pc_domain::CouponId::from_trusted(d.to_string())).await.unwrap().unwrap().status,
+        CouponStatus::Used
+    );
     refused(db.reclaim_coupon(&w.t2, &d, coupon_record::MANUAL_RECLAIM).await, ErrorCode::BusinessCheckFailed);
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
     let page = Page::parse(None, Some(100)).unwrap();
@@ -135,9 +138,9 @@ async fn never_beyond_balance_nor_from_unusable_quotas(db: Db) {
     let q = quota(&db, &w, &w.t2, 1_000).await;
     refused(db.issue_coupon(&coupon(&w.t2, &q, &w.customers[0], 1_001)).await, ErrorCode::QuotaInsufficient);
     refused(db.issue_coupon(&coupon(&w.t1, &q, &w.customers[0], 1)).await, ErrorCode::QuotaInsufficient);
-    db.set_quota_status(&q, 5).await.unwrap();
+    db.set_quota_status(&pc_domain::QuotaId::from_trusted(q.to_string()), QuotaStatus::Frozen).await.unwrap();
     refused(db.issue_coupon(&coupon(&w.t2, &q, &w.customers[0], 1)).await, ErrorCode::QuotaInsufficient);
-    db.set_quota_status(&q, 0).await.unwrap();
+    db.set_quota_status(&pc_domain::QuotaId::from_trusted(q.to_string()), QuotaStatus::Normal).await.unwrap();
     db.issue_coupon(&coupon(&w.t2, &q, &w.customers[0], 1_000)).await.unwrap();
     assert_eq!(balance(&db, &q).await, 0);
     // An expired quota issues nothing.
@@ -165,7 +168,7 @@ async fn expiry_is_by_time_and_the_sweep_records_it(db: Db) {
     let c = db.issue_coupon(&coupon(&w.t2, &q, &w.customers[0], 400)).await.unwrap();
     let later = now_millis() + 2 * DAY;
     let page = Page::parse(None, Some(10)).unwrap();
-    let expired = CouponFilter { status: Some(coupon_status::EXPIRED), ..Default::default() };
+    let expired = CouponFilter { status: Some(CouponStatus::Expired.code()), ..Default::default() };
     assert_eq!(db.list_coupons(&scopes::partner(&w.t2), &expired, page, now_millis()).await.unwrap().1, 0);
     assert_eq!(
         db.list_coupons(&scopes::partner(&w.t2), &expired, page, later).await.unwrap().1,
@@ -175,8 +178,8 @@ async fn expiry_is_by_time_and_the_sweep_records_it(db: Db) {
     assert_eq!(db.sweep_expired_coupons(now_millis()).await.unwrap(), 0);
     assert_eq!(db.sweep_expired_coupons(later).await.unwrap(), 1);
     assert_eq!(db.sweep_expired_coupons(later).await.unwrap(), 0, "recorded once");
-    let found = db.find_coupon(&scopes::everyone(), &c).await.unwrap().unwrap();
-    assert_eq!((found.status, found.balance.fen()), (coupon_status::EXPIRED, 0));
+    let found = db.find_coupon(&scopes::everyone(), &pc_domain::CouponId::from_trusted(c.to_string())).await.unwrap().unwrap();
+    assert_eq!((found.status, found.balance.fen()), (CouponStatus::Expired, 0));
     assert_eq!(balance(&db, &q).await, 1_000, "the expired balance went back to the quota");
     let (records, n) = db
         .coupon_records(
@@ -219,7 +222,11 @@ async fn unbinding_returns_usable_coupons(db: Db) {
     db.spend_coupon(&w.customers[0], &b, Money::from_fen(2_000), "o").await.unwrap();
     db.issue_coupon(&coupon(&w.t2, &q, &w.customers[1], 500)).await.unwrap();
     let returned = db.return_coupons_on_unbind(&w.t2, &w.customers[0]).await.unwrap();
-    assert_eq!(returned, vec![(a.clone(), Money::from_fen(1_000))], "only the usable coupon, only this customer's");
+    assert_eq!(
+        returned,
+        vec![(pc_domain::CouponId::from_trusted(a.clone()), Money::from_fen(1_000))],
+        "only the usable coupon, only this customer's"
+    );
     assert_eq!(balance(&db, &q).await, 10_000 - 2_000 - 500);
     let page = Page::parse(None, Some(10)).unwrap();
     let (records, _) = db
@@ -284,7 +291,7 @@ async fn reclaim_racing_spend_never_double_counts(db: Db) {
     let page = Page::parse(None, Some(100)).unwrap();
     let (coupons, _) = db.list_coupons(&scopes::partner(&w.t2), &CouponFilter::default(), page, now_millis()).await.unwrap();
     for c in &coupons {
-        assert_eq!(c.status, coupon_status::RECLAIMED);
+        assert_eq!(c.status, CouponStatus::Reclaimed);
         assert_eq!(c.balance.fen(), 0);
     }
     assert_eq!(db.coupon_audit().await.unwrap(), 0);

@@ -151,7 +151,7 @@ async fn cash(db: &Db, owner: &DomainId) -> i64 {
 }
 
 async fn coupon_balance(db: &Db, id: &str) -> i64 {
-    db.find_coupon(&scopes::everyone(), id).await.unwrap().unwrap().balance.fen()
+    db.find_coupon(&scopes::everyone(), &pc_domain::CouponId::from_trusted(id.to_string())).await.unwrap().unwrap().balance.fen()
 }
 
 /// The journal, the coupon quotas and the orders agree.
@@ -184,7 +184,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     assert_eq!(coupon_balance(&db, &c).await, 0);
     assert_eq!(db.order_coupon_uses(&created.order_id).await.unwrap(), vec![(c.clone(), Money::from_fen(2_000))]);
     let resource_id = paid.resource_ids[0].clone();
-    let r = db.find_resource(&w.customer, &resource_id, t0).await.unwrap().unwrap();
+    let r = db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(resource_id.to_string()), t0).await.unwrap().unwrap();
     assert_eq!((r.status, r.expire_at), (ResourceStatus::InUse, Some(add_months(t0, 1))));
     assert_eq!(db.find_order(&scopes::everyone(), &created.order_id).await.unwrap().unwrap().status, OrderStatus::Completed);
     audits_hold(&db).await;
@@ -207,7 +207,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     assert!(again.replayed);
     assert_eq!(again.cash.fen(), 10_800);
     assert_eq!(cash(&db, &w.customer).await, 29_200);
-    let r = db.find_resource(&w.customer, &resource_id, t0).await.unwrap().unwrap();
+    let r = db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(resource_id.to_string()), t0).await.unwrap().unwrap();
     assert_eq!(r.expire_at, Some(add_months(add_months(t0, 1), 1)));
     audits_hold(&db).await;
 
@@ -224,10 +224,10 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     let refund = db.find_order(&scopes::everyone(), &done.refund_order_id).await.unwrap().unwrap();
     assert_eq!((refund.order_type, refund.status, refund.official.fen()), (OrderType::Unsubscribe, OrderStatus::Completed, 16_800));
     assert_eq!(db.refund_items(&done.refund_order_id).await.unwrap().len(), 3);
-    let r = db.find_resource(&w.customer, &resource_id, half).await.unwrap().unwrap();
+    let r = db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(resource_id.to_string()), half).await.unwrap().unwrap();
     assert_eq!(r.status, ResourceStatus::Closed);
     refused(unsubscribe(&db, &w.customer, &resource_id, false, "customer", half).await, ErrorCode::ResourceNotFound);
-    let journal = db.account_entries(&scopes::customer(&w.customer), &Default::default(), Page { offset: 0, limit: 100 }).await.unwrap().0;
+    let journal = db.account_entries(&scopes::customer(&w.customer), &Default::default(), Page::first(100)).await.unwrap().0;
     assert_eq!(journal[0].balance_after.fen(), cash(&db, &w.customer).await, "the newest entry carries the balance");
     assert_eq!(journal[0].kind, TransferKind::Refund);
     audits_hold(&db).await;
@@ -243,7 +243,7 @@ async fn short_balance_pays_nothing(db: Db) {
     assert_eq!(coupon_balance(&db, &c).await, 1_000, "the coupon is not spent either");
     assert_eq!(db.find_order(&scopes::everyone(), &o.order_id).await.unwrap().unwrap().status, OrderStatus::PendingPayment);
     let (resources, _) =
-        db.list_resources(&scopes::everyone(), &w.customer, &ResourceFilter::default(), now, Page { offset: 0, limit: 10 }).await.unwrap();
+        db.list_resources(&scopes::everyone(), &w.customer, &ResourceFilter::default(), now, Page::first(10)).await.unwrap();
     assert!(resources.is_empty());
     // Someone else's coupon, or an unknown one, cannot pay.
     refused(pay(&db, &w.customer, &o.order_id, &coupons(&["nope"]), None, now).await, ErrorCode::CouponNotApplicable);
@@ -307,10 +307,16 @@ async fn documented_resource_refusals(db: Db) {
     );
     // Frozen but not deleted yet: still renewable, and the renewal continues from expiry.
     let frozen = add_months(now, 1) + GRACE_MS + DAY;
-    assert_eq!(db.find_resource(&w.customer, &r2, frozen).await.unwrap().unwrap().status, ResourceStatus::Frozen);
+    assert_eq!(
+        db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(r2.to_string()), frozen).await.unwrap().unwrap().status,
+        ResourceStatus::Frozen
+    );
     let o = db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r2), Some((2, 1)), 1_000)]), frozen).await.unwrap();
     pay(&db, &w.customer, &o.order_id, &PaymentPlan::default(), None, frozen).await.unwrap();
-    assert_eq!(db.find_resource(&w.customer, &r2, frozen).await.unwrap().unwrap().expire_at, Some(add_months(add_months(now, 1), 1)));
+    assert_eq!(
+        db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(r2.to_string()), frozen).await.unwrap().unwrap().expire_at,
+        Some(add_months(add_months(now, 1), 1))
+    );
     audits_hold(&db).await;
 }
 
@@ -382,30 +388,37 @@ async fn scheduler_cancels_renews_and_expires(db: Db) {
     assert!(db.due_auto_renewals(expire - 7 * DAY).await.unwrap().is_empty());
     pay(&db, &w.customer, &renewal.order_id, &PaymentPlan::default(), None, expire - 7 * DAY).await.unwrap();
     db.count_auto_renewal(&r, expire - 7 * DAY).await.unwrap();
-    let res = db.find_resource(&w.customer, &r, expire).await.unwrap().unwrap();
+    let res = db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(r.to_string()), expire).await.unwrap().unwrap();
     assert!(!res.auto_renew, "one renewal asked for, one done");
 
     // Expiry: grace, frozen, then deleted by the sweep.
     let end = res.expire_at.unwrap();
     let in_grace = ResourceFilter { statuses: vec![ResourceStatus::Expired], ..Default::default() };
-    let page = Page { offset: 0, limit: 10 };
+    let page = Page::first(10);
     assert_eq!(db.list_resources(&scopes::everyone(), &w.customer, &in_grace, end + DAY, page).await.unwrap().1, 1);
     assert_eq!(db.list_resources(&scopes::everyone(), &w.customer, &in_grace, end - DAY, page).await.unwrap().1, 0);
     let frozen = ResourceFilter { statuses: vec![ResourceStatus::Frozen], ..Default::default() };
     assert_eq!(db.list_resources(&scopes::everyone(), &w.customer, &frozen, end + GRACE_MS, page).await.unwrap().1, 1);
     assert_eq!(db.sweep_expired_resources(end + GRACE_MS).await.unwrap().deleted, 0);
     assert_eq!(db.sweep_expired_resources(end + GRACE_MS + RETENTION_MS).await.unwrap().deleted, 1);
-    let closed = db.find_resource(&w.customer, &r, end).await.unwrap().unwrap();
+    let closed = db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(r.to_string()), end).await.unwrap().unwrap();
     assert_eq!(closed.status, ResourceStatus::Closed, "deleted for good, whatever the clock says");
 
     // To on-demand at expiry.
     let r2 = bought(&db, &w, 1, now).await;
     let conversion = db.convert_to_on_demand(&w.customer, &r2, "customer", now).await.unwrap();
-    assert_eq!(db.find_order(&scopes::everyone(), &conversion).await.unwrap().unwrap().status, OrderStatus::Processing);
+    assert_eq!(
+        db.find_order(&scopes::everyone(), &pc_domain::OrderId::from_trusted(conversion.to_string())).await.unwrap().unwrap().status,
+        OrderStatus::Processing
+    );
     assert_eq!(db.sweep_expired_resources(expire).await.unwrap().converted_to_on_demand, 1);
-    let r2 = db.find_resource(&w.customer, &r2, expire + 100 * DAY).await.unwrap().unwrap();
+    let r2 =
+        db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(r2.to_string()), expire + 100 * DAY).await.unwrap().unwrap();
     assert_eq!((r2.expire_at, r2.status), (None, ResourceStatus::InUse));
-    assert_eq!(db.find_order(&scopes::everyone(), &conversion).await.unwrap().unwrap().status, OrderStatus::Completed);
+    assert_eq!(
+        db.find_order(&scopes::everyone(), &pc_domain::OrderId::from_trusted(conversion.to_string())).await.unwrap().unwrap().status,
+        OrderStatus::Completed
+    );
     audits_hold(&db).await;
 }
 
@@ -456,7 +469,7 @@ async fn orders_are_scoped(db: Db) {
     let w = world(&db, 50_000).await;
     let now = db.now().await.unwrap();
     let o = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((2, 1)), 1_000)]), now).await.unwrap();
-    let page = Page { offset: 0, limit: 10 };
+    let page = Page::first(10);
     let mine = scopes::customer(&w.customer);
     let all = OrderFilter::default();
     assert_eq!(db.list_orders(&mine, &all, page).await.unwrap().1, 1);
@@ -581,7 +594,7 @@ async fn unsubscribe(
     placed_by: &str,
     now: i64,
 ) -> Result<Unsubscribed, StorageError> {
-    let inputs = db.unsubscribe_inputs(customer, resource_id, now).await?;
+    let inputs = db.unsubscribe_inputs(customer, &pc_domain::ResourceId::from_trusted(resource_id.to_string()), now).await?;
     let i = inputs.ok_or_else(|| pc_domain::DomainError::of(ErrorCode::ResourceNotFound))?;
     let plan: RefundPlan = plan_unsubscribe(&i.resource.snapshot(), &i.open_orders, &i.terms, renewals_only, now)?;
     let job =

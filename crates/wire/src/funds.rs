@@ -10,9 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 /// An exact decimal JSON number.
 pub type JsonDecimal = Box<RawValue>;
 
-/// Writes decimal text (e.g. `12.30`) as a JSON number.
+/// Writes decimal text (e.g. `12.30`, the `Display` of `Money` or `Decimal`) as a JSON number.
+/// Text that is not a JSON number is written as `null` rather than panicking on a request.
 pub fn json_decimal(text: String) -> JsonDecimal {
-    RawValue::from_string(text).expect("decimal text is a valid JSON number")
+    RawValue::from_string(text).unwrap_or_default()
 }
 
 /// The literal of a JSON number, or of a numeric string.

@@ -79,8 +79,8 @@ fn use_limits(l: &Limits) -> Vec<CouponUseLimit> {
 
 fn quota_view(q: Quota, now: i64, with_reseller: bool) -> CouponQuota {
     CouponQuota {
-        quota_status: effective_quota_status(q.status, q.expire_at, now),
-        quota_id: q.quota_id,
+        quota_status: effective_quota_status(q.status, q.expire_at, now).code(),
+        quota_id: q.quota_id.into(),
         quota_type: q.quota_type,
         create_time: format_utc(q.created_at),
         last_update_time: format_utc(q.updated_at),
@@ -94,7 +94,7 @@ fn quota_view(q: Quota, now: i64, with_reseller: bool) -> CouponQuota {
         indirect_partner_id: with_reseller.then(|| q.owner.to_string()),
         indirect_partner_account_name: with_reseller.then(|| q.owner_names.0.clone()),
         indirect_partner_name: with_reseller.then(|| q.owner_names.1.clone()),
-        parent_quota_id: if with_reseller { q.parent_quota_id } else { None },
+        parent_quota_id: if with_reseller { q.parent_quota_id.map(String::from) } else { None },
     }
 }
 
@@ -286,9 +286,9 @@ pub async fn create_partner_coupons(
 
 fn partner_coupon(c: Coupon, now: i64) -> PartnerCoupon {
     PartnerCoupon {
-        status: effective_coupon_status(c.status, c.expire_at, now),
+        status: effective_coupon_status(c.status, c.expire_at, now).code(),
         use_limits: use_limits(&c.limits),
-        coupon_id: c.coupon_id,
+        coupon_id: c.coupon_id.into(),
         customer_id: c.customer.to_string(),
         coupon_type: c.coupon_type,
         measure_id: MEASURE_YUAN,
@@ -496,10 +496,10 @@ pub async fn list_sub_customer_coupons(
         user_coupons: coupons
             .into_iter()
             .map(|c| UserCoupon {
-                status: effective_coupon_status(c.status, c.expire_at, now),
+                status: effective_coupon_status(c.status, c.expire_at, now).code(),
                 use_limits: use_limits(&c.limits),
                 source_id: c.issuer.to_string(),
-                coupon_id: c.coupon_id,
+                coupon_id: c.coupon_id.into(),
                 customer_id: c.customer.to_string(),
                 coupon_type: c.coupon_type,
                 measure_id: MEASURE_YUAN,

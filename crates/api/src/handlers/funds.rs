@@ -252,7 +252,7 @@ pub async fn list_partner_adjust_records(
                 apply_scene: "ALL".to_owned(),
                 operation_time: format_utc(r.created_at),
                 measure_id: MEASURE_YUAN,
-                trans_id: r.transfer_id,
+                trans_id: r.transfer_id.into(),
             })
             .collect(),
     }))
@@ -296,7 +296,7 @@ pub async fn list_partner_account_change_records(
                 account_change_id: e.entry_id,
                 trade_detail_type: e.kind.trade_detail_type().to_owned(),
                 trade_time: format_utc(e.created_at),
-                trade_id: e.transfer_id,
+                trade_id: e.transfer_id.into(),
                 change_amount: Money::from_fen(e.delta_fen.abs()).to_string(),
                 balance_after_change: e.balance_after.to_string(),
                 kind: if e.delta_fen > 0 { "1" } else { "2" }.to_owned(),
@@ -346,7 +346,7 @@ pub async fn list_customer_account_change_records(
                 account_change_id: e.entry_id,
                 trade_detail_type: e.kind.trade_detail_type().to_owned(),
                 trade_time: format_utc(e.created_at),
-                trade_id: e.transfer_id,
+                trade_id: e.transfer_id.into(),
                 change_amount: Money::from_fen(e.delta_fen.abs()).to_string(),
                 balance_after_change: e.balance_after.to_string(),
                 revenue_expense_type: if e.delta_fen > 0 { "REVENUE" } else { "EXPENSE" }.to_owned(),

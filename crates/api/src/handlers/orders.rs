@@ -16,6 +16,7 @@ use pc_domain::orders::{check_order_customer, OrderStatus, OrderType, PaymentReq
 use pc_domain::pricing::{PeriodProduct, SpecChoice};
 use pc_domain::query::{format_utc, parse_utc, Page};
 use pc_domain::tenancy::TenantScope;
+use pc_domain::OrderId;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Order, OrderFilter, OrderLine};
 use pc_wire::funds::json_decimal;
@@ -56,14 +57,14 @@ fn order_view(o: &Order) -> CustomerOrder {
     let paid = o.status == OrderStatus::Completed && o.order_type != OrderType::Unsubscribe;
     let discount = if paid { o.used_discount } else { o.discount };
     CustomerOrder {
-        order_id: o.order_id.clone(),
+        order_id: o.order_id.to_string(),
         customer_id: o.customer_id.to_string(),
         service_type_code: o.service_type_code.clone(),
         service_type_name: o.service_type_code.clone(),
         source_type: o.source_type,
         status: o.status.code(),
         order_type: o.order_type.code(),
-        amount_after_discount: dec(Money::from_fen(o.official.fen() - discount.fen())),
+        amount_after_discount: dec(o.official.saturating_sub(discount)),
         official_amount: dec(o.official),
         measure_id: MEASURE_YUAN,
         create_time: format_utc(o.created_at),
@@ -90,7 +91,7 @@ fn line_view(order_id: &str, l: &OrderLine) -> OrderLineItem {
         subscription_num: l.subscription_num,
         amount_after_discount: dec(l.amount),
         official_amount: dec(l.official),
-        amount_info: amount_info(Money::ZERO, Money::from_fen(l.official.fen() - l.amount.fen())),
+        amount_info: amount_info(Money::ZERO, l.official.saturating_sub(l.amount)),
         currency: CURRENCY.into(),
         category_code: l.resource_type.clone(),
         commercial_resource: l.resource_type.clone(),
@@ -108,7 +109,7 @@ async fn order_scope(state: &AppState, caller: &CustomerOrPartner, indirect: Opt
 
 /// An order in `scope`; others answer CBC.99003108 as if absent.
 async fn visible_order(state: &AppState, scope: &TenantScope, order_id: &str) -> Result<Order, ApiError> {
-    state.db.find_order(scope, order_id).await?.ok_or(ApiError::code(ErrorCode::OrderNotFound))
+    state.db.find_order(scope, &OrderId::parse(order_id)?).await?.ok_or(ApiError::code(ErrorCode::OrderNotFound))
 }
 
 #[utoipa::path(
@@ -180,7 +181,7 @@ pub async fn show_customer_order_details(
     let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
     let order = visible_order(&state, &scope, &order_id).await?;
     let lines = state.db.order_lines(&order.order_id).await?;
-    let items = lines.iter().skip(page.offset as usize).take(page.limit as usize).map(|l| line_view(&order.order_id, l)).collect();
+    let items = page.window(&lines).map(|l| line_view(&order.order_id, l)).collect();
     Ok(Json(ShowCustomerOrderDetailsResponse { total_count: lines.len() as i64, order_info: order_view(&order), order_line_items: items }))
 }
 
@@ -255,7 +256,7 @@ pub async fn list_order_coupons_by_order_id(
         user_coupons: coupons
             .into_iter()
             .map(|c| OrderCoupon {
-                status: c.status,
+                status: c.status.code(),
                 coupon_type: c.coupon_type,
                 measure_id: MEASURE_YUAN,
                 face_value: dec(c.face_value),
@@ -276,7 +277,7 @@ pub async fn list_order_coupons_by_order_id(
                 coupon_version: 2,
                 balance: dec(c.balance),
                 used_by_order_id: None,
-                coupon_id: c.coupon_id,
+                coupon_id: c.coupon_id.into(),
             })
             .collect(),
     }))
@@ -300,7 +301,7 @@ pub async fn list_order_discounts(
         discounts.push(OrderDiscount {
             discount_value: rate.unwrap_or_default(),
             discount_type: 3,
-            orders: vec![DiscountOrder { order_id: order.order_id.clone(), order_amount: dec(order.amount_after_discount()) }],
+            orders: vec![DiscountOrder { order_id: order.order_id.to_string(), order_amount: dec(order.amount_after_discount()) }],
             discount_id: id,
         });
     }
@@ -342,7 +343,7 @@ pub async fn show_refund_order_details(
             resource_type_code: line.map(|l| l.resource_type.clone()).unwrap_or_default(),
             service_type_code: order.service_type_code.clone(),
             region_code: line.map(|l| l.region.clone()).unwrap_or_default(),
-            base_order_id: order.order_id.clone(),
+            base_order_id: order.order_id.to_string(),
         })
         .collect();
     Ok(Json(ShowRefundOrderDetailsResponse { total_count: infos.len() as i64, refund_infos: infos }))
@@ -407,7 +408,7 @@ pub async fn create_customer_order(
 async fn created_view(state: &AppState, scope: &TenantScope, order_id: &str) -> ApiResult<CreateOrderResponse> {
     let o = visible_order(state, scope, order_id).await?;
     Ok(Json(CreateOrderResponse {
-        order_id: o.order_id.clone(),
+        order_id: o.order_id.to_string(),
         official_amount: dec(o.official),
         amount_after_discount: dec(o.amount_after_discount()),
         pending_payment_end_time: o.payment_deadline.map(format_utc).unwrap_or_default(),

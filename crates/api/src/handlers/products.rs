@@ -19,7 +19,7 @@ use pc_wire::products::*;
 fn page_of<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Result<(i64, Vec<T>), DomainError> {
     let page = Page::parse(offset, limit)?;
     let total = items.len() as i64;
-    Ok((total, items.into_iter().skip(page.offset as usize).take(page.limit as usize).collect()))
+    Ok((total, page.window(items).collect()))
 }
 
 #[utoipa::path(

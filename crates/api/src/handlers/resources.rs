@@ -24,8 +24,8 @@ fn instant(field: &str, v: Option<&str>) -> Result<Option<i64>, DomainError> {
 
 fn resource_view(r: &Resource) -> OrderInstance {
     OrderInstance {
-        id: r.resource_id.clone(),
-        resource_id: r.resource_id.clone(),
+        id: r.resource_id.to_string(),
+        resource_id: r.resource_id.to_string(),
         resource_name: r.resource_spec.clone(),
         region_code: r.region.clone(),
         service_type_code: r.cloud_service_type.clone(),
@@ -166,7 +166,7 @@ pub async fn cancel_resources_subscription(
             Err(e) => fails.push(failure(id, e)?),
         }
     }
-    Ok(Json(OrderIdsResponse { order_ids, fail_resource_infos: fails }))
+    Ok(Json(OrderIdsResponse { order_ids: order_ids.into_iter().map(String::from).collect(), fail_resource_infos: fails }))
 }
 
 #[utoipa::path(

@@ -4,11 +4,12 @@ use super::acting_scope;
 use crate::error::ApiError;
 use crate::principal::{FullScopeTier1, OperatorCaller, PartnerCaller};
 use pc_domain::coupons::{
-    check_coupon_customer, check_quota_issuable, coupon_record, coupon_window, quota_status, Limits, MAX_CUSTOMERS_PER_ISSUE,
+    check_coupon_customer, check_quota_issuable, coupon_record, coupon_window, Limits, QuotaStatus, MAX_CUSTOMERS_PER_ISSUE,
 };
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, EpochMillis};
 use pc_domain::tenancy::{CustomerScope, TenantScope};
+use pc_domain::{CouponId, QuotaId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Db, NewCoupon, NewQuota, Quota, StorageError};
 
@@ -58,17 +59,17 @@ pub async fn grant_quota(
 
 pub async fn set_quota_status(db: &Db, _caller: &OperatorCaller, quota_id: Option<&str>, status: Option<i64>) -> Result<(), ApiError> {
     let quota_id = quota_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("quota_id is required."))?;
-    let status = match status {
-        Some(s @ (quota_status::NORMAL | quota_status::INVALID | quota_status::FROZEN)) => s,
+    let status = match status.and_then(QuotaStatus::from_code) {
+        Some(s @ (QuotaStatus::Normal | QuotaStatus::Invalid | QuotaStatus::Frozen)) => s,
         _ => return Err(DomainError::invalid("quota_status must be 0 (normal), 3 (invalid) or 5 (frozen).").into()),
     };
-    Ok(db.set_quota_status(quota_id, status).await?)
+    Ok(db.set_quota_status(&QuotaId::parse(quota_id)?, status).await?)
 }
 
 /// The quota a partner issues from: its own, in a status and window that allow issuing.
 async fn own_issuable_quota(db: &Db, scope: &TenantScope, quota_id: Option<&str>) -> Result<Quota, ApiError> {
     let id = quota_id.filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("quota_id is required."))?;
-    let Some(quota) = db.find_quota(scope, id).await? else {
+    let Some(quota) = db.find_quota(scope, &QuotaId::parse(id)?).await? else {
         return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota does not exist or is not yours.").into());
     };
     check_quota_issuable(quota.status, quota.effective_at, quota.expire_at, now_millis())?;
@@ -164,7 +165,7 @@ pub async fn issue_coupons(db: &Db, caller: &PartnerCaller, req: CouponIssue) ->
                 Ok(()) => {
                     let c = NewCoupon {
                         issuer: owner.clone(),
-                        quota_id: quota.quota_id.clone(),
+                        quota_id: quota.quota_id.to_string(),
                         customer,
                         face_value: req.face_value,
                         effective_at,
@@ -201,7 +202,7 @@ pub async fn reclaim_coupons(
         // A scoped member reclaims only from customers it manages: others' coupons are out
         // of its scope, as if they did not exist.
         if let CustomerScope::ManagedBy(_) = scope.customers() {
-            if db.find_coupon(&scope, id).await?.is_none() {
+            if db.find_coupon(&scope, &CouponId::parse(id)?).await?.is_none() {
                 out.push((id.clone(), Err(DomainError::of(ErrorCode::NotYourCustomer))));
                 continue;
             }

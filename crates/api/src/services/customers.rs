@@ -46,7 +46,7 @@ pub async fn list_sub_customers(
 pub async fn visible_customer(db: &Db, caller: &PartnerCaller, customer_id: &str) -> Result<CustomerItem, ApiError> {
     let id = DomainId::parse(customer_id).map_err(|_| DomainError::of(ErrorCode::NotYourCustomer))?;
     let filter = CustomerFilter { customer_id: Some(id), ..Default::default() };
-    let (mut items, _) = list_sub_customers(db, caller, &filter, Page { offset: 0, limit: 1 }, None).await?;
+    let (mut items, _) = list_sub_customers(db, caller, &filter, Page::first(1), None).await?;
     items.pop().ok_or_else(|| DomainError::of(ErrorCode::NotYourCustomer).into())
 }
 

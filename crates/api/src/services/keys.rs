@@ -5,11 +5,12 @@ use crate::state::AppState;
 use crate::vault::IssuedKey;
 use pc_domain::tenancy::Principal;
 use pc_domain::DomainError;
+use pc_domain::MemberId;
 use pc_storage::{KeyRow, StoredKey};
 
 /// A member's keys carry its member id, so they act with the member's roles and scope.
-fn member_of(principal: &Principal) -> Option<&str> {
-    principal.member.as_ref().map(|m| m.member_id.as_str())
+fn member_of(principal: &Principal) -> Option<&MemberId> {
+    principal.member.as_ref().map(|m| &m.member_id)
 }
 
 pub async fn issue_own_key(state: &AppState, principal: &Principal) -> Result<IssuedKey, ApiError> {
@@ -19,7 +20,7 @@ pub async fn issue_own_key(state: &AppState, principal: &Principal) -> Result<Is
         .insert_access_key(&StoredKey {
             access_key_id: key.access_key_id.clone(),
             domain_id: principal.domain_id.clone(),
-            member_id: member_of(principal).map(str::to_owned),
+            member_id: member_of(principal).cloned(),
             secret_sealed: key.sealed.clone(),
         })
         .await?;

@@ -6,7 +6,7 @@
 use super::acting_owner;
 use crate::error::ApiError;
 use crate::principal::{CustomerCaller, CustomerOrPartner};
-use pc_domain::coupons::coupon_status;
+use pc_domain::coupons::CouponStatus;
 use pc_domain::money::Money;
 use pc_domain::orders::plan::plan_order_payment;
 use pc_domain::orders::{
@@ -16,6 +16,7 @@ use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodP
 use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
+use pc_domain::{OrderId, ResourceId};
 use pc_storage::{
     CouponFilter, Db, GroupCommit, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Payment, Posted, PostingJob, Resource,
     StorageError,
@@ -176,7 +177,7 @@ pub async fn create_purchase(
 /// The product line a resource is renewed as (its spec and region, for `period`).
 pub fn product_of(r: &Resource, period: Period) -> PeriodProduct {
     PeriodProduct {
-        id: r.resource_id.clone(),
+        id: r.resource_id.to_string(),
         cloud_service_type: r.cloud_service_type.clone(),
         resource_type: r.resource_type.clone(),
         resource_spec: r.resource_spec.clone(),
@@ -195,14 +196,14 @@ pub fn product_of(r: &Resource, period: Period) -> PeriodProduct {
 pub async fn renewable_product(db: &Db, customer: &DomainId, resource_id: &str, period: Period) -> Result<Option<PeriodProduct>, ApiError> {
     let now = db.now().await?;
     Ok(db
-        .find_resource(customer, resource_id, now)
+        .find_resource(customer, &ResourceId::parse(resource_id)?, now)
         .await?
         .filter(|r| r.expire_at.is_some() && pc_domain::orders::check_resource_available(r.status).is_ok())
         .map(|r| product_of(&r, period)))
 }
 
 async fn owned_resource(db: &Db, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Resource, ApiError> {
-    match db.find_resource(customer, resource_id, now).await? {
+    match db.find_resource(customer, &ResourceId::parse(resource_id)?, now).await? {
         Some(r) => Ok(r),
         None => Err(DomainError::of(ErrorCode::ResourceNotFound).into()),
     }
@@ -245,7 +246,7 @@ pub async fn renew_resource(
             Err(e) => return Err(e),
         }
     }
-    Ok(created.order_id)
+    Ok(created.order_id.into())
 }
 
 /// Creates a change-of-spec order: scaling up only, priced for the time the resource has left.
@@ -287,8 +288,8 @@ pub async fn coupons_for_order(
     let now = db.now().await?;
     let lines = db.order_lines(order_id).await?;
     let covered: Vec<(&str, &str)> = lines.iter().map(|l| (l.cloud_service_type.as_str(), l.product_id.as_str())).collect();
-    let filter = CouponFilter { customer: Some(customer.clone()), status: Some(coupon_status::USABLE), ..Default::default() };
-    let (coupons, _) = db.list_coupons(scope, &filter, Page { offset: 0, limit: 100 }, now).await?;
+    let filter = CouponFilter { customer: Some(customer.clone()), status: Some(CouponStatus::Usable.code()), ..Default::default() };
+    let (coupons, _) = db.list_coupons(scope, &filter, Page::first(100), now).await?;
     Ok(coupons.into_iter().filter(|c| c.effective_at <= now && coupon_covers(&c.limits, &covered)).collect())
 }
 
@@ -349,7 +350,7 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
         };
         db.count_auto_renewal(&due.resource.resource_id, now).await?;
         report.renewal_orders.push(order_id.clone());
-        let discount = db.find_order(&TenantScope::scheduler(), &order_id).await?.and_then(|o| o.discount_id);
+        let discount = db.find_order(&TenantScope::scheduler(), &OrderId::parse(&order_id)?).await?.and_then(|o| o.discount_id);
         let cash_only = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
         let paid = match settle(db, ledger, &customer, &order_id, &cash_only, None, now).await {
             Ok(_) => true,
@@ -358,7 +359,7 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
                     .await?
                     .into_iter()
                     .take(3)
-                    .map(|c| c.coupon_id)
+                    .map(|c| c.coupon_id.into_string())
                     .collect();
                 let with_coupons = PaymentPlan { coupon_ids: coupons, discount_id: None };
                 !with_coupons.coupon_ids.is_empty() && settle(db, ledger, &customer, &order_id, &with_coupons, None, now).await.is_ok()
@@ -414,7 +415,7 @@ async fn settle(
 pub async fn cancel_order(db: &Db, caller: &CustomerCaller, order_id: &str) -> Result<(), ApiError> {
     let me = caller.id().clone();
     let now = db.now().await?;
-    db.cancel_order(&me, order_id, now).await?;
+    db.cancel_order(&me, &OrderId::parse(order_id)?, now).await?;
     Ok(())
 }
 

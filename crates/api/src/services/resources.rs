@@ -10,6 +10,7 @@ use pc_domain::orders::plan::{auto_renew_period_type, plan_unsubscribe};
 use pc_domain::orders::Period;
 use pc_domain::query::Page;
 use pc_domain::tenancy::TenantScope;
+use pc_domain::ResourceId;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{Db, GroupCommit, Posted, PostingJob, RefundJob, Resource, ResourceFilter, StorageError, Unsubscribed};
 
@@ -52,7 +53,7 @@ pub async fn unsubscribe(
     renewals_only: bool,
 ) -> Result<Unsubscribed, ApiError> {
     let now = db.now().await?;
-    let inputs = db.unsubscribe_inputs(&party.customer, resource_id, now).await?;
+    let inputs = db.unsubscribe_inputs(&party.customer, &ResourceId::parse(resource_id)?, now).await?;
     let inputs = inputs.ok_or_else(|| DomainError::of(ErrorCode::ResourceNotFound))?;
     let plan = plan_unsubscribe(&inputs.resource.snapshot(), &inputs.open_orders, &inputs.terms, renewals_only, now)?;
     let job = RefundJob {
@@ -85,7 +86,7 @@ pub async fn set_auto_renew(db: &Db, caller: &CustomerCaller, resource_id: &str,
         Some(asked) => {
             let own = match asked.period_type {
                 Some(_) => None,
-                None => db.find_resource(&me, resource_id, now).await?.and_then(|r| r.period_type),
+                None => db.find_resource(&me, &ResourceId::parse(resource_id)?, now).await?.and_then(|r| r.period_type),
             };
             Some((auto_renew_period_type(asked.period_type, own), asked.times))
         }

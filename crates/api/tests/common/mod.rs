@@ -40,7 +40,7 @@ pub async fn issue_key(db: &Db, vault: &KeyVault, domain_id: &DomainId, member: 
     db.insert_access_key(&StoredKey {
         access_key_id: k.access_key_id.clone(),
         domain_id: domain_id.clone(),
-        member_id: member.map(str::to_owned),
+        member_id: member.map(|m| pc_domain::MemberId::from_trusted(m.to_owned())),
         secret_sealed: k.sealed,
     })
     .await

@@ -23,11 +23,8 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let me = caller.id().clone();
     let db = &state.db;
     let balance = db.cash_balance(&me).await.map_err(|e| fail(e.into()))?;
-    let coupons = db
-        .list_coupons(caller.scope(), &CouponFilter::default(), Page { offset: 0, limit: 50 }, now_millis())
-        .await
-        .map_err(|e| fail(e.into()))?
-        .0;
+    let coupons =
+        db.list_coupons(caller.scope(), &CouponFilter::default(), Page::first(50), now_millis()).await.map_err(|e| fail(e.into()))?.0;
     let standing = db.customer_standing_with(&me, false).await.map_err(|e| fail(e.into()))?;
     let partner = match &standing {
         Some(s) => db.find_account(&s.partner_id).await.map_err(|e| fail(e.into()))?.map(|a| {
@@ -46,7 +43,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         context! {
             balance => balance.amount.to_string(),
             coupons => coupons.iter().map(|c| {
-                let status = pc_domain::coupons::effective_coupon_status(c.status, c.expire_at, now);
+                let status = pc_domain::coupons::effective_coupon_status(c.status, c.expire_at, now).code();
                 context! { id => c.coupon_id, face => c.face_value.to_string(), balance => c.balance.to_string(), status, expires => show_time(c.expire_at) }
             }).collect::<Vec<_>>(),
             partner,

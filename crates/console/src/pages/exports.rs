@@ -34,7 +34,7 @@ fn line(fields: &[&str]) -> String {
 /// Every page of a listing, 100 rows at a time.
 async fn customers_csv(db: &Db, caller: &PartnerCaller) -> Result<(String, i64), ApiError> {
     let mut out = line(&["customer_id", "account_name", "customer", "mobile", "email", "association_type", "associated_on"]);
-    let mut page = Page { offset: 0, limit: 100 };
+    let mut page = Page::first(100);
     let mut rows = 0;
     loop {
         let (items, total) = list_sub_customers(db, caller, &CustomerFilter::default(), page, None).await?;
@@ -51,8 +51,8 @@ async fn customers_csv(db: &Db, caller: &PartnerCaller) -> Result<(String, i64),
             ]);
             rows += 1;
         }
-        page.offset += page.limit;
-        if items.is_empty() || page.offset >= total {
+        page = page.next();
+        if items.is_empty() || page.offset() >= total {
             return Ok((out, rows));
         }
     }
@@ -61,7 +61,7 @@ async fn customers_csv(db: &Db, caller: &PartnerCaller) -> Result<(String, i64),
 async fn fund_records_csv(db: &Db, caller: &PartnerCaller) -> Result<(String, i64), ApiError> {
     let scope = caller.own_scope();
     let mut out = line(&["transfer_id", "type", "counterparty", "amount", "time"]);
-    let mut page = Page { offset: 0, limit: 100 };
+    let mut page = Page::first(100);
     let mut rows = 0;
     loop {
         let (items, total) = db.adjust_records(&scope, &AdjustRecordFilter::default(), page).await?;
@@ -77,8 +77,8 @@ async fn fund_records_csv(db: &Db, caller: &PartnerCaller) -> Result<(String, i6
             ]);
             rows += 1;
         }
-        page.offset += page.limit;
-        if items.is_empty() || page.offset >= total {
+        page = page.next();
+        if items.is_empty() || page.offset() >= total {
             return Ok((out, rows));
         }
     }

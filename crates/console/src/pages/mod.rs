@@ -130,10 +130,8 @@ pub fn kind_key(kind: AccountKind) -> &'static str {
 
 /// Times as the console shows them: UTC+8 (the channel's business time), to the minute.
 pub fn show_time(millis: EpochMillis) -> String {
-    use chrono::{DateTime, FixedOffset};
-    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    DateTime::from_timestamp_millis(millis)
-        .map(|t| t.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string())
+    chrono::DateTime::from_timestamp_millis(millis)
+        .map(|t| t.with_timezone(&pc_domain::clock::EAST_EIGHT).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| format_utc(millis))
 }
 
@@ -142,12 +140,12 @@ pub const PAGE_SIZE: i64 = 10;
 
 pub fn page_of(ctx_query: Option<&str>) -> pc_domain::query::Page {
     let n = ctx_query.and_then(|s| s.parse::<i64>().ok()).filter(|n| *n >= 1).unwrap_or(1);
-    pc_domain::query::Page { offset: (n - 1) * PAGE_SIZE, limit: PAGE_SIZE }
+    pc_domain::query::Page::numbered(n, PAGE_SIZE)
 }
 
 /// Pagination links of a list: current page, whether there is a previous and next.
 pub fn pager(page: pc_domain::query::Page, total: i64) -> Value {
-    let current = page.offset / PAGE_SIZE + 1;
+    let current = page.offset() / PAGE_SIZE + 1;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     context! { current, pages, total, prev => (current > 1).then_some(current - 1), next => (current < pages).then_some(current + 1) }
 }

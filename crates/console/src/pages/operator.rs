@@ -30,8 +30,7 @@ async fn operator_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: O
     };
     let (partners, total) = state.db.list_partners(page).await.map_err(internal)?;
     let now = now_millis();
-    let quotas =
-        state.db.list_quotas(operator.scope(), &QuotaFilter::default(), Page { offset: 0, limit: 50 }, now).await.map_err(internal)?.0;
+    let quotas = state.db.list_quotas(operator.scope(), &QuotaFilter::default(), Page::first(50), now).await.map_err(internal)?.0;
     Ok(view(
         ctx,
         status,
@@ -44,7 +43,7 @@ async fn operator_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: O
             }).collect::<Vec<_>>(),
             quotas => quotas.iter().map(|q| context! {
                 id => q.quota_id, owner => q.owner_names.0, value => q.value.to_string(), balance => q.balance.to_string(),
-                status => effective_quota_status(q.status, q.expire_at, now), sub => q.parent_quota_id.is_some(),
+                status => effective_quota_status(q.status, q.expire_at, now).code(), sub => q.parent_quota_id.is_some(),
             }).collect::<Vec<_>>(),
             pager => pager(page, total),
             done => ctx.query.get("done"),

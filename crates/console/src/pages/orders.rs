@@ -50,7 +50,7 @@ async fn customer_orders_view(state: &AppState, ctx: &Ctx, status: StatusCode, e
             ..order_row(o)
         });
     }
-    let first_page = pc_domain::query::Page { offset: 0, limit: 50 };
+    let first_page = pc_domain::query::Page::first(50);
     let (resources, _) =
         resource_services::list_resources(&state.db, caller.scope(), &me, &ResourceFilter::default(), first_page).await.map_err(fail)?;
     Ok(view(

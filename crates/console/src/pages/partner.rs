@@ -15,7 +15,7 @@ use pc_api::services::funds::{claim, move_customer_funds, move_reseller_funds, p
 use pc_api::services::{coupons as coupon_services, customers as customer_services};
 use pc_api::AppState;
 use pc_domain::console::SensitiveField;
-use pc_domain::coupons::{effective_coupon_status, effective_quota_status, quota_status, Limits};
+use pc_domain::coupons::{effective_coupon_status, effective_quota_status, CouponStatus, Limits, QuotaStatus};
 use pc_domain::customer::NewCustomerInput;
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
@@ -66,17 +66,12 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let balance = partner_balance(db, &p, None).await.map_err(fail)?;
     let now = now_millis();
     let quotas = db
-        .list_quotas(
-            &p.own_scope(),
-            &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() },
-            Page { offset: 0, limit: 100 },
-            now,
-        )
+        .list_quotas(&p.own_scope(), &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() }, Page::first(100), now)
         .await
         .map_err(|e| fail(e.into()))?
         .0;
-    let quota_balance: i64 =
-        quotas.iter().filter(|q| effective_quota_status(q.status, q.expire_at, now) == quota_status::NORMAL).map(|q| q.balance.fen()).sum();
+    let quota_balance =
+        Money::sum(quotas.iter().filter(|q| effective_quota_status(q.status, q.expire_at, now) == QuotaStatus::Normal).map(|q| q.balance));
     let customers = db.count_customers(p.partner_id()).await.map_err(|e| fail(e.into()))?;
     let (start, days) = chart::month_start(now);
     let allocated = chart::daily(&db.allocations_since(p.partner_id(), start).await.map_err(|e| fail(e.into()))?, start, days);
@@ -89,7 +84,7 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         "partner_overview.html",
         context! {
             balance => balance.amount.to_string(),
-            quota_balance => Money::from_fen(quota_balance).to_string(),
+            quota_balance => quota_balance.to_string(),
             customers,
             consumption => Money::from_fen(consumption).to_string(),
             allocated_total => Money::from_fen(allocated.iter().sum()).to_string(),
@@ -183,12 +178,7 @@ async fn detail_view(state: &AppState, ctx: &Ctx, id: &str, revealed: &[(Sensiti
     let c = customer_services::visible_customer(&state.db, &p, id).await.map_err(|e| denied(ctx, e))?;
     let balance = state.db.cash_balance(&c.customer_id).await.map_err(|e| denied(ctx, e.into()))?;
     let filter = CouponFilter { customer: Some(c.customer_id.clone()), ..Default::default() };
-    let coupons = state
-        .db
-        .list_coupons(&p.own_scope(), &filter, Page { offset: 0, limit: 20 }, now_millis())
-        .await
-        .map_err(|e| denied(ctx, e.into()))?
-        .0;
+    let coupons = state.db.list_coupons(&p.own_scope(), &filter, Page::first(20), now_millis()).await.map_err(|e| denied(ctx, e.into()))?.0;
     Ok(view(
         ctx,
         StatusCode::OK,
@@ -223,9 +213,7 @@ pub(super) async fn customer_choices(state: &AppState, user: &SignedIn) -> Vec<V
 
 async fn customer_options(state: &AppState, user: &SignedIn) -> Vec<Value> {
     let listed = match user.capability::<PartnerCaller>() {
-        Ok(p) => {
-            customer_services::list_sub_customers(&state.db, &p, &CustomerFilter::default(), Page { offset: 0, limit: 100 }, None).await
-        }
+        Ok(p) => customer_services::list_sub_customers(&state.db, &p, &CustomerFilter::default(), Page::first(100), None).await,
         Err(e) => Err(e.into()),
     };
     let all = listed.map(|(items, _)| items).unwrap_or_default();
@@ -243,7 +231,7 @@ async fn customer_options(state: &AppState, user: &SignedIn) -> Vec<Value> {
 }
 
 async fn reseller_options(state: &AppState, p: &PartnerCaller) -> Vec<Value> {
-    let listed = state.db.list_resellers(p.partner_id(), &ResellerFilter::default(), Page { offset: 0, limit: 100 }).await;
+    let listed = state.db.list_resellers(p.partner_id(), &ResellerFilter::default(), Page::first(100)).await;
     let mut out = Vec::new();
     for r in listed.map(|(items, _)| items).unwrap_or_default() {
         let balance = state.db.cash_balance(&r.reseller_id).await.map(|b| b.amount.to_string()).unwrap_or_default();
@@ -394,7 +382,7 @@ fn coupon_row(c: &pc_storage::Coupon) -> Value {
     let status = effective_coupon_status(c.status, c.expire_at, now_millis());
     context! {
         id => c.coupon_id, customer => c.customer.as_str(), face => c.face_value.to_string(), balance => c.balance.to_string(),
-        status, usable => status == pc_domain::coupons::coupon_status::USABLE,
+        status => status.code(), usable => status == CouponStatus::Usable,
         valid => show_time(c.effective_at), expires => show_time(c.expire_at),
     }
 }
@@ -403,7 +391,7 @@ fn quota_row(q: &pc_storage::Quota, now: i64) -> Value {
     let status = effective_quota_status(q.status, q.expire_at, now);
     context! {
         id => q.quota_id, owner => q.owner_names.0, value => q.value.to_string(), balance => q.balance.to_string(),
-        status, sub => q.parent_quota_id.is_some(), expires => show_time(q.expire_at),
+        status => status.code(), sub => q.parent_quota_id.is_some(), expires => show_time(q.expire_at),
     }
 }
 
@@ -412,12 +400,7 @@ async fn coupons_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Op
     let now = now_millis();
     let quotas = state
         .db
-        .list_quotas(
-            &p.own_scope(),
-            &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() },
-            Page { offset: 0, limit: 100 },
-            now,
-        )
+        .list_quotas(&p.own_scope(), &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() }, Page::first(100), now)
         .await
         .map_err(|e| denied(ctx, e.into()))?
         .0;
@@ -534,23 +517,13 @@ async fn resellers_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: 
     let now = now_millis();
     let own = state
         .db
-        .list_quotas(
-            &p.own_scope(),
-            &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() },
-            Page { offset: 0, limit: 100 },
-            now,
-        )
+        .list_quotas(&p.own_scope(), &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() }, Page::first(100), now)
         .await
         .map_err(|e| denied(ctx, e.into()))?
         .0;
     let issued = state
         .db
-        .list_quotas(
-            &p.own_scope(),
-            &QuotaFilter { issued_by: Some(p.partner_id().clone()), ..Default::default() },
-            Page { offset: 0, limit: 100 },
-            now,
-        )
+        .list_quotas(&p.own_scope(), &QuotaFilter { issued_by: Some(p.partner_id().clone()), ..Default::default() }, Page::first(100), now)
         .await
         .map_err(|e| denied(ctx, e.into()))?
         .0;

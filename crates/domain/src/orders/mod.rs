@@ -212,7 +212,7 @@ impl Period {
 }
 
 fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+    crate::clock::EAST_EIGHT
 }
 
 /// `t` plus `months` calendar months in UTC+8 (the provider's billing calendar); a day past the
@@ -411,8 +411,8 @@ pub struct PaidParts {
 }
 
 impl PaidParts {
-    pub fn total(&self) -> i64 {
-        self.cash.fen() + self.coupons.iter().map(|(_, m)| m.fen()).sum::<i64>()
+    pub fn total(&self) -> Money {
+        self.cash.saturating_add(Money::sum(self.coupons.iter().map(|(_, m)| *m)))
     }
 }
 
@@ -431,7 +431,7 @@ pub fn allocate_to_lines(line_amounts: &[Money], paid: &PaidParts) -> Vec<PaidPa
             if take > 0 {
                 match &sources[src].0 {
                     Some(id) => parts.coupons.push((id.clone(), Money::from_fen(take))),
-                    None => parts.cash = Money::from_fen(parts.cash.fen() + take),
+                    None => parts.cash = parts.cash.saturating_add(Money::from_fen(take)),
                 }
                 sources[src].1 -= take;
                 need -= take;
@@ -452,7 +452,7 @@ pub fn allocate_to_lines(line_amounts: &[Money], paid: &PaidParts) -> Vec<PaidPa
 pub fn prorata_refund(paid: &PaidParts, start: EpochMillis, end: EpochMillis, now: EpochMillis) -> PaidParts {
     let total_ms = (end - start).max(1) as i128;
     let unused_ms = (end - now.max(start)).clamp(0, end - start) as i128;
-    let paid_total = paid.total() as i128;
+    let paid_total = paid.total().fen() as i128;
     if paid_total == 0 || unused_ms == 0 {
         return PaidParts::default();
     }
@@ -620,7 +620,7 @@ mod tests {
         assert_eq!(r.cash.fen(), 300);
         assert_eq!(r.coupons, vec![("c".into(), Money::from_fen(200))]);
         assert_eq!(prorata_refund(&paid, 0, 100, 100), PaidParts::default());
-        assert_eq!(prorata_refund(&paid, 100, 200, 50).total(), 1000, "a term not started yet is refunded whole");
+        assert_eq!(prorata_refund(&paid, 100, 200, 50).total().fen(), 1000, "a term not started yet is refunded whole");
         // 1/3 of 1.00 floors to 0.33.
         assert_eq!(prorata_refund(&PaidParts { cash: Money::from_fen(100), coupons: vec![] }, 0, 3, 2).cash.fen(), 33);
     }
@@ -633,8 +633,8 @@ mod tests {
         ) {
             let paid = PaidParts { cash: Money::from_fen(cash), coupons: vec![("a".into(), Money::from_fen(c1)), ("b".into(), Money::from_fen(c2))] };
             let r = prorata_refund(&paid, 0, len, at);
-            let expected = if paid.total() == 0 { 0 } else { (paid.total() as i128 * (len - at.max(0)).clamp(0, len) as i128 / len as i128) as i64 };
-            prop_assert_eq!(r.total(), expected);
+            let expected = if paid.total().fen() == 0 { 0 } else { (paid.total().fen() as i128 * (len - at.max(0)).clamp(0, len) as i128 / len as i128) as i64 };
+            prop_assert_eq!(r.total().fen(), expected);
             prop_assert!(r.cash.fen() <= cash);
             for (id, m) in &r.coupons {
                 let cap = if id == "a" { c1 } else { c2 };
@@ -650,7 +650,7 @@ mod tests {
             let amounts: Vec<Money> = lines.iter().map(|f| Money::from_fen(*f)).collect();
             let parts = allocate_to_lines(&amounts, &paid);
             for (p, a) in parts.iter().zip(&amounts) {
-                prop_assert_eq!(p.total(), a.fen());
+                prop_assert_eq!(p.total().fen(), a.fen());
             }
             prop_assert_eq!(parts.iter().map(|p| p.cash.fen()).sum::<i64>(), total - coupon);
         }

@@ -8,7 +8,7 @@ use super::{
     add_months, allocate_to_lines, check_payable, check_resource_available, check_within_maximum, coupon_covers, prorata_refund,
     renewal_start, split_payment, CouponOffer, OrderStatus, OrderType, PaidParts, PaymentPlan, Period, ResourceStatus,
 };
-use crate::coupons::{coupon_status, effective_coupon_status, Limits};
+use crate::coupons::{effective_coupon_status, CouponStatus, Limits};
 use crate::error::{DomainError, ErrorCode};
 use crate::ids::DomainId;
 use crate::money::Money;
@@ -57,7 +57,7 @@ pub struct ResourceSnapshot {
 pub struct OfferedCoupon {
     pub coupon_id: String,
     pub customer: DomainId,
-    pub status: i64,
+    pub status: CouponStatus,
     pub effective_at: EpochMillis,
     pub expire_at: EpochMillis,
     pub limits: Limits,
@@ -79,7 +79,7 @@ pub fn coupon_offer(
             coupon_id: c.coupon_id.clone(),
             balance: c.balance,
             applicable: &c.customer == customer
-                && effective_coupon_status(c.status, c.expire_at, now) == coupon_status::USABLE
+                && effective_coupon_status(c.status, c.expire_at, now) == CouponStatus::Usable
                 && c.effective_at <= now
                 && coupon_covers(&c.limits, &scope),
         },
@@ -126,7 +126,7 @@ pub struct OrderPaymentPlan {
 
 impl OrderPaymentPlan {
     pub fn coupon_total(&self) -> Money {
-        Money::from_fen(self.coupons.iter().map(|c| c.1.fen()).sum())
+        Money::sum(self.coupons.iter().map(|c| c.1))
     }
 }
 
@@ -168,8 +168,8 @@ fn plan_with_offers(
         Some(_) => return Err(DomainError::of(ErrorCode::DiscountNotApplicable)),
         None => lines.iter().map(|l| l.official).collect(),
     };
-    let due = Money::from_fen(line_due.iter().map(|m| m.fen()).sum());
-    let used_discount = Money::from_fen(order.official.fen() - due.fen());
+    let due = Money::sum(line_due.iter().copied());
+    let used_discount = order.official.saturating_sub(due);
     let (spent, cash) = split_payment(due, offers)?;
     let paid = PaidParts { cash, coupons: spent.clone() };
     let parts = allocate_to_lines(&line_due, &paid);
@@ -300,11 +300,11 @@ pub fn plan_unsubscribe(
         for (coupon_id, amount) in &refund.coupons {
             parts.push(RefundPart { line_id: term.line_id.clone(), coupon_id: Some(coupon_id.clone()), amount: *amount });
             match total.coupons.iter_mut().find(|c| &c.0 == coupon_id) {
-                Some(c) => c.1 = Money::from_fen(c.1.fen() + amount.fen()),
+                Some(c) => c.1 = c.1.saturating_add(*amount),
                 None => total.coupons.push((coupon_id.clone(), *amount)),
             }
         }
-        total.cash = Money::from_fen(total.cash.fen() + refund.cash.fen());
+        total.cash = total.cash.saturating_add(refund.cash);
     }
     let after =
         if renewals_only { AfterRefund::ExpireAt(refunded.iter().map(|t| t.term_start).min().unwrap_or(now)) } else { AfterRefund::Close };
@@ -435,7 +435,7 @@ mod tests {
         let c = OfferedCoupon {
             coupon_id: "k".into(),
             customer: o.customer_id.clone(),
-            status: coupon_status::USABLE,
+            status: CouponStatus::Usable,
             effective_at: NOW - 1,
             expire_at: NOW + 1000,
             limits: Limits::default(),
@@ -462,7 +462,7 @@ mod tests {
         assert_eq!(p.total.coupons, vec![("k".into(), Money::from_fen(20))]);
         assert_eq!(p.after, AfterRefund::Close);
         let p = plan_unsubscribe(&r, &[], &terms, true, 50).unwrap();
-        assert_eq!((p.line_ids.clone(), p.total.total(), p.after), (vec!["b".to_string()], 200, AfterRefund::ExpireAt(100)));
+        assert_eq!((p.line_ids.clone(), p.total.total().fen(), p.after), (vec!["b".to_string()], 200, AfterRefund::ExpireAt(100)));
         assert!(plan_unsubscribe(&r, &[], &terms, true, 150).is_err(), "no renewal left to refund");
         let on_demand = ResourceSnapshot { expire_at: None, ..r.clone() };
         assert!(plan_unsubscribe(&on_demand, &[], &terms, false, 50).is_err());
@@ -503,7 +503,7 @@ mod tests {
                 let i: usize = id[1..].parse().unwrap();
                 prop_assert!(spent.fen() <= balances[i] && spent.fen() > 0);
             }
-            let per_line: i64 = p.lines.iter().map(|l| l.paid.total()).sum();
+            let per_line: i64 = p.lines.iter().map(|l| l.paid.total().fen()).sum();
             prop_assert_eq!(per_line, p.cash.fen() + p.coupon_total().fen());
         }
 
@@ -529,7 +529,7 @@ mod tests {
                 prop_assert!(cash <= t.paid.cash.fen());
                 prop_assert!(coupon <= t.paid.coupons[0].1.fen());
                 // In the recorded proportion, to the fen.
-                let total = t.paid.total();
+                let total = t.paid.total().fen();
                 if total > 0 {
                     let exact = (cash + coupon) as i128 * t.paid.cash.fen() as i128;
                     prop_assert!((cash as i128 * total as i128 - exact).abs() <= total as i128);

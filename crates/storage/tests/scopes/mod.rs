@@ -20,7 +20,8 @@ pub fn managed_by(partner: &DomainId, member: &str) -> TenantScope {
 }
 
 fn partner_with(partner: &DomainId, member: Option<&str>) -> TenantScope {
-    let member = member.map(|m| MemberIdentity { member_id: m.to_owned(), roles: [Role::CustomerManager].into() });
+    let member = member
+        .map(|m| MemberIdentity { member_id: pc_domain::MemberId::from_trusted(m.to_owned()), roles: [Role::CustomerManager].into() });
     let principal = Principal { domain_id: partner.clone(), kind: AccountKind::Partner(PartnerKind::SolutionProvider), member };
     principal.require_partner().expect("a partner principal").own_scope()
 }
