@@ -150,6 +150,7 @@ async fn setup(db: &Db) -> (DomainId, Vec<DomainId>) {
         to_owner: sp.domain_id.clone(),
         amount: Money::from_fen(START_FEN),
         idempotency: None,
+        by: None,
     })
     .await
     .unwrap();

@@ -25,6 +25,7 @@ pc_storage::on_both_backends!(
     customer_manager_sees_only_assigned_customers,
     partners_never_see_each_others_customers,
     distributor_acts_for_its_resellers_only,
+    records_keep_the_real_actor_and_whom_it_acted_for,
     invalid_input_is_400_and_creates_nothing,
     probes_answer_unsigned,
 );
@@ -125,6 +126,51 @@ fn assert_error(got: (u16, Value), status: u16, code: &str) {
     assert_eq!(got.0, status, "{}", got.1);
     assert_eq!(got.1["error_code"], code, "{}", got.1);
     assert!(got.1["error_msg"].as_str().is_some_and(|m| !m.is_empty()));
+}
+
+/// A tier-1 member moving a tier-2's money for it: the record names the tier-2 (whose money it
+/// is) and the tier-1 and its member (who really did it), in storage and on the wire.
+async fn records_keep_the_real_actor_and_whom_it_acted_for(w: World) {
+    let t1 = w.account(AccountKind::Partner(PartnerKind::Distributor), None).await;
+    let t2 = w.account(AccountKind::Partner(PartnerKind::Reseller), Some(&t1.domain_id)).await;
+    let customer = w.customer_of(&t2.domain_id, AssociationType::Resale).await;
+    let operator = w.account(AccountKind::Operator, None).await;
+    let (s, b) =
+        w.post(&operator, "/v2/operator/partner-accounts/top-up", json!({"partner_id": t2.domain_id.to_string(), "amount": 10})).await;
+    assert_eq!(s, 200, "{b}");
+    let finance =
+        w.db.create_member(
+            &t1.domain_id,
+            &NewMember { login_name: unique("fin"), display_name: "F".into(), email: None, roles: [Role::Finance].into() },
+        )
+        .await
+        .unwrap();
+    let member_key = w.key(&t1.domain_id, Some(&finance)).await;
+    let (s, b) = w
+        .post(
+            &member_key,
+            "/v2/accounts/partner-accounts/adjust-amount",
+            json!({"customer_id": customer.to_string(), "amount": 2.5, "indirect_partner_id": t2.domain_id.to_string()}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+
+    let (records, _) =
+        w.db.adjust_records(&pc_domain::tenancy::TenantScope::scheduler(), &Default::default(), pc_domain::query::Page::first(10))
+            .await
+            .unwrap();
+    let allocation = records.iter().find(|r| r.counterparty == customer).expect("the allocation is recorded");
+    assert_eq!(allocation.on_behalf_of, t2.domain_id, "the money moved is the tier-2's");
+    let by = allocation.by.as_ref().expect("the real actor is kept");
+    assert_eq!((&by.account, by.member.as_ref().map(|m| m.as_str())), (&t1.domain_id, Some(finance.as_str())));
+
+    // The tier-2 sees the record with both.
+    let req = signed(&w.http, &w.server, &t2, "GET", "/v3/accounts/partner-accounts/adjust-records?limit=10", b"", Duration::zero());
+    let body: Value = req.send().await.unwrap().json().await.unwrap();
+    let shown = body["records"].as_array().unwrap().iter().find(|r| r["customer_id"] == customer.to_string()).expect("listed").clone();
+    assert_eq!(shown["on_behalf_of_id"], t2.domain_id.to_string(), "{shown}");
+    assert_eq!(shown["acted_by_id"], t1.domain_id.to_string(), "{shown}");
+    assert_eq!(shown["acted_by_member_id"], finance.as_str(), "{shown}");
 }
 
 const LIST: &str = "/v2/partners/sub-customers/query";

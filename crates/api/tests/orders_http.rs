@@ -72,6 +72,7 @@ where
             to_owner: to.clone(),
             amount: Money::from_fen(50_000),
             idempotency: None,
+            by: None,
         })
         .await
         .unwrap();
@@ -121,6 +122,7 @@ impl World {
                 expire_at: now + 400 * 86_400_000,
                 limits: Limits::default(),
                 memo: None,
+                by: None,
             })
             .await
             .unwrap()

@@ -103,6 +103,7 @@ async fn records_for(w: &World, partner: &DomainId, quota: &str, customer: &Doma
         to_owner: customer.clone(),
         amount: Money::from_fen(50_000),
         idempotency: None,
+        by: None,
     };
     db.transfer(&allocate).await.unwrap();
     let now = db.now().await.unwrap();
@@ -115,6 +116,7 @@ async fn records_for(w: &World, partner: &DomainId, quota: &str, customer: &Doma
         expire_at: now + 100 * DAY,
         limits: Limits::default(),
         memo: None,
+        by: None,
     })
     .await
     .unwrap();
@@ -140,6 +142,7 @@ async fn records_for(w: &World, partner: &DomainId, quota: &str, customer: &Doma
         lines: vec![line],
         discount_id: None,
         idempotency: None,
+        by: None,
     };
     let created = db.create_order(&order, now).await.unwrap();
     // Paid in cash through the same service as the Open API, as the customer.
@@ -161,6 +164,7 @@ async fn customer_manager_lists_only_managed_customers(w: World) {
         to_owner: sp.clone(),
         amount: Money::from_fen(1_000_000),
         idempotency: None,
+        by: None,
     };
     w.db.transfer(&top_up).await.unwrap();
     let now = w.db.now().await.unwrap();

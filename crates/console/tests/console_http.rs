@@ -93,6 +93,7 @@ where
         to_owner: partner.clone(),
         amount: Money::from_fen(100_000),
         idempotency: None,
+        by: None,
     })
     .await
     .unwrap();
@@ -436,6 +437,10 @@ async fn allocate_moves_money_once_per_confirmation(w: World) {
     assert!(page.contains("CBC.0100"));
     assert_eq!(balance(&w.db, &w.resale_customer).await, 1230);
     assert!(w.db.ledger_audit().await.unwrap().holds());
+    // The records say who moved the money.
+    let login = w.db.find_account(&w.partner).await.unwrap().unwrap().domain_name;
+    let (_, records) = b.get(&w, "/console/partner/funds").await;
+    assert!(records.contains(&format!("<td class=\"by\">{login}</td>")), "{records}");
 }
 
 async fn language_switch_and_translated_errors(w: World) {
@@ -648,6 +653,7 @@ async fn a_yearly_resource_auto_renews_yearly(w: World) {
         lines: vec![line],
         discount_id: None,
         idempotency: None,
+        by: None,
     };
     let order_id = w.db.create_order(&new, now).await.unwrap().order_id;
     let csrf = c.csrf(&w).await;

@@ -198,7 +198,22 @@ pub struct PartnerContext {
     pub scope: CustomerScope,
 }
 
+/// Who really did something: the account whose key or session made the request, and the
+/// member when a member did. Records keep it beside the account on whose behalf the change
+/// was made (a tier-1 acting for one of its tier-2s, a partner ordering for its customer), so
+/// both can be shown. Changes the product makes by itself (renewals, expiry) have no actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account: DomainId,
+    pub member: Option<MemberId>,
+}
+
 impl Principal {
+    /// The real actor of whatever this caller does.
+    pub fn actor(&self) -> Actor {
+        Actor { account: self.domain_id.clone(), member: self.member.as_ref().map(|m| m.member_id.clone()) }
+    }
+
     /// Partner-only operations: any other caller gets CBC.0151 and learns nothing.
     pub fn require_partner(&self) -> Result<PartnerContext, DomainError> {
         match self.kind {

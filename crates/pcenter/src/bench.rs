@@ -150,6 +150,7 @@ pub async fn run(db: &Db, url: &str, backend: &str, vault: &KeyVault, args: Benc
                     to_owner: to,
                     amount: Money::from_fen(fen),
                     idempotency: None,
+                    by: None,
                 };
                 db.transfer(&cmd).await.is_ok()
             }
@@ -359,6 +360,7 @@ async fn seed(db: &Db, vault: &KeyVault, args: &BenchArgs) -> anyhow::Result<Vec
             to_owner: partner.domain_id.clone(),
             amount: Money::from_fen(1_000_000_000),
             idempotency: None,
+            by: None,
         })
         .await?;
         let key = vault.issue();

@@ -108,6 +108,7 @@ impl Provisioner<'_> {
             to_owner: partner.clone(),
             amount,
             idempotency: None,
+            by: None,
         };
         Ok(self.db.transfer(&cmd).await?.transfer_id().to_owned())
     }

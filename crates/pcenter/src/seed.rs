@@ -96,7 +96,7 @@ pub async fn seed_demo(p: &Provisioner<'_>) -> anyhow::Result<Demo> {
     p.db.create_quota(&grant(&provider, "10000.00")).await?;
     let distributor_quota = p.db.create_quota(&grant(&distributor, "20000.00")).await?;
     let sub = pc_domain::money::Money::parse_movement("quota_amount", "5000.00").expect("static amount");
-    p.db.issue_sub_quota(&distributor.domain_id, &distributor_quota, &reseller.domain_id, sub).await?;
+    p.db.issue_sub_quota(&distributor.domain_id, &distributor_quota, &reseller.domain_id, sub, None).await?;
 
     let plan = [
         ("demo-shop-alpha", "Alpha Retail Ltd.", &provider, AssociationType::Resale),

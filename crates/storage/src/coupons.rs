@@ -5,12 +5,13 @@
 use crate::accounts::unique_violation_as;
 use crate::db::Db;
 use crate::error::{Result, StorageError};
+use crate::funds::actor_from_row;
 use crate::scope::{restrict, restrict_owner};
 use crate::sql::Sql;
 use pc_domain::coupons::{coupon_record, coupon_type_for, quota_record, CouponStatus, Limits, QuotaStatus};
 use pc_domain::money::Money;
 use pc_domain::query::{now_millis, EpochMillis, Page};
-use pc_domain::tenancy::TenantScope;
+use pc_domain::tenancy::{Actor, TenantScope};
 use pc_domain::{CouponId, QuotaId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use sqlx::any::AnyRow;
@@ -74,6 +75,8 @@ pub struct NewCoupon {
     pub expire_at: EpochMillis,
     pub limits: Limits,
     pub memo: Option<String>,
+    /// Who really issued it (the caller); `issuer` is the partner whose quota it came from.
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +121,8 @@ pub struct QuotaRecordRow {
     pub amount: Money,
     pub remark: Option<String>,
     pub created_at: EpochMillis,
+    /// Who really made the change; `None` for records made before actors were kept.
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -144,6 +149,9 @@ pub struct CouponRecordRow {
     pub trade_id: Option<String>,
     pub remark: Option<String>,
     pub created_at: EpochMillis,
+    /// Who really made the change: the issuer's caller, the paying or unsubscribing party;
+    /// `None` for the product itself (expiry, unbinding).
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -256,10 +264,12 @@ pub(crate) async fn insert_coupon_record(
     trade_id: Option<&str>,
     remark: Option<&str>,
     at: EpochMillis,
+    by: Option<&Actor>,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO coupon_records (record_id, kind, issuer_id, customer_id, coupon_id, quota_id, quota_type, amount_fen, \
-         balance_after, trade_id, remark, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         balance_after, trade_id, remark, created_at, by_account_id, by_member_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(new_id())
     .bind(kind)
@@ -273,6 +283,8 @@ pub(crate) async fn insert_coupon_record(
     .bind(trade_id)
     .bind(remark)
     .bind(at)
+    .bind(by.map(|a| a.account.as_str()))
+    .bind(by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
     .execute(conn)
     .await?;
     Ok(())
@@ -287,6 +299,7 @@ async fn take_back(
     new_status: CouponStatus,
     kind: i64,
     now: EpochMillis,
+    by: Option<&Actor>,
 ) -> Result<Option<Money>> {
     let amount = coupon.balance.fen();
     let done = sqlx::query(
@@ -329,6 +342,7 @@ async fn take_back(
         None,
         None,
         now,
+        by,
     )
     .await?;
     Ok(Some(Money::from_fen(amount)))
@@ -428,7 +442,14 @@ impl Db {
 
     /// A tier-1 issues a sub-quota of `amount` from its quota to a reseller: one transaction.
     /// The parent's status and window are re-checked by the conditional debit itself.
-    pub async fn issue_sub_quota(&self, actor: &DomainId, parent_quota_id: &str, reseller: &DomainId, amount: Money) -> Result<String> {
+    pub async fn issue_sub_quota(
+        &self,
+        actor: &DomainId,
+        parent_quota_id: &str,
+        reseller: &DomainId,
+        amount: Money,
+        by: Option<&Actor>,
+    ) -> Result<String> {
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
         let now = now_millis();
         let debited = sqlx::query(
@@ -459,7 +480,7 @@ impl Db {
         .bind(parent_quota_id)
         .execute(&mut *tx)
         .await?;
-        insert_quota_record(&mut tx, quota_record::ISSUE, actor, reseller, &id, parent_quota_id, amount.fen(), None, now).await?;
+        insert_quota_record(&mut tx, quota_record::ISSUE, actor, reseller, &id, parent_quota_id, amount.fen(), None, now, by).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -467,7 +488,7 @@ impl Db {
     /// A tier-1 takes back a reseller's sub-quota: its remaining balance returns to the parent.
     /// The sub-quota is emptied by compare-and-set, so a coupon issued from it concurrently
     /// either lands first (and is not returned) or is refused after; retried on conflict.
-    pub async fn reclaim_sub_quota(&self, actor: &DomainId, quota_id: &str, remark: Option<&str>) -> Result<()> {
+    pub async fn reclaim_sub_quota(&self, actor: &DomainId, quota_id: &str, remark: Option<&str>, by: Option<&Actor>) -> Result<()> {
         for _ in 0..5 {
             let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
             let now = now_millis();
@@ -516,6 +537,7 @@ impl Db {
                 balance,
                 remark,
                 now,
+                by,
             )
             .await?;
             tx.commit().await?;
@@ -548,7 +570,7 @@ impl Db {
             wh += &format!(" AND r.kind = {p}");
         }
         range(&mut sql, &mut wh, "r.created_at", (f.from, f.to));
-        let (rows, total) = sql.fetch_page(&self.pool, "r.record_id, r.kind, a.domain_name AS actor_name, r.reseller_id, s.domain_name AS reseller_login, s.display_name AS reseller_company, r.quota_id, r.parent_quota_id, r.amount_fen, r.remark, r.created_at", &wh, "r.created_at DESC, r.record_id", page).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, "r.record_id, r.kind, a.domain_name AS actor_name, r.reseller_id, s.domain_name AS reseller_login, s.display_name AS reseller_company, r.quota_id, r.parent_quota_id, r.amount_fen, r.remark, r.created_at, r.by_account_id, r.by_member_id", &wh, "r.created_at DESC, r.record_id", page).await?;
         let records = rows
             .iter()
             .map(|r| {
@@ -563,6 +585,7 @@ impl Db {
                     amount: Money::from_fen(r.try_get("amount_fen")?),
                     remark: r.try_get("remark")?,
                     created_at: r.try_get("created_at")?,
+                    by: actor_from_row(r)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -624,6 +647,7 @@ impl Db {
             None,
             c.memo.as_deref(),
             now,
+            c.by.as_ref(),
         )
         .await?;
         tx.commit().await?;
@@ -680,7 +704,7 @@ impl Db {
 
     /// Reclaims a usable coupon's whole remaining balance to its quota (`kind`: manual or
     /// unbinding). Refused unless the coupon is usable and unexpired at this moment.
-    pub async fn reclaim_coupon(&self, issuer: &DomainId, coupon_id: &str, kind: i64) -> Result<Money> {
+    pub async fn reclaim_coupon(&self, issuer: &DomainId, coupon_id: &str, kind: i64, by: Option<&Actor>) -> Result<Money> {
         for _ in 0..5 {
             let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
             let now = now_millis();
@@ -697,7 +721,7 @@ impl Db {
             if status != CouponStatus::Usable || coupon.balance == Money::ZERO {
                 return Err(DomainError::new(ErrorCode::BusinessCheckFailed, "Only a usable coupon can be reclaimed.").into());
             }
-            if let Some(amount) = take_back(&mut tx, &coupon, CouponStatus::Reclaimed, kind, now).await? {
+            if let Some(amount) = take_back(&mut tx, &coupon, CouponStatus::Reclaimed, kind, now, by).await? {
                 tx.commit().await?;
                 return Ok(amount);
             }
@@ -710,7 +734,8 @@ impl Db {
     /// an expired or reclaimed coupon; a coupon spent to zero becomes used (3).
     pub async fn spend_coupon(&self, customer: &DomainId, coupon_id: &str, amount: Money, trade_id: &str) -> Result<Money> {
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        let balance = spend_coupon_in(&mut tx, customer, coupon_id, amount, trade_id, now_millis()).await?;
+        let by = Actor { account: customer.clone(), member: None };
+        let balance = spend_coupon_in(&mut tx, customer, coupon_id, amount, trade_id, now_millis(), Some(&by)).await?;
         tx.commit().await?;
         Ok(balance)
     }
@@ -726,7 +751,7 @@ impl Db {
         let mut swept = 0;
         for coupon in rows.iter().map(coupon_from_row).collect::<Result<Vec<_>>>()? {
             let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-            if take_back(&mut tx, &coupon, CouponStatus::Expired, coupon_record::EXPIRY_RECLAIM, now).await?.is_some() {
+            if take_back(&mut tx, &coupon, CouponStatus::Expired, coupon_record::EXPIRY_RECLAIM, now, None).await?.is_some() {
                 tx.commit().await?;
                 swept += 1;
             }
@@ -747,7 +772,7 @@ impl Db {
         let (coupons, _) = self.list_coupons(&TenantScope::scheduler(), &f, Page::ALL, now_millis()).await?;
         let mut returned = Vec::new();
         for c in coupons {
-            match self.reclaim_coupon(partner, &c.coupon_id, coupon_record::UNBIND_RECLAIM).await {
+            match self.reclaim_coupon(partner, &c.coupon_id, coupon_record::UNBIND_RECLAIM, None).await {
                 Ok(amount) => returned.push((c.coupon_id, amount)),
                 // Spent or expired in the meantime: nothing left to return.
                 Err(StorageError::Rule(e)) if e.code == ErrorCode::BusinessCheckFailed => {}
@@ -789,7 +814,7 @@ impl Db {
             None => {}
         }
         range(&mut sql, &mut wh, "r.created_at", (f.from, f.to));
-        let (rows, total) = sql.fetch_page(&self.pool, "r.record_id, r.kind, r.quota_id, r.quota_type, r.coupon_id, r.customer_id, i.domain_name AS issuer_name, r.amount_fen, r.balance_after, r.trade_id, r.remark, r.created_at", &wh, "r.created_at DESC, r.record_id", page).await?;
+        let (rows, total) = sql.fetch_page(&self.pool, "r.record_id, r.kind, r.quota_id, r.quota_type, r.coupon_id, r.customer_id, i.domain_name AS issuer_name, r.amount_fen, r.balance_after, r.trade_id, r.remark, r.created_at, r.by_account_id, r.by_member_id", &wh, "r.created_at DESC, r.record_id", page).await?;
         let records = rows
             .iter()
             .map(|r| {
@@ -806,6 +831,7 @@ impl Db {
                     trade_id: r.try_get("trade_id")?,
                     remark: r.try_get("remark")?,
                     created_at: r.try_get("created_at")?,
+                    by: actor_from_row(r)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -841,10 +867,11 @@ async fn insert_quota_record(
     amount: i64,
     remark: Option<&str>,
     at: EpochMillis,
+    by: Option<&Actor>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO quota_records (record_id, kind, actor_id, reseller_id, quota_id, parent_quota_id, amount_fen, remark, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO quota_records (record_id, kind, actor_id, reseller_id, quota_id, parent_quota_id, amount_fen, remark, created_at, \
+         by_account_id, by_member_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(new_id())
     .bind(kind)
@@ -855,6 +882,8 @@ async fn insert_quota_record(
     .bind(amount)
     .bind(remark)
     .bind(at)
+    .bind(by.map(|a| a.account.as_str()))
+    .bind(by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
     .execute(conn)
     .await?;
     Ok(())
@@ -869,6 +898,7 @@ pub(crate) async fn spend_coupon_in(
     amount: Money,
     trade_id: &str,
     now: EpochMillis,
+    by: Option<&Actor>,
 ) -> Result<Money> {
     let row = sqlx::query(
         "UPDATE coupons SET balance_fen = balance_fen - $1, status = CASE WHEN balance_fen - $1 = 0 THEN $2 ELSE status END, updated_at = $3 \
@@ -888,7 +918,7 @@ pub(crate) async fn spend_coupon_in(
             DomainError::new(ErrorCode::CouponNotApplicable, format!("Coupon {coupon_id} is no longer usable for this amount.")).into()
         );
     };
-    record_coupon_change(conn, &row, coupon_record::SPEND, customer, coupon_id, amount, trade_id, now).await?;
+    record_coupon_change(conn, &row, coupon_record::SPEND, customer, coupon_id, amount, trade_id, now, by).await?;
     Ok(Money::from_fen(row.try_get("balance_fen")?))
 }
 
@@ -902,6 +932,7 @@ pub(crate) async fn record_coupon_change(
     amount: Money,
     trade_id: &str,
     now: EpochMillis,
+    by: Option<&Actor>,
 ) -> Result<()> {
     let balance: i64 = row.try_get("balance_fen")?;
     let issuer: String = row.try_get("issuer_id")?;
@@ -921,6 +952,7 @@ pub(crate) async fn record_coupon_change(
         Some(trade_id),
         None,
         now,
+        by,
     )
     .await
 }

@@ -9,8 +9,8 @@ use crate::sql::Sql;
 use pc_domain::funds::{CustomerStanding, TransferKind};
 use pc_domain::money::{Money, CURRENCY};
 use pc_domain::query::{EpochMillis, Page};
-use pc_domain::tenancy::{AssociationType, CustomerScope, Reach, TenantScope};
-use pc_domain::{DomainId, TransferId};
+use pc_domain::tenancy::{Actor, AssociationType, CustomerScope, Reach, TenantScope};
+use pc_domain::{DomainId, MemberId, TransferId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -67,6 +67,9 @@ pub struct TransferCommand {
     pub to_owner: DomainId,
     pub amount: Money,
     pub idempotency: Option<IdempotencyClaim>,
+    /// Who really moved the money: the caller, which may be a tier-1 acting for the tier-2 in
+    /// `actor`, or a member. `None`: the product itself.
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +107,12 @@ pub struct AdjustRecordFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdjustRecord {
     pub transfer_id: TransferId,
+    /// The partner whose money moved (a tier-1 acting for its tier-2: the tier-2).
+    pub on_behalf_of: DomainId,
+    /// Who really moved it; `None` for records made before actors were kept.
+    pub by: Option<Actor>,
+    /// Their login names, for people: the account's, then the member's when a member did it.
+    pub by_names: (Option<String>, Option<String>),
     pub kind: TransferKind,
     pub counterparty: DomainId,
     pub counterparty_name: String,
@@ -151,6 +160,14 @@ pub(crate) async fn ensure_cash_account(conn: &mut AnyConnection, owner: &Domain
     Ok(id)
 }
 
+/// The real actor of a record from its `by_account_id` and `by_member_id` columns; `None` for
+/// the product itself (and records made before actors were kept).
+pub(crate) fn actor_from_row(r: &AnyRow) -> Result<Option<Actor>> {
+    let account: Option<String> = r.try_get("by_account_id")?;
+    let member: Option<String> = r.try_get("by_member_id")?;
+    Ok(account.map(|a| Actor { account: DomainId::from_trusted(a), member: member.map(MemberId::from_trusted) }))
+}
+
 impl Db {
     /// The cash balance of an owner (zero when it never held money).
     pub async fn cash_balance(&self, owner: &DomainId) -> Result<Balance> {
@@ -196,6 +213,7 @@ impl Db {
         }
         let mut sql = Sql::new("");
         let mut wh = " FROM fund_transfers t JOIN accounts c ON c.domain_id = t.counterparty_id \
+             LEFT JOIN accounts ba ON ba.domain_id = t.by_account_id LEFT JOIN members bm ON bm.member_id = t.by_member_id \
              WHERE t.kind IN ('BEADJUST', 'BERETRIEVE')"
             .to_owned();
         wh += &restrict(&mut sql, scope, "t.actor_id", "t.counterparty_id");
@@ -222,7 +240,8 @@ impl Db {
         let (rows, total) = sql
             .fetch_page(
                 &self.pool,
-                "t.transfer_id, t.kind, t.counterparty_id, c.display_name, c.domain_name, t.amount_fen, t.created_at",
+                "t.transfer_id, t.kind, t.actor_id, t.counterparty_id, c.display_name, c.domain_name, t.amount_fen, t.created_at, \
+                 t.by_account_id, t.by_member_id, ba.domain_name AS by_login, bm.login_name AS by_member_login",
                 &wh,
                 "t.created_at DESC, t.transfer_id",
                 page,
@@ -234,6 +253,9 @@ impl Db {
                 let display: String = r.try_get("display_name")?;
                 Ok(AdjustRecord {
                     transfer_id: TransferId::from_trusted(r.try_get("transfer_id")?),
+                    on_behalf_of: DomainId::from_trusted(r.try_get("actor_id")?),
+                    by: actor_from_row(r)?,
+                    by_names: (r.try_get("by_login")?, r.try_get("by_member_login")?),
                     kind: kind_from_row(r)?,
                     counterparty: DomainId::from_trusted(r.try_get("counterparty_id")?),
                     counterparty_name: if display.is_empty() { r.try_get("domain_name")? } else { display },

@@ -22,6 +22,7 @@ use pc_domain::money::{Money, CURRENCY};
 use pc_domain::orders::plan::OrderPaymentPlan;
 use pc_domain::orders::PLATFORM_REVENUE_ID;
 use pc_domain::query::EpochMillis;
+use pc_domain::tenancy::Actor;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use sqlx::{AnyConnection, Row};
 
@@ -40,6 +41,8 @@ pub(crate) struct Posting<'a> {
     /// The order a payment or refund settles.
     pub order_id: Option<&'a str>,
     pub idempotency: Option<&'a IdempotencyClaim>,
+    /// Who really moved the money (`None`: the product itself).
+    pub by: Option<&'a Actor>,
 }
 
 impl TransferCommand {
@@ -53,6 +56,7 @@ impl TransferCommand {
             amount: self.amount,
             order_id: None,
             idempotency: self.idempotency.as_ref(),
+            by: self.by.as_ref(),
         }
     }
 }
@@ -124,8 +128,8 @@ pub(crate) async fn post(conn: &mut AnyConnection, p: &Posting<'_>, at: EpochMil
     let claim = p.idempotency;
     sqlx::query(
         "INSERT INTO fund_transfers (transfer_id, kind, actor_id, counterparty_id, from_account, to_account, amount_fen, \
-         currency, created_at, idem_scope, idem_key, request_hash, order_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         currency, created_at, idem_scope, idem_key, request_hash, order_id, by_account_id, by_member_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&transfer_id)
     .bind(p.kind.as_db())
@@ -140,6 +144,8 @@ pub(crate) async fn post(conn: &mut AnyConnection, p: &Posting<'_>, at: EpochMil
     .bind(claim.map(|c| c.key.as_str()))
     .bind(claim.map(|c| c.request_hash.as_str()))
     .bind(p.order_id)
+    .bind(p.by.map(|a| a.account.as_str()))
+    .bind(p.by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
     .execute(&mut *conn)
     .await
     .map_err(unique_violation_as(ErrorCode::IdempotencyKeyReused))?;
@@ -174,7 +180,7 @@ pub enum PostingJob {
     /// A transfer between partners and customers, or a top-up; dated by the batch's clock.
     Transfer(TransferCommand),
     /// Paying an order by its plan, at the instant the plan was made for.
-    Payment { plan: OrderPaymentPlan, pay_key: Option<String>, at: EpochMillis },
+    Payment { plan: OrderPaymentPlan, pay_key: Option<String>, at: EpochMillis, by: Option<Actor> },
     /// Unsubscribing a resource by its refund plan.
     Refund(Box<RefundJob>),
 }
@@ -205,7 +211,9 @@ impl PostingJob {
     async fn apply(&self, conn: &mut AnyConnection, batch_at: EpochMillis) -> Result<Posted> {
         match self {
             PostingJob::Transfer(cmd) => Ok(Posted::Transfer(post(conn, &cmd.posting(), batch_at).await?)),
-            PostingJob::Payment { plan, pay_key, at } => Ok(Posted::Payment(apply_payment(conn, plan, pay_key.as_deref(), *at).await?)),
+            PostingJob::Payment { plan, pay_key, at, by } => {
+                Ok(Posted::Payment(apply_payment(conn, plan, pay_key.as_deref(), *at, by.as_ref()).await?))
+            }
             PostingJob::Refund(job) => Ok(Posted::Refund(apply_refund(conn, job).await?)),
         }
     }

@@ -22,7 +22,7 @@ use pc_domain::orders::{
     RETENTION_MS,
 };
 use pc_domain::query::{EpochMillis, Page};
-use pc_domain::tenancy::TenantScope;
+use pc_domain::tenancy::{Actor, TenantScope};
 use pc_domain::{CouponId, OrderId, ResourceId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use sqlx::any::AnyRow;
@@ -66,6 +66,9 @@ pub struct NewOrder {
     /// The discount offered with the order (its id); the lines' `amount` already applies it.
     pub discount_id: Option<String>,
     pub idempotency: Option<IdempotencyClaim>,
+    /// Who really placed it: the caller (a member, or a tier-1 for its tier-2's customer);
+    /// `None` for orders the product places itself (automatic renewals).
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +90,9 @@ pub struct Order {
     pub created_at: EpochMillis,
     pub payment_deadline: Option<EpochMillis>,
     pub paid_at: Option<EpochMillis>,
+    /// Who really placed it (`placed_by` is that account's login name); `None` for the
+    /// product's own orders.
+    pub by: Option<Actor>,
 }
 
 impl Order {
@@ -213,6 +219,8 @@ pub struct RefundJob {
     pub placed_by: String,
     pub partner: Option<DomainId>,
     pub at: EpochMillis,
+    /// Who really unsubscribed (`None`: the product itself).
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +244,7 @@ pub struct ExpirySweep {
 
 const ORDER_COLUMNS: &str = "o.order_id, o.customer_id, o.partner_id, o.placed_by, o.source_type, o.order_type, o.status, \
     o.service_type_code, o.official_fen, o.discount_id, o.discount_fen, o.paid_cash_fen, o.paid_coupon_fen, o.used_discount_fen, \
-    o.created_at, o.payment_deadline, o.paid_at";
+    o.created_at, o.payment_deadline, o.paid_at, o.by_account_id, o.by_member_id";
 
 fn corrupt(what: &str, v: i64) -> StorageError {
     StorageError::Corrupt(format!("{what} {v}"))
@@ -263,6 +271,7 @@ fn order_from_row(r: &AnyRow) -> Result<Order> {
         created_at: r.try_get("created_at")?,
         payment_deadline: r.try_get("payment_deadline")?,
         paid_at: r.try_get("paid_at")?,
+        by: crate::funds::actor_from_row(r)?,
     })
 }
 
@@ -426,6 +435,7 @@ async fn refund_to_coupon(
     amount: Money,
     refund_order_id: &str,
     now: EpochMillis,
+    by: Option<&Actor>,
 ) -> Result<()> {
     let row = sqlx::query(
         "UPDATE coupons SET balance_fen = balance_fen + $1, status = $2, updated_at = $3 \
@@ -442,7 +452,7 @@ async fn refund_to_coupon(
     let Some(row) = row else {
         return Err(StorageError::Corrupt(format!("coupon {coupon_id} cannot take back {amount}")));
     };
-    record_coupon_change(conn, &row, coupon_record::REFUND, customer, coupon_id, amount, refund_order_id, now).await
+    record_coupon_change(conn, &row, coupon_record::REFUND, customer, coupon_id, amount, refund_order_id, now, by).await
 }
 
 impl Db {
@@ -486,8 +496,8 @@ impl Db {
         let claim = new.idempotency.as_ref();
         sqlx::query(
             "INSERT INTO orders (order_id, customer_id, partner_id, placed_by, source_type, order_type, status, service_type_code, \
-             official_fen, discount_id, discount_fen, created_at, payment_deadline, idem_scope, idem_key, request_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             official_fen, discount_id, discount_fen, created_at, payment_deadline, idem_scope, idem_key, request_hash, by_account_id, by_member_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
         .bind(&order_id)
         .bind(new.customer.as_str())
@@ -505,6 +515,8 @@ impl Db {
         .bind(claim.map(|c| c.scope.as_str()))
         .bind(claim.map(|c| c.key.as_str()))
         .bind(claim.map(|c| c.request_hash.as_str()))
+        .bind(new.by.as_ref().map(|a| a.account.as_str()))
+        .bind(new.by.as_ref().and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
         .execute(&mut *tx)
         .await
         .map_err(crate::accounts::unique_violation_as(ErrorCode::IdempotencyKeyReused))?;
@@ -886,7 +898,14 @@ impl Db {
 
     /// Marks a yearly/monthly resource to become on-demand at its expiry: an order of type 10
     /// stays in progress until then (and blocks other orders on the resource, CBC.99003144).
-    pub async fn convert_to_on_demand(&self, customer: &DomainId, resource_id: &str, placed_by: &str, now: EpochMillis) -> Result<String> {
+    pub async fn convert_to_on_demand(
+        &self,
+        customer: &DomainId,
+        resource_id: &str,
+        placed_by: &str,
+        by: Option<&Actor>,
+        now: EpochMillis,
+    ) -> Result<String> {
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
         let resource = lock_resource(&mut tx, customer, resource_id, now).await?;
         if resource.expire_at.is_none() {
@@ -900,7 +919,7 @@ impl Db {
         let order_id = new_id();
         sqlx::query(
             "INSERT INTO orders (order_id, customer_id, partner_id, placed_by, source_type, order_type, status, service_type_code, \
-             official_fen, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+             official_fen, created_at, by_account_id, by_member_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
         )
         .bind(&order_id)
         .bind(customer.as_str())
@@ -911,6 +930,8 @@ impl Db {
         .bind(OrderStatus::Processing.code())
         .bind(&resource.cloud_service_type)
         .bind(now)
+        .bind(by.map(|a| a.account.as_str()))
+        .bind(by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
         .execute(&mut *tx)
         .await?;
         let line = NewOrderLine {
@@ -1168,6 +1189,7 @@ pub(crate) async fn apply_payment(
     plan: &OrderPaymentPlan,
     pay_key: Option<&str>,
     at: EpochMillis,
+    by: Option<&Actor>,
 ) -> Result<Payment> {
     let (customer, order_id) = (&plan.customer, plan.order_id.as_str());
     let claimed = sqlx::query(
@@ -1191,7 +1213,7 @@ pub(crate) async fn apply_payment(
         return Err(order_refusal(conn, customer, order_id, at, true).await);
     }
     for (coupon_id, amount) in &plan.coupons {
-        spend_coupon_in(conn, customer, coupon_id, *amount, order_id, at).await?;
+        spend_coupon_in(conn, customer, coupon_id, *amount, order_id, at, by).await?;
     }
     if plan.cash > Money::ZERO {
         let platform = platform();
@@ -1204,6 +1226,7 @@ pub(crate) async fn apply_payment(
             amount: plan.cash,
             order_id: Some(order_id),
             idempotency: None,
+            by,
         };
         post(conn, &posting, at).await?;
     }
@@ -1390,8 +1413,8 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
     let refund_total = total.total();
     sqlx::query(
         "INSERT INTO orders (order_id, customer_id, partner_id, placed_by, source_type, order_type, status, service_type_code, \
-         official_fen, discount_fen, paid_cash_fen, paid_coupon_fen, created_at, paid_at, closed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12, $12)",
+         official_fen, discount_fen, paid_cash_fen, paid_coupon_fen, created_at, paid_at, closed_at, by_account_id, by_member_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12, $12, $13, $14)",
     )
     .bind(&refund_order_id)
     .bind(customer.as_str())
@@ -1405,6 +1428,8 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
     .bind(total.cash.fen())
     .bind(refund_total.saturating_sub(total.cash).fen())
     .bind(at)
+    .bind(job.by.as_ref().map(|a| a.account.as_str()))
+    .bind(job.by.as_ref().and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
     .execute(&mut *conn)
     .await?;
     let refund_line = NewOrderLine {
@@ -1444,11 +1469,12 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
             amount: total.cash,
             order_id: Some(&refund_order_id),
             idempotency: None,
+            by: job.by.as_ref(),
         };
         post(conn, &posting, at).await?;
     }
     for (coupon_id, amount) in &total.coupons {
-        refund_to_coupon(conn, customer, coupon_id, *amount, &refund_order_id, at).await?;
+        refund_to_coupon(conn, customer, coupon_id, *amount, &refund_order_id, at, job.by.as_ref()).await?;
     }
     match plan.after {
         AfterRefund::ExpireAt(back_to) => {

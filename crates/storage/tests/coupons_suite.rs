@@ -87,6 +87,7 @@ fn coupon(issuer: &DomainId, quota_id: &str, customer: &DomainId, fen: i64) -> N
         expire_at: now + DAY,
         limits: Limits::default(),
         memo: None,
+        by: None,
     }
 }
 
@@ -108,13 +109,13 @@ async fn issue_and_reclaim_keep_the_quota_whole(db: Db) {
     assert_eq!(balance(&db, &q).await, 7_000);
     db.spend_coupon(&w.customers[0], &c, Money::from_fen(1_000), "order-1").await.unwrap();
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
-    let back = db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM).await.unwrap();
+    let back = db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM, None).await.unwrap();
     assert_eq!(back.fen(), 2_000, "the whole remaining balance, not the face value");
     assert_eq!(balance(&db, &q).await, 9_000);
     let found = db.find_coupon(&scopes::everyone(), &pc_domain::CouponId::from_trusted(c.to_string())).await.unwrap().unwrap();
     assert_eq!((found.status, found.balance.fen()), (CouponStatus::Reclaimed, 0));
-    refused(db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM).await, ErrorCode::BusinessCheckFailed);
-    refused(db.reclaim_coupon(&w.t1, &c, coupon_record::MANUAL_RECLAIM).await, ErrorCode::NotYourCustomer);
+    refused(db.reclaim_coupon(&w.t2, &c, coupon_record::MANUAL_RECLAIM, None).await, ErrorCode::BusinessCheckFailed);
+    refused(db.reclaim_coupon(&w.t1, &c, coupon_record::MANUAL_RECLAIM, None).await, ErrorCode::NotYourCustomer);
     refused(db.spend_coupon(&w.customers[0], &c, Money::from_fen(1), "order-2").await, ErrorCode::CouponNotApplicable);
     // A coupon spent to zero is used, and cannot be reclaimed.
     let d = db.issue_coupon(&coupon(&w.t2, &q, &w.customers[1], 500)).await.unwrap();
@@ -123,7 +124,7 @@ async fn issue_and_reclaim_keep_the_quota_whole(db: Db) {
         db.find_coupon(&scopes::everyone(), &pc_domain::CouponId::from_trusted(d.to_string())).await.unwrap().unwrap().status,
         CouponStatus::Used
     );
-    refused(db.reclaim_coupon(&w.t2, &d, coupon_record::MANUAL_RECLAIM).await, ErrorCode::BusinessCheckFailed);
+    refused(db.reclaim_coupon(&w.t2, &d, coupon_record::MANUAL_RECLAIM, None).await, ErrorCode::BusinessCheckFailed);
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
     let page = Page::parse(None, Some(100)).unwrap();
     let (records, _) = db.coupon_records(&scopes::partner(&w.t2), &CouponRecordFilter::default(), page).await.unwrap();
@@ -196,16 +197,16 @@ async fn expiry_is_by_time_and_the_sweep_records_it(db: Db) {
 async fn sub_quotas_move_between_tiers(db: Db) {
     let w = world(&db).await;
     let parent = quota(&db, &w, &w.t1, 10_000).await;
-    let sub = db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(4_000)).await.unwrap();
+    let sub = db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(4_000), None).await.unwrap();
     assert_eq!(balance(&db, &parent).await, 6_000);
-    refused(db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(6_001)).await, ErrorCode::QuotaInsufficient);
+    refused(db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(6_001), None).await, ErrorCode::QuotaInsufficient);
     db.issue_coupon(&coupon(&w.t2, &sub, &w.customers[0], 1_500)).await.unwrap();
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
-    refused(db.reclaim_sub_quota(&w.t2, &sub, None).await, ErrorCode::QuotaUnavailable);
-    db.reclaim_sub_quota(&w.t1, &sub, Some("season end")).await.unwrap();
+    refused(db.reclaim_sub_quota(&w.t2, &sub, None, None).await, ErrorCode::QuotaUnavailable);
+    db.reclaim_sub_quota(&w.t1, &sub, Some("season end"), None).await.unwrap();
     assert_eq!(balance(&db, &parent).await, 8_500, "the sub-quota's remaining 25.00 came back");
     assert_eq!(balance(&db, &sub).await, 0);
-    refused(db.reclaim_sub_quota(&w.t1, &sub, None).await, ErrorCode::QuotaUnavailable);
+    refused(db.reclaim_sub_quota(&w.t1, &sub, None, None).await, ErrorCode::QuotaUnavailable);
     refused(db.issue_coupon(&coupon(&w.t2, &sub, &w.customers[1], 1)).await, ErrorCode::QuotaInsufficient);
     assert_eq!(db.coupon_audit().await.unwrap(), 0);
     let page = Page::parse(None, Some(10)).unwrap();
@@ -275,7 +276,7 @@ async fn reclaim_racing_spend_never_double_counts(db: Db) {
         let customer = w.customers[i % 3].clone();
         let (db1, db2, w2, id1, id2) = (db.clone(), db.clone(), w.clone(), id.clone(), id.clone());
         handles.push(tokio::spawn(async move { db1.spend_coupon(&customer, &id1, Money::from_fen(300), "race").await.map(|_| ()) }));
-        handles.push(tokio::spawn(async move { db2.reclaim_coupon(&w2.t2, &id2, coupon_record::MANUAL_RECLAIM).await.map(|_| ()) }));
+        handles.push(tokio::spawn(async move { db2.reclaim_coupon(&w2.t2, &id2, coupon_record::MANUAL_RECLAIM, None).await.map(|_| ()) }));
     }
     for h in handles {
         match h.await.unwrap() {
@@ -301,14 +302,14 @@ async fn sub_quota_reclaim_racing_issues_keeps_the_quota_whole(db: Db) {
     let w = Arc::new(world(&db).await);
     let parent = quota(&db, &w, &w.t1, 100_000).await;
     for round in 0..5 {
-        let sub = Arc::new(db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(10_000)).await.unwrap());
+        let sub = Arc::new(db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(10_000), None).await.unwrap());
         let mut handles = Vec::new();
         for i in 0..8 {
             let (db, w, sub) = (db.clone(), w.clone(), sub.clone());
             handles.push(tokio::spawn(async move { db.issue_coupon(&coupon(&w.t2, &sub, &w.customers[i % 3], 900)).await.map(|_| ()) }));
         }
         let (db2, w2, sub2) = (db.clone(), w.clone(), sub.clone());
-        handles.push(tokio::spawn(async move { db2.reclaim_sub_quota(&w2.t1, &sub2, None).await }));
+        handles.push(tokio::spawn(async move { db2.reclaim_sub_quota(&w2.t1, &sub2, None, None).await }));
         for h in handles {
             match h.await.unwrap() {
                 Ok(()) => {}
@@ -357,7 +358,7 @@ fn check(backend: TestBackend, steps: Vec<Step>) -> Result<(), TestCaseError> {
         for s in &steps {
             // Rule refusals are part of the game; anything else is a failure.
             let outcome: Result<(), StorageError> = match s {
-                Step::SubQuota(fen) => db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(*fen)).await.map(|id| subs.push(id)),
+                Step::SubQuota(fen) => db.issue_sub_quota(&w.t1, &parent, &w.t2, Money::from_fen(*fen), None).await.map(|id| subs.push(id)),
                 Step::Issue { from_sub, customer, fen } => {
                     let (issuer, q) = match (from_sub, subs.last()) {
                         (true, Some(sub)) => (w.t2.clone(), sub.clone()),
@@ -372,10 +373,10 @@ fn check(backend: TestBackend, steps: Vec<Step>) -> Result<(), TestCaseError> {
                 }
                 Step::Reclaim { pick } if !coupons.is_empty() => {
                     let (id, issuer, _) = &coupons[pick % coupons.len()];
-                    db.reclaim_coupon(issuer, id, coupon_record::MANUAL_RECLAIM).await.map(|_| ())
+                    db.reclaim_coupon(issuer, id, coupon_record::MANUAL_RECLAIM, None).await.map(|_| ())
                 }
                 Step::ReclaimSub => match subs.last() {
-                    Some(sub) => db.reclaim_sub_quota(&w.t1, sub, None).await,
+                    Some(sub) => db.reclaim_sub_quota(&w.t1, sub, None, None).await,
                     None => Ok(()),
                 },
                 Step::Sweep => db.sweep_expired_coupons(now_millis() + 2 * DAY).await.map(|_| ()),

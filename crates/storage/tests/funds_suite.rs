@@ -49,6 +49,7 @@ fn cmd(kind: TransferKind, actor: &DomainId, from: Option<&DomainId>, to: &Domai
         to_owner: to.clone(),
         amount: Money::from_fen(fen),
         idempotency: None,
+        by: None,
     }
 }
 

@@ -36,6 +36,7 @@ fn movement(kind: TransferKind, actor: &DomainId, from: Option<&DomainId>, to: &
         to_owner: to.clone(),
         amount: Money::from_fen(fen),
         idempotency: None,
+        by: None,
     }
 }
 

@@ -74,6 +74,7 @@ async fn world(db: &Db, customer_fen: i64) -> World {
         to_owner: to.clone(),
         amount: Money::from_fen(fen),
         idempotency: None,
+        by: None,
     };
     db.transfer(&mv(TransferKind::TopUp, None, &partner, 100_000)).await.unwrap();
     if customer_fen > 0 {
@@ -105,6 +106,7 @@ async fn coupon(db: &Db, w: &World, fen: i64) -> String {
         expire_at: now + 400 * DAY,
         limits: Limits::default(),
         memo: None,
+        by: None,
     })
     .await
     .unwrap()
@@ -136,6 +138,7 @@ fn order(w: &World, order_type: OrderType, lines: Vec<NewOrderLine>) -> NewOrder
         lines,
         discount_id: Some("partner-discount".into()),
         idempotency: None,
+        by: None,
     }
 }
 
@@ -289,7 +292,7 @@ async fn documented_resource_refusals(db: Db) {
         ErrorCode::RenewalBeyondMaximum,
     );
     // An order in progress (becoming on-demand at expiry): CBC.99003144.
-    db.convert_to_on_demand(&w.customer, &r, "customer", now).await.unwrap();
+    db.convert_to_on_demand(&w.customer, &r, "customer", None, now).await.unwrap();
     refused(
         db.create_order(&order(&w, OrderType::Renewal, vec![line(Some(&r), Some((2, 1)), 1_000)]), now).await,
         ErrorCode::ResourceOrderInProgress,
@@ -406,7 +409,7 @@ async fn scheduler_cancels_renews_and_expires(db: Db) {
 
     // To on-demand at expiry.
     let r2 = bought(&db, &w, 1, now).await;
-    let conversion = db.convert_to_on_demand(&w.customer, &r2, "customer", now).await.unwrap();
+    let conversion = db.convert_to_on_demand(&w.customer, &r2, "customer", None, now).await.unwrap();
     assert_eq!(
         db.find_order(&scopes::everyone(), &pc_domain::OrderId::from_trusted(conversion.to_string())).await.unwrap().unwrap().status,
         OrderStatus::Processing
@@ -536,11 +539,12 @@ async fn payments_share_the_group_commit_with_transfers(db: Db) {
         to_owner: w.customer.clone(),
         amount: Money::from_fen(100),
         idempotency: None,
+        by: None,
     };
     let cheap_plan = cash_plan(&db, &w.customer, &cheap.order_id, now).await;
     let jobs = [
-        PostingJob::Payment { plan: cheap_plan.clone(), pay_key: None, at: now },
-        PostingJob::Payment { plan: cash_plan(&db, &w.customer, &dear.order_id, now).await, pay_key: None, at: now },
+        PostingJob::Payment { plan: cheap_plan.clone(), pay_key: None, at: now, by: None },
+        PostingJob::Payment { plan: cash_plan(&db, &w.customer, &dear.order_id, now).await, pay_key: None, at: now, by: None },
         PostingJob::Transfer(top_up),
     ];
     let mut results = db.post_batch(&jobs).await.unwrap().into_iter();
@@ -557,9 +561,9 @@ async fn payments_share_the_group_commit_with_transfers(db: Db) {
 
     // Through the group commit: the same plan again finds the order paid.
     let ledger = pc_storage::GroupCommit::start(db.clone());
-    let again = ledger.post(PostingJob::Payment { plan: cheap_plan, pay_key: None, at: now });
+    let again = ledger.post(PostingJob::Payment { plan: cheap_plan, pay_key: None, at: now, by: None });
     refused(again.await, ErrorCode::OrderStatusForbids);
-    let job = PostingJob::Payment { plan: cash_plan(&db, &w.customer, &dear.order_id, now).await, pay_key: None, at: now };
+    let job = PostingJob::Payment { plan: cash_plan(&db, &w.customer, &dear.order_id, now).await, pay_key: None, at: now, by: None };
     refused(ledger.post(job).await, ErrorCode::InsufficientBalance);
     audits_hold(&db).await;
 }
@@ -579,7 +583,7 @@ async fn pay(
         return db.payment_refusal(customer, order_id, key, now).await;
     };
     let plan = plan_order_payment(&i.order, &i.lines, &i.resources, choice, &i.coupons, now)?;
-    match db.post_job(&PostingJob::Payment { plan, pay_key: key.map(str::to_owned), at: now }).await? {
+    match db.post_job(&PostingJob::Payment { plan, pay_key: key.map(str::to_owned), at: now, by: None }).await? {
         Posted::Payment(p) => Ok(p),
         other => panic!("{other:?}"),
     }
@@ -597,8 +601,15 @@ async fn unsubscribe(
     let inputs = db.unsubscribe_inputs(customer, &pc_domain::ResourceId::from_trusted(resource_id.to_string()), now).await?;
     let i = inputs.ok_or_else(|| pc_domain::DomainError::of(ErrorCode::ResourceNotFound))?;
     let plan: RefundPlan = plan_unsubscribe(&i.resource.snapshot(), &i.open_orders, &i.terms, renewals_only, now)?;
-    let job =
-        RefundJob { customer: customer.clone(), resource: i.resource, plan, placed_by: placed_by.into(), partner: i.partner, at: now };
+    let job = RefundJob {
+        customer: customer.clone(),
+        resource: i.resource,
+        plan,
+        placed_by: placed_by.into(),
+        partner: i.partner,
+        at: now,
+        by: None,
+    };
     match db.post_job(&PostingJob::Refund(Box::new(job))).await? {
         Posted::Refund(done) => Ok(done),
         other => panic!("{other:?}"),

@@ -196,6 +196,8 @@ pub struct QuotaRecord {
     pub indirect_partner_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    #[serde(flatten)]
+    pub acted_by: crate::ActedBy,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -351,6 +353,8 @@ pub struct CouponRecord {
     pub result: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    #[serde(flatten)]
+    pub acted_by: crate::ActedBy,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

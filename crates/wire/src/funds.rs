@@ -126,6 +126,11 @@ pub struct AdjustRecordV3 {
     pub operation_time: String,
     pub measure_id: i64,
     pub trans_id: String,
+    /// Product extension: the partner whose money moved (a tier-1 acting for one of its
+    /// tier-2s: the tier-2).
+    pub on_behalf_of_id: String,
+    #[serde(flatten)]
+    pub acted_by: crate::ActedBy,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -20,6 +20,23 @@ pub mod ratings;
 pub mod resources;
 
 pub use error::ErrorBody;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Product extension on records: who really made the change, beside the account on whose
+/// behalf it was made. Absent when the product made it itself (renewals, expiry) or the
+/// record predates this field.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ActedBy {
+    /// The account whose key or console session made the change (a tier-1 acting for one of
+    /// its tier-2s: the tier-1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acted_by_id: Option<String>,
+    /// The member who made it, when a member did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acted_by_member_id: Option<String>,
+}
 pub use schema::{Limit, Offset, Price, Yuan, YuanMovement};
 
 mod schema;

@@ -88,6 +88,8 @@ pub struct CustomerOrder {
     pub user_name: String,
     /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub pending_payment_end_time: Option<String>,
+    #[serde(flatten)]
+    pub acted_by: crate::ActedBy,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

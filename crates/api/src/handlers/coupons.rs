@@ -251,6 +251,7 @@ pub async fn list_coupon_quotas_records(
                 indirect_partner_id: r.reseller.to_string(),
                 indirect_partner_name: r.reseller_names.1,
                 remark: r.remark,
+                acted_by: super::acted_by(r.by.as_ref()),
             })
             .collect(),
     }))
@@ -409,6 +410,7 @@ pub async fn list_partner_coupons_record(
                 operation_time: format_utc(r.created_at),
                 result: "0".into(),
                 remark: r.remark,
+                acted_by: super::acted_by(r.by.as_ref()),
             })
             .collect(),
     }))

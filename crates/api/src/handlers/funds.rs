@@ -253,6 +253,8 @@ pub async fn list_partner_adjust_records(
                 operation_time: format_utc(r.created_at),
                 measure_id: MEASURE_YUAN,
                 trans_id: r.transfer_id.into(),
+                on_behalf_of_id: r.on_behalf_of.to_string(),
+                acted_by: super::acted_by(r.by.as_ref()),
             })
             .collect(),
     }))

@@ -23,3 +23,11 @@ pub(crate) fn money_field(field: &str, raw: Option<&JsonDecimal>) -> Result<Mone
         Some(r) => Money::parse_movement(field, decimal_literal(r)),
     }
 }
+
+/// A record's real actor on the wire (`ActedBy`); absent for the product's own changes.
+pub(crate) fn acted_by(by: Option<&pc_domain::tenancy::Actor>) -> pc_wire::ActedBy {
+    pc_wire::ActedBy {
+        acted_by_id: by.map(|a| a.account.to_string()),
+        acted_by_member_id: by.and_then(|a| a.member.as_ref()).map(|m| m.to_string()),
+    }
+}

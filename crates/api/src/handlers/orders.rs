@@ -73,6 +73,7 @@ fn order_view(o: &Order) -> CustomerOrder {
         amount_info: amount_info(o.paid_coupon, discount),
         user_name: o.placed_by.clone(),
         pending_payment_end_time: (o.status == OrderStatus::PendingPayment).then(|| o.payment_deadline.map(format_utc)).flatten(),
+        acted_by: super::acted_by(o.by.as_ref()),
     }
 }
 

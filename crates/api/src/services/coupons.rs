@@ -96,10 +96,12 @@ pub async fn issue_sub_quotas(
             Err(_) => None,
         };
         let result = match parent {
-            Some((id, p)) if p == ctx.partner_id => match db.issue_sub_quota(&ctx.partner_id, &quota.quota_id, &id, amount).await {
-                Ok(sub) => Ok(sub),
-                Err(e) => Err(item_error(e)?),
-            },
+            Some((id, p)) if p == ctx.partner_id => {
+                match db.issue_sub_quota(&ctx.partner_id, &quota.quota_id, &id, amount, Some(&caller.principal().actor())).await {
+                    Ok(sub) => Ok(sub),
+                    Err(e) => Err(item_error(e)?),
+                }
+            }
             _ => Err(DomainError::of(ErrorCode::NotYourIndirectPartner)),
         };
         out.push((raw.clone(), result));
@@ -120,7 +122,7 @@ pub async fn reclaim_sub_quotas(
     }
     let mut out = Vec::with_capacity(quota_ids.len());
     for id in quota_ids {
-        let result = match db.reclaim_sub_quota(&ctx.partner_id, id, remark).await {
+        let result = match db.reclaim_sub_quota(&ctx.partner_id, id, remark, Some(&caller.principal().actor())).await {
             Ok(()) => Ok(()),
             Err(e) => Err(item_error(e)?),
         };
@@ -172,6 +174,7 @@ pub async fn issue_coupons(db: &Db, caller: &PartnerCaller, req: CouponIssue) ->
                         expire_at,
                         limits: limits.clone(),
                         memo: req.memo.clone(),
+                        by: Some(caller.principal().actor()),
                     };
                     match db.issue_coupon(&c).await {
                         Ok(id) => Ok(id),
@@ -207,7 +210,7 @@ pub async fn reclaim_coupons(
                 continue;
             }
         }
-        let result = match db.reclaim_coupon(&owner, id, coupon_record::MANUAL_RECLAIM).await {
+        let result = match db.reclaim_coupon(&owner, id, coupon_record::MANUAL_RECLAIM, Some(&caller.principal().actor())).await {
             Ok(m) => Ok(m),
             Err(e) => Err(item_error(e)?),
         };

@@ -116,6 +116,7 @@ pub async fn move_customer_funds(
         to_owner: to,
         amount,
         idempotency,
+        by: Some(caller.principal().actor()),
     };
     Ok(ledger.transfer(cmd).await?)
 }
@@ -144,6 +145,7 @@ pub async fn move_reseller_funds(
         to_owner: to,
         amount,
         idempotency,
+        by: Some(caller.principal().actor()),
     };
     Ok(ledger.transfer(cmd).await?)
 }
@@ -174,6 +176,7 @@ pub async fn top_up(
         to_owner: partner,
         amount,
         idempotency,
+        by: Some(caller.principal().actor()),
     };
     Ok(ledger.transfer(cmd).await?)
 }

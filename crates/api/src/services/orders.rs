@@ -14,7 +14,7 @@ use pc_domain::orders::{
 };
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
 use pc_domain::query::{EpochMillis, Page};
-use pc_domain::tenancy::TenantScope;
+use pc_domain::tenancy::{Actor, TenantScope};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_domain::{OrderId, ResourceId};
 use pc_storage::{
@@ -33,6 +33,8 @@ pub struct OrderParty {
     pub partner: Option<DomainId>,
     pub source_type: i64,
     pub placed_by: String,
+    /// Who really acts (the caller); `None` for the product's own orders (renewals).
+    pub by: Option<Actor>,
 }
 
 /// A product to order (the price-inquiry fields).
@@ -64,7 +66,13 @@ pub async fn order_party(
         (None, CustomerOrPartner::Customer(me)) => {
             let me = me.id().clone();
             let partner = db.customer_standing_with(&me, false).await?.map(|s| s.partner_id);
-            Ok(OrderParty { placed_by: login_name(db, &me).await?, customer: me, partner, source_type: source_type::CUSTOMER })
+            Ok(OrderParty {
+                placed_by: login_name(db, &me).await?,
+                customer: me,
+                partner,
+                source_type: source_type::CUSTOMER,
+                by: Some(caller.principal().actor()),
+            })
         }
         // A customer orders for itself only; a partner always names the customer.
         (None, CustomerOrPartner::Partner(_)) | (Some(_), CustomerOrPartner::Customer(_)) => Err(DomainError::denied().into()),
@@ -81,6 +89,7 @@ pub async fn order_party(
                 customer,
                 partner: Some(owner),
                 source_type: source_type::PARTNER,
+                by: Some(caller.principal().actor()),
             })
         }
     }
@@ -164,6 +173,7 @@ pub async fn create_purchase(
         customer: party.customer.clone(),
         partner: party.partner.clone(),
         placed_by: party.placed_by.clone(),
+        by: party.by.clone(),
         source_type: party.source_type,
         order_type: OrderType::NewPurchase,
         service_type_code: products[0].product.cloud_service_type.clone(),
@@ -231,6 +241,7 @@ pub async fn renew_resource(
         customer: party.customer.clone(),
         partner: party.partner.clone(),
         placed_by: party.placed_by.clone(),
+        by: party.by.clone(),
         source_type: party.source_type,
         order_type: OrderType::Renewal,
         service_type_code: resource.cloud_service_type.clone(),
@@ -241,7 +252,7 @@ pub async fn renew_resource(
     let created = db.create_order(&order, now).await?;
     if auto_pay {
         let choice = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
-        match settle(db, ledger, &party.customer, &created.order_id, &choice, None, now).await {
+        match settle(db, ledger, &party.customer, &created.order_id, &choice, None, now, party.by.clone()).await {
             Ok(_) | Err(ApiError::Rule(_)) => {}
             Err(e) => return Err(e),
         }
@@ -268,6 +279,7 @@ pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: Spe
         customer: party.customer.clone(),
         partner: party.partner.clone(),
         placed_by: party.placed_by.clone(),
+        by: party.by.clone(),
         source_type: party.source_type,
         order_type: OrderType::Change,
         service_type_code: resource.cloud_service_type.clone(),
@@ -337,8 +349,13 @@ pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
 async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mut JobReport) -> Result<(), ApiError> {
     for due in db.due_auto_renewals(now).await? {
         let customer = due.resource.customer_id.clone();
-        let party =
-            OrderParty { customer: customer.clone(), partner: None, source_type: source_type::SYSTEM, placed_by: SYSTEM_USER.into() };
+        let party = OrderParty {
+            customer: customer.clone(),
+            partner: None,
+            source_type: source_type::SYSTEM,
+            placed_by: SYSTEM_USER.into(),
+            by: None,
+        };
         let order_id = match renew_resource(db, ledger, &party, &due.resource.resource_id, due.period, false).await {
             Ok(id) => id,
             // Not renewable any more (beyond the maximum, deleted, ...): nothing to place.
@@ -352,7 +369,7 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
         report.renewal_orders.push(order_id.clone());
         let discount = db.find_order(&TenantScope::scheduler(), &OrderId::parse(&order_id)?).await?.and_then(|o| o.discount_id);
         let cash_only = PaymentPlan { coupon_ids: Vec::new(), discount_id: discount };
-        let paid = match settle(db, ledger, &customer, &order_id, &cash_only, None, now).await {
+        let paid = match settle(db, ledger, &customer, &order_id, &cash_only, None, now, None).await {
             Ok(_) => true,
             Err(ApiError::Rule(_)) => {
                 let coupons: Vec<String> = coupons_for_order(db, &TenantScope::scheduler(), &customer, &order_id)
@@ -362,7 +379,8 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
                     .map(|c| c.coupon_id.into_string())
                     .collect();
                 let with_coupons = PaymentPlan { coupon_ids: coupons, discount_id: None };
-                !with_coupons.coupon_ids.is_empty() && settle(db, ledger, &customer, &order_id, &with_coupons, None, now).await.is_ok()
+                !with_coupons.coupon_ids.is_empty()
+                    && settle(db, ledger, &customer, &order_id, &with_coupons, None, now, None).await.is_ok()
             }
             Err(e) => return Err(e),
         };
@@ -384,13 +402,14 @@ pub async fn pay_order(
     let me = caller.id().clone();
     let choice = pc_domain::orders::plan_payment(request)?;
     let now = db.now().await?;
-    settle(db, ledger, &me, order_id, &choice, pay_key, now).await
+    settle(db, ledger, &me, order_id, &choice, pay_key, now, Some(caller.principal().actor())).await
 }
 
 /// Pays a customer's order as chosen, at `now`: reads what the payment depends on, plans it
 /// (`plan_order_payment`) and hands the plan to the ledger's group commit, which applies it
 /// in one transaction or refuses it whole. An order that cannot be paid gets the first
 /// payment's answer under the same key, else its refusal.
+#[allow(clippy::too_many_arguments)]
 async fn settle(
     db: &Db,
     ledger: &GroupCommit,
@@ -399,13 +418,14 @@ async fn settle(
     choice: &PaymentPlan,
     pay_key: Option<&str>,
     now: EpochMillis,
+    by: Option<Actor>,
 ) -> Result<Payment, ApiError> {
     let inputs = db.payment_inputs(customer, order_id, &choice.coupon_ids, now).await?;
     let Some(inputs) = inputs.filter(|i| check_payable(i.order.status, i.order.payment_deadline, now).is_ok()) else {
         return Ok(db.payment_refusal(customer, order_id, pay_key, now).await?);
     };
     let plan = plan_order_payment(&inputs.order, &inputs.lines, &inputs.resources, choice, &inputs.coupons, now)?;
-    match ledger.post(PostingJob::Payment { plan, pay_key: pay_key.map(str::to_owned), at: now }).await? {
+    match ledger.post(PostingJob::Payment { plan, pay_key: pay_key.map(str::to_owned), at: now, by }).await? {
         Posted::Payment(payment) => Ok(payment),
         other => Err(StorageError::Corrupt(format!("a payment posted as {other:?}")).into()),
     }

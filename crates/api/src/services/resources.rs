@@ -63,6 +63,7 @@ pub async fn unsubscribe(
         placed_by: party.placed_by.clone(),
         partner: inputs.partner,
         at: now,
+        by: party.by.clone(),
     };
     match ledger.post(PostingJob::Refund(Box::new(job))).await? {
         Posted::Refund(done) => Ok(done),
@@ -111,7 +112,7 @@ pub async fn set_renew_settings(
 pub async fn to_on_demand(db: &Db, party: &OrderParty, resource_id: &str, set_up: bool) -> Result<(), ApiError> {
     let now = db.now().await?;
     if set_up {
-        db.convert_to_on_demand(&party.customer, resource_id, &party.placed_by, now).await?;
+        db.convert_to_on_demand(&party.customer, resource_id, &party.placed_by, party.by.as_ref(), now).await?;
     } else {
         db.cancel_to_on_demand(&party.customer, resource_id, now).await?;
     }

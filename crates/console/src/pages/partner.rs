@@ -281,6 +281,7 @@ async fn funds_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Opti
             records => records.iter().map(|r| context! {
                 id => r.transfer_id, kind => if r.kind == TransferKind::Allocate { "allocate" } else { "reclaim" },
                 counterparty => r.counterparty_name, amount => r.amount.to_string(), at => show_time(r.created_at),
+                by => r.by_names.0, by_member => r.by_names.1,
             }).collect::<Vec<_>>(),
             pager => pager(page, total),
             filter => context! { customer => q.get("customer"), type => q.get("type"), from => q.get("from"), to => q.get("to") },
