@@ -42,6 +42,73 @@ pub struct ProductChoice {
     pub period: Option<Period>,
 }
 
+impl ProductChoice {
+    /// The line as it takes part in an order's idempotency hash: every field by name.
+    fn canonical(&self) -> serde_json::Value {
+        let p = &self.product;
+        serde_json::json!({
+            "id": p.id,
+            "cloud_service_type": p.cloud_service_type,
+            "resource_type": p.resource_type,
+            "resource_spec": p.resource_spec,
+            "region": p.region,
+            "available_zone": p.available_zone,
+            "resource_size": p.resource_size,
+            "size_measure_id": p.size_measure_id,
+            "period_type": p.period_type,
+            "period_num": p.period_num,
+            "subscription_num": p.subscription_num,
+        })
+    }
+}
+
+/// The canonical form of an order request, which its idempotency key is bound to
+/// (docs/DOMAIN.md#R-ORD-12): JSON of the parsed lines, each object's keys sorted, no
+/// spaces. Independent of the order of the fields in the request body and of how the Rust
+/// types print, so a retry with the same key matches across versions of the product.
+pub fn order_request_canonical(customer: &DomainId, choices: &[ProductChoice]) -> String {
+    let value = serde_json::json!({
+        "customer_id": customer.as_str(),
+        "product_infos": choices.iter().map(ProductChoice::canonical).collect::<Vec<_>>(),
+    });
+    let mut out = String::new();
+    write_canonical(&value, &mut out);
+    out
+}
+
+/// Writes `v` as JSON with every object's keys in byte order.
+fn write_canonical(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String((*k).clone()).to_string());
+                out.push(':');
+                if let Some(item) = map.get(*k) {
+                    write_canonical(item, out);
+                }
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
 async fn login_name(db: &Db, id: &DomainId) -> Result<String, ApiError> {
     Ok(db.find_account(id).await?.map(|a| a.domain_name).unwrap_or_else(|| id.to_string()))
 }
