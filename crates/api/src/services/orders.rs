@@ -13,7 +13,7 @@ use pc_domain::orders::{
     check_on_behalf, check_order_customer, check_payable, coupon_covers, is_marketplace, source_type, OrderType, PaymentPlan, Period,
 };
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
-use pc_domain::query::{EpochMillis, Page};
+use pc_domain::query::{now_millis, EpochMillis, Page};
 use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{
@@ -367,6 +367,8 @@ pub struct JobReport {
     pub renewals_paid: usize,
     pub converted_to_on_demand: usize,
     pub deleted_resources: usize,
+    /// Remembered request signatures forgotten because their window has passed.
+    pub pruned_signatures: u64,
 }
 
 const LEASE_MS: i64 = 60_000;
@@ -374,7 +376,7 @@ const LEASE_MS: i64 = 60_000;
 /// Runs each time-driven job once, each under its lease so that one node runs it at a time:
 /// cancel unpaid orders past their window, place (and pay from cash, else from up to 3 of
 /// the customer's usable coupons, else leave pending) due auto-renewals, and move expired
-/// resources on.
+/// resources on; forget the request signatures whose window has passed.
 pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
     let mut report = JobReport::default();
     let now = db.now().await?;
@@ -396,6 +398,11 @@ pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
         let sweep = done?;
         report.converted_to_on_demand = sweep.converted_to_on_demand;
         report.deleted_resources = sweep.deleted;
+    }
+    if db.try_lease("prune-seen-signatures", node, now, LEASE_MS).await? {
+        let done = db.prune_seen_signatures(crate::signing::replay_horizon(now_millis())).await;
+        db.release_lease("prune-seen-signatures", node).await?;
+        report.pruned_signatures = done?;
     }
     Ok(report)
 }
