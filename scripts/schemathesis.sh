@@ -14,6 +14,7 @@
 #   SCHEMATHESIS_DB     database URL to seed and serve (default: a temporary SQLite file)
 #   MAX_EXAMPLES        generated cases per operation and generation mode (default 25)
 #   SEED                Hypothesis seed, to replay a run (default: random, printed)
+#   SCHEMATHESIS_WORKERS processes exercising operations at once (default 4)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,7 +34,7 @@ export HYPOTHESIS_STORAGE_DIRECTORY="$tmp/hypothesis"
 export PYTHONDONTWRITEBYTECODE=1
 
 set +e
-"$PY" tests/schemathesis/run.py
+"$PY" tests/schemathesis/run.py --workers "${SCHEMATHESIS_WORKERS:-4}"
 status=$?
 set -e
 if [[ "$status" != "0" ]]; then

@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -107,7 +108,9 @@ class Api:
 
         Returns ``(status, text)``; raises Unsent or Broken on transport failures.
         """
-        headers = {"Content-Type": "application/json", "X-Domain-Id": account["domain_id"]}
+        # A signed nonce per request: a retry with the same key and body within the second of
+        # its first attempt is a second request, not a replay (refused with CBC.0155).
+        headers = {"Content-Type": "application/json", "X-Domain-Id": account["domain_id"], "X-Request-Nonce": uuid.uuid4().hex}
         if extra_headers:
             headers.update(extra_headers)
         request = SdkRequest(

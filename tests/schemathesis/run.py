@@ -12,10 +12,16 @@ Environment (scripts/schemathesis.sh sets the first two):
   PCENTER_DEMO   path of the ``pcenter seed demo --json`` output (access keys)
   MAX_EXAMPLES   generated cases per operation and generation mode (default 25)
   SEED           Hypothesis seed, to replay a run (default: random, printed)
+
+``--workers N`` (default 4) exercises the operations in N processes at once, so the server
+sees concurrent requests of every kind, as in production.
 """
 
+import argparse
 import json
 import os
+import uuid
+from concurrent.futures import ProcessPoolExecutor
 import random
 import sys
 import time
@@ -99,6 +105,9 @@ class SdkHmacSha256(requests.auth.AuthBase):
         url = urlsplit(r.url)
         headers = {k: v for k, v in r.headers.items() if k.lower() not in TRANSPORT_HEADERS}
         headers["X-Domain-Id"] = self.domain_id
+        # A signed nonce per request: a case Hypothesis generates twice is two requests, not
+        # a replay of one (which the server refuses with 401 CBC.0155).
+        headers["X-Request-Nonce"] = uuid.uuid4().hex
         body = r.body
         if body is None:
             body = b""
@@ -252,27 +261,13 @@ class Run:
         return None
 
 
-def main():
-    base_url = os.environ["PCENTER_URL"].rstrip("/")
-    with open(os.environ["PCENTER_DEMO"], encoding="utf-8") as f:
-        demo = json.load(f)
-    max_examples = int(os.environ.get("MAX_EXAMPLES", "25"))
-    run_seed = int(os.environ["SEED"]) if os.environ.get("SEED") else random.randrange(2**32)
-    started = time.monotonic()
-
+def load_operations(base_url):
+    """The operations of the served document, and the documented ones Schemathesis does not
+    generate for (served plainly)."""
     schema = schemathesis.openapi.from_url(base_url + "/openapi.json", timeout=30)
     operations = []
     for result in schema.get_all_operations():
-        try:
-            operations.append(result.ok())
-        except Exception as exc:  # an operation the schema cannot describe is a finding too
-            print("schemathesis: invalid operation in the schema: %s" % exc, file=sys.stderr)
-            return 1
-    if not operations:
-        print("schemathesis: the schema has no operations", file=sys.stderr)
-        return 1
-
-    # Schemathesis leaves out the operation that serves the schema; it is still an operation.
+        operations.append(result.ok())
     generated = {(op.method.upper(), op.path) for op in operations}
     documented = [
         (method.upper(), path)
@@ -281,11 +276,19 @@ def main():
         if method in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
     ]
     plain = [(m, p) for m, p in documented if (m, p) not in generated]
+    return operations, plain
 
+
+def exercise_share(args):
+    """One worker process: the operations whose index is ``worker`` modulo ``workers``.
+    Returns its report lines, statuses, failures and request count."""
+    worker, workers, base_url, demo, max_examples, run_seed = args
+    operations, plain = load_operations(base_url)
     run = Run(base_url, demo)
-    total = len(operations) + len(plain)
-    print("schemathesis: %d operations, %d examples per mode, seed %d" % (total, max_examples, run_seed))
-    for operation in operations:
+    lines = []
+    for index, operation in enumerate(operations):
+        if index % workers != worker:
+            continue
         before = run.requests
         notes = []
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -295,31 +298,65 @@ def main():
         line = "  %-60s %4d requests" % (operation.label, run.requests - before)
         if notes:
             line += "  (" + "; ".join(notes) + ")"
-        print(line)
-    for method, path in plain:
-        before = run.requests
-        run.probe(method, path)
-        print("  %-60s %4d requests  (no inputs: one plain request)" % ("%s %s" % (method, path), run.requests - before))
+        lines.append(line)
+    if worker == 0:
+        for method, path in plain:
+            before = run.requests
+            run.probe(method, path)
+            lines.append("  %-60s %4d requests  (no inputs: one plain request)" % ("%s %s" % (method, path), run.requests - before))
+    return lines, run.statuses, run.failures, run.requests
 
-    server_errors = sum(1 for title, _, _ in run.failures if "server error" in title)
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("SCHEMATHESIS_WORKERS", "4")))
+    args = parser.parse_args()
+    workers = max(1, args.workers)
+    base_url = os.environ["PCENTER_URL"].rstrip("/")
+    with open(os.environ["PCENTER_DEMO"], encoding="utf-8") as f:
+        demo = json.load(f)
+    max_examples = int(os.environ.get("MAX_EXAMPLES", "25"))
+    run_seed = int(os.environ["SEED"]) if os.environ.get("SEED") else random.randrange(2**32)
+    started = time.monotonic()
+
+    try:
+        operations, plain = load_operations(base_url)
+    except Exception as exc:  # an operation the schema cannot describe is a finding too
+        print("schemathesis: invalid operation in the schema: %s" % exc, file=sys.stderr)
+        return 1
+    if not operations:
+        print("schemathesis: the schema has no operations", file=sys.stderr)
+        return 1
+
+    total = len(operations) + len(plain)
+    print("schemathesis: %d operations, %d examples per mode, seed %d, %d workers" % (total, max_examples, run_seed, workers))
+    shares = [(w, workers, base_url, demo, max_examples, run_seed) for w in range(workers)]
+    statuses, failures, requests_sent = {}, [], 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for lines, share_statuses, share_failures, share_requests in pool.map(exercise_share, shares):
+            for line in lines:
+                print(line)
+            for key, count in share_statuses.items():
+                statuses[key] = statuses.get(key, 0) + count
+            failures.extend(share_failures)
+            requests_sent += share_requests
+
+    server_errors = sum(1 for title, _, _ in failures if "server error" in title)
     elapsed = time.monotonic() - started
     print(
         "schemathesis: answers (status: count) %s; %.1f s"
-        % (", ".join("%s: %d" % (k, v) for k, v in sorted(run.statuses.items())), elapsed)
+        % (", ".join("%s: %d" % (k, v) for k, v in sorted(statuses.items())), elapsed)
     )
-    for title, request, body in run.failures[:MAX_PRINTED]:
+    for title, request, body in failures[:MAX_PRINTED]:
         print("\nFAILED %s" % title)
         if request:
             print("  request:\n    " + request.replace("\n", "\n    "))
             print("  response body: %s" % body)
-    if len(run.failures) > MAX_PRINTED:
-        print("\n... and %d more failures" % (len(run.failures) - MAX_PRINTED))
-    print(
-        "schemathesis: %d operations, %d requests, %d server errors"
-        % (total, run.requests, server_errors)
-    )
-    if run.failures:
-        print("schemathesis: %d failed checks (seed %d)" % (len(run.failures), run_seed), file=sys.stderr)
+    if len(failures) > MAX_PRINTED:
+        print("\n... and %d more failures" % (len(failures) - MAX_PRINTED))
+    print("schemathesis: %d operations, %d requests, %d server errors" % (total, requests_sent, server_errors))
+    if failures:
+        print("schemathesis: %d failed checks (seed %d)" % (len(failures), run_seed), file=sys.stderr)
         return 1
     return 0
 

@@ -147,13 +147,36 @@ class ResponseRecorder:
         return self.responses[-1]
 
 
+class FreshNonce(dict):
+    """Preset headers of an SDK client whose ``X-Request-Nonce`` is new for every request.
+
+    The SDK signs every header it sends, preset headers included, with an ``X-Sdk-Date`` of
+    whole seconds. Tests send identical requests on purpose (the same allocation three times,
+    a second reclaim to see it refused); each must be a request of its own, not a replay of
+    the first, which the server refuses with 401 CBC.0155 (docs/API-DESIGN.md, "Replays").
+    The client merges ``preset_headers`` through ``keys()`` and ``[]``, read here afresh.
+    """
+
+    def __init__(self):
+        super().__init__({NONCE_HEADER: ""})
+
+    def __iter__(self):
+        return iter([NONCE_HEADER])
+
+    def keys(self):
+        return [NONCE_HEADER]
+
+    def __getitem__(self, key):
+        return uuid.uuid4().hex if key == NONCE_HEADER else super().__getitem__(key)
+
+
 def make_client(ak, sk, domain_id, recorder=None):
     config = HttpConfig.get_default_config()
     config.timeout = (5, 60)
     handler = HttpHandler()
     if recorder is not None:
         handler.add_response_handler(recorder)
-    return (
+    client = (
         BssClient.new_builder()
         .with_http_config(config)
         .with_credentials(GlobalCredentials(ak, sk, domain_id))
@@ -161,6 +184,8 @@ def make_client(ak, sk, domain_id, recorder=None):
         .with_http_handler(handler)
         .build()
     )
+    client.preset_headers = FreshNonce()
+    return client
 
 
 def client_for(account, recorder=None):
@@ -306,6 +331,7 @@ def signed_request(
         headers["X-Domain-Id"] = domain_id
     if date is not None:
         headers["X-Sdk-Date"] = date
+    headers[NONCE_HEADER] = uuid.uuid4().hex
     if extra_headers:
         headers.update(extra_headers)
     payload = json.dumps(body).encode("utf-8") if body is not None else b""
@@ -321,6 +347,12 @@ def signed_request(
     Signer(GlobalCredentials(ak, sk, domain_id)).sign(request)
     data = request.body if send_body is None else json.dumps(send_body).encode("utf-8")
     return requests.request(method, request.url, headers=request.header_params, data=data, timeout=30)
+
+
+# A signed header of the raw requests of this suite, unique per request (see sign_json).
+NONCE_HEADER = "X-Request-Nonce"
+# The same signed request sent again after it changed something.
+REPLAYED = "CBC.0155"
 
 
 def error_of(response):
@@ -522,11 +554,22 @@ def signed_json(account, path, body, method="POST", extra_headers=None):
     Unlike ``signed_request`` the body may hold Decimals; they are written as
     exact JSON numbers, as the SDK writes them.
     """
+    return send_prepared(sign_json(account, path, body, method, extra_headers))
+
+
+def sign_json(account, path, body, method="POST", extra_headers=None):
+    """``signed_json`` without sending: ``(method, url, headers, data)``, to be sent (and
+    sent again, byte for byte) with ``send_prepared``.
+
+    Each request signs its own ``X-Request-Nonce``: the SDK signs with a date to the
+    second, and two requests meant as two (an idempotent retry, a second attempt) must
+    differ in a signed header, else the second is refused as a replay (CBC.0155).
+    """
     url = urlparse(base_url())
-    headers = {"Content-Type": "application/json", "X-Domain-Id": account["domain_id"]}
+    headers = {"Content-Type": "application/json", "X-Domain-Id": account["domain_id"], NONCE_HEADER: uuid.uuid4().hex}
     if extra_headers:
         headers.update(extra_headers)
-    payload = simplejson.dumps(body, use_decimal=True).encode("utf-8")
+    payload = simplejson.dumps(body, use_decimal=True).encode("utf-8") if body is not None else b""
     request = SdkRequest(
         method=method,
         schema=url.scheme,
@@ -537,7 +580,13 @@ def signed_json(account, path, body, method="POST", extra_headers=None):
         body=payload,
     )
     Signer(GlobalCredentials(account["ak"], account["sk"], account["domain_id"])).sign(request)
-    return requests.request(method, request.url, headers=request.header_params, data=request.body, timeout=30)
+    return method, request.url, dict(request.header_params), request.body
+
+
+def send_prepared(prepared):
+    """Sends a request made by ``sign_json`` (the same bytes every time)."""
+    method, url, headers, data = prepared
+    return requests.request(method, url, headers=headers, data=data, timeout=30)
 
 
 def idempotent_allocate(account, customer_id, amount, key, indirect_partner_id=None):

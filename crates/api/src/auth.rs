@@ -1,18 +1,24 @@
 //! Authentication of Open API requests: verifies the SDK-HMAC-SHA256 signature and attaches
 //! the caller's `Principal` to the request. Every failure is a 401 CBC.0154 that says what
 //! was wrong with the request, never whether an account exists.
+//!
+//! A state-changing request (any method but GET, HEAD and OPTIONS) then runs inside
+//! `pc_storage::with_signed_request`: the write transactions it opens record its signature,
+//! and a second request with the same signature is refused with 401 CBC.0155 instead of
+//! being applied again (docs/DOMAIN.md#R-AUTH-10).
 
 use crate::error::ApiError;
 use crate::signing::{self, AuthorizationHeader};
 use crate::state::{AppState, ResolvedKey};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use pc_domain::tenancy::Principal;
 use pc_domain::DomainError;
+use pc_storage::{with_signed_request, SignedRequest};
 
 pub async fn require_signature(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
@@ -22,14 +28,27 @@ pub async fn require_signature(State(state): State<AppState>, req: Request, next
         Err(_) => return ApiError::from(DomainError::invalid("The request body is unreadable.")).into_response(),
     };
     match authenticate(&state, &parts.method, &parts.uri, &parts.headers, &bytes).await {
-        Ok(principal) => {
+        Ok(Authenticated { principal, signed }) => {
+            let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
             let mut req = Request::from_parts(parts, Body::from(bytes));
             tracing::Span::current().record("caller", tracing::field::display(&principal.domain_id));
             req.extensions_mut().insert(principal);
-            next.run(req).await
+            if changes_state {
+                with_signed_request(signed, next.run(req)).await
+            } else {
+                next.run(req).await
+            }
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// A verified request: who signed it, and its signature.
+pub struct Authenticated {
+    pub principal: Principal,
+    /// The signature as the server computed it (so a case variant of the hex is the same
+    /// signature) and the request's X-Sdk-Date.
+    pub signed: SignedRequest,
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ApiError> {
@@ -45,7 +64,7 @@ pub async fn authenticate(
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Principal, ApiError> {
+) -> Result<Authenticated, ApiError> {
     let auth = header_str(headers, "authorization")?
         .ok_or_else(|| ApiError::credential("The request is not signed: the Authorization header is missing."))?;
     let auth = AuthorizationHeader::parse(auth).ok_or_else(|| {
@@ -91,7 +110,7 @@ pub async fn authenticate(
             return Err(ApiError::credential("X-Domain-Id does not match the account of the access key."));
         }
     }
-    Ok(resolved.principal)
+    Ok(Authenticated { principal: resolved.principal, signed: SignedRequest::new(expected, date.timestamp_millis()) })
 }
 
 /// The secret and principal of an access key: from the cache, or from the database (then

@@ -87,7 +87,8 @@ impl utoipa::Modify for SharedComponents {
                  The signed headers must include `host` and `x-sdk-date`; `X-Sdk-Date` (`20190506T080501Z`) must be \
                  within 15 minutes of the server clock; `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` is refused for a \
                  non-empty body. `X-Domain-Id`, when sent (GlobalCredentials sends it), must be the key's account. \
-                 Failures answer 401 CBC.0154.",
+                 Failures answer 401 CBC.0154. A POST, PUT or DELETE whose signature an earlier request already \
+                 used to change something is a replay: 401 CBC.0155, and nothing changes.",
             ))),
         );
         for (name, description) in [
@@ -95,7 +96,7 @@ impl utoipa::Modify for SharedComponents {
                 "BadRequest",
                 "A parameter is missing, malformed or out of range (CBC.0100), or a business rule refused the request (its catalogue code).",
             ),
-            ("Unauthorized", "Not signed, or the signature, key, date or X-Domain-Id is not accepted (CBC.0154)."),
+            ("Unauthorized", "Not signed, or the signature, key, date or X-Domain-Id is not accepted (CBC.0154); or a replay of a signed request that already changed something (CBC.0155)."),
             ("Forbidden", "The caller's kind or role may not call the operation (CBC.0151)."),
             ("InternalError", "Unexpected failure (CBC.0999), logged with the request id."),
         ] {

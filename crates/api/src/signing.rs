@@ -131,6 +131,12 @@ pub fn parse_sdk_date(s: &str) -> Option<DateTime<Utc>> {
     NaiveDateTime::parse_from_str(s, DATE_FORMAT).ok().map(|n| Utc.from_utc_datetime(&n))
 }
 
+/// Requests signed before this instant are refused as stale at `now` (with a minute to spare
+/// for clocks of several nodes), so their signatures need not be remembered any more.
+pub fn replay_horizon(now_ms: i64) -> i64 {
+    now_ms - (MAX_CLOCK_SKEW_SECS + 60) * 1000
+}
+
 pub fn within_skew(date: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     (now - date).num_seconds().abs() <= MAX_CLOCK_SKEW_SECS
 }
@@ -150,11 +156,31 @@ pub fn sign_request(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Vec<(String, String)> {
+    sign_request_with(ak, sk, method, host, path, raw_query, content_type, &[], body, now)
+}
+
+/// As `sign_request`, also signing `extra` headers (lower-case names), which are returned
+/// with the others. Two requests that are meant to be sent twice within one second must
+/// differ in a signed header, or the second is refused as a replay (docs/API-DESIGN.md).
+#[allow(clippy::too_many_arguments)]
+pub fn sign_request_with(
+    ak: &str,
+    sk: &str,
+    method: &str,
+    host: &str,
+    path: &str,
+    raw_query: Option<&str>,
+    content_type: Option<&str>,
+    extra: &[(&str, &str)],
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Vec<(String, String)> {
     let date = now.format(DATE_FORMAT).to_string();
     let mut headers = vec![("host".to_owned(), host.to_owned()), (DATE_HEADER.to_owned(), date.clone())];
     if let Some(ct) = content_type {
         headers.push(("content-type".to_owned(), ct.to_owned()));
     }
+    headers.extend(extra.iter().map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned())));
     headers.sort();
     let signed: Vec<String> = headers.iter().map(|(k, _)| k.clone()).collect();
     let creq = canonical_request(method, path, raw_query, &headers, &signed, body);

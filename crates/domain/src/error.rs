@@ -44,6 +44,8 @@ error_catalogue! {
     AccessDenied = ("CBC.0151", 403, "Access denied."),
     /// CBC.0154: credentials are unknown, the signature is wrong or the request is stale.
     InvalidCredential = ("CBC.0154", 401, "The credential is invalid or expired."),
+    /// CBC.0155: this signed request was already processed; it is a replay (docs/DOMAIN.md#R-AUTH-10).
+    SignatureReplayed = ("CBC.0155", 401, "This signed request was already processed; a replayed request is refused. Sign the request again (a new X-Sdk-Date or a differing signed header) to send it anew."),
     /// CBC.0999: anything unexpected; details are logged, never returned.
     Internal = ("CBC.0999", 500, "An internal error occurred. Quote the X-Request-Id when reporting it."),
     /// CBC.99000031: the customer login name breaks the naming rules.

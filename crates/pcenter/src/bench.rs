@@ -4,7 +4,7 @@
 //! and journal insert, one transaction per transfer, issued directly to the database).
 
 use clap::Args;
-use pc_api::signing::sign_request;
+use pc_api::signing::sign_request_with;
 use pc_api::{AppState, KeyVault};
 use pc_domain::customer::{NewCustomer, NewCustomerInput};
 use pc_domain::funds::TransferKind;
@@ -223,7 +223,23 @@ fn peak_rss_mb() -> f64 {
 }
 
 async fn send(http: &reqwest::Client, node: &Node, a: &Actor, path: &str, body: &str) -> anyhow::Result<u16> {
-    let headers = sign_request(&a.ak, &a.sk, "POST", &node.host, path, None, Some("application/json"), body.as_bytes(), chrono::Utc::now());
+    // A signed nonce per request: two requests with the same body in one second are two
+    // requests, not a replay of one.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nonce = format!("{}-{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let extra = [("x-request-nonce", nonce.as_str())];
+    let headers = sign_request_with(
+        &a.ak,
+        &a.sk,
+        "POST",
+        &node.host,
+        path,
+        None,
+        Some("application/json"),
+        &extra,
+        body.as_bytes(),
+        chrono::Utc::now(),
+    );
     let mut req = http.post(format!("http://{}{}", node.host, path)).body(body.to_owned());
     for (k, v) in headers {
         req = req.header(k, v);

@@ -28,7 +28,7 @@ pub struct StoredKey {
 impl Db {
     /// Adds a member with its roles to `partner_id`.
     pub async fn create_member(&self, partner_id: &DomainId, new: &NewMember) -> Result<String> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         ensure_login_name_free(&mut tx, &new.login_name).await?;
         let member_id = uuid::Uuid::new_v4().simple().to_string();
         sqlx::query(
@@ -87,26 +87,31 @@ impl Db {
         if ok == 0 {
             return Err(DomainError::invalid("The customer and the member must both belong to this partner.").into());
         }
-        sqlx::query("INSERT INTO customer_managers (customer_id, member_id) VALUES ($1, $2)")
-            .bind(customer_id.as_str())
-            .bind(member_id)
-            .execute(&self.pool)
-            .await
-            .map_err(unique_violation_as(ErrorCode::InvalidParameter))?;
+        self.write_one(
+            sqlx::query("INSERT INTO customer_managers (customer_id, member_id) VALUES ($1, $2)")
+                .bind(customer_id.as_str())
+                .bind(member_id),
+        )
+        .await
+        .map_err(|e| match e {
+            StorageError::Database(e) => unique_violation_as(ErrorCode::InvalidParameter)(e),
+            other => other,
+        })?;
         Ok(())
     }
 
     pub async fn insert_access_key(&self, key: &StoredKey) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO access_keys (access_key_id, domain_id, member_id, secret_sealed, status, created_at) \
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO access_keys (access_key_id, domain_id, member_id, secret_sealed, status, created_at) \
              VALUES ($1, $2, $3, $4, 'active', $5)",
+            )
+            .bind(&key.access_key_id)
+            .bind(key.domain_id.as_str())
+            .bind(key.member_id.as_deref())
+            .bind(&key.secret_sealed)
+            .bind(now_millis()),
         )
-        .bind(&key.access_key_id)
-        .bind(key.domain_id.as_str())
-        .bind(key.member_id.as_deref())
-        .bind(&key.secret_sealed)
-        .bind(now_millis())
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -130,8 +135,10 @@ impl Db {
 
     /// A console login for an account (or one of its members).
     pub async fn create_login(&self, login: &str, domain_id: &DomainId, member_id: Option<&str>, password_hash: &str) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        insert_login(&mut conn, login, domain_id, member_id, password_hash, now_millis()).await
+        let mut tx = self.begin_write().await?;
+        insert_login(&mut tx, login, domain_id, member_id, password_hash, now_millis()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// (domain_id, member_id, password_hash) of a console login.

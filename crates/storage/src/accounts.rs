@@ -130,7 +130,7 @@ fn customer_from_row(row: &AnyRow) -> Result<CustomerItem> {
 impl Db {
     /// Creates an account of any kind (operator action and demo seed).
     pub async fn create_account(&self, new: &NewAccount) -> Result<Account> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         ensure_login_name_free(&mut tx, new.domain_name.as_str()).await?;
         let (kind, partner_kind) = new.kind.as_db();
         let id = DomainId::generate();
@@ -209,7 +209,7 @@ impl Db {
     /// Creates a customer account and associates it with `partner_id`, atomically. The
     /// password hash, when given, becomes the customer's console login.
     pub async fn create_customer(&self, partner_id: &DomainId, new: &NewCustomer, password_hash: Option<&str>) -> Result<DomainId> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         ensure_login_name_free(&mut tx, new.domain_name.as_str()).await?;
         let xaccount_uses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE xaccount_type = $1 AND xaccount_id = $2")
             .bind(&new.xaccount.xaccount_type)
@@ -251,8 +251,10 @@ impl Db {
 
     /// Associates an existing customer account with a partner (operator action and seed).
     pub async fn associate_customer(&self, customer_id: &DomainId, partner_id: &DomainId, kind: AssociationType) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        insert_association(&mut conn, customer_id, partner_id, kind, now_millis()).await
+        let mut tx = self.begin_write().await?;
+        insert_association(&mut tx, customer_id, partner_id, kind, now_millis()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// How many accounts already use this e-mail, mobile or login name.

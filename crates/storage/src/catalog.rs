@@ -113,7 +113,7 @@ impl Db {
         let body = book.to_json()?;
         let effective_from = book.effective_from.timestamp_millis();
         let now = now_millis();
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let existing = sqlx::query(&format!("SELECT {VERSION_COLUMNS}, body FROM price_books WHERE version = $1"))
             .bind(book.version())
             .fetch_optional(&mut *tx)
@@ -229,18 +229,19 @@ impl Db {
             },
             created_at: now_millis(),
         };
-        sqlx::query(
-            "INSERT INTO customer_discounts (discount_id, partner_id, customer_id, name, rate_bp, service_types, created_at) \
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO customer_discounts (discount_id, partner_id, customer_id, name, rate_bp, service_types, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&grant.discount.discount_id)
+            .bind(partner.as_str())
+            .bind(customer.as_str())
+            .bind(name)
+            .bind(rate_bp(rate)?)
+            .bind(service_types.join(","))
+            .bind(grant.created_at),
         )
-        .bind(&grant.discount.discount_id)
-        .bind(partner.as_str())
-        .bind(customer.as_str())
-        .bind(name)
-        .bind(rate_bp(rate)?)
-        .bind(service_types.join(","))
-        .bind(grant.created_at)
-        .execute(&self.pool)
         .await?;
         Ok(grant)
     }
@@ -248,14 +249,17 @@ impl Db {
     /// Revokes one of `partner`'s discounts; false when it has none by that id (or it is
     /// already revoked).
     pub async fn revoke_customer_discount(&self, partner: &DomainId, discount_id: &str) -> Result<bool> {
-        let n =
-            sqlx::query("UPDATE customer_discounts SET revoked_at = $1 WHERE discount_id = $2 AND partner_id = $3 AND revoked_at IS NULL")
+        let n = self
+            .write_one(
+                sqlx::query(
+                    "UPDATE customer_discounts SET revoked_at = $1 WHERE discount_id = $2 AND partner_id = $3 AND revoked_at IS NULL",
+                )
                 .bind(now_millis())
                 .bind(discount_id)
-                .bind(partner.as_str())
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
+                .bind(partner.as_str()),
+            )
+            .await?
+            .rows_affected();
         Ok(n == 1)
     }
 

@@ -62,7 +62,7 @@ impl Db {
     /// Marks a newly created database a sandbox (see `migrate_creating`; tests build sandboxes
     /// through `testing::TestDb::new_sandbox`).
     pub(crate) async fn mark_sandbox(&self) -> Result<()> {
-        sqlx::query("UPDATE clock_settings SET sandbox = 1 WHERE id = 1").execute(&self.pool).await?;
+        self.write_one(sqlx::query("UPDATE clock_settings SET sandbox = 1 WHERE id = 1")).await?;
         Ok(())
     }
 
@@ -75,9 +75,8 @@ impl Db {
         if ms > MAX_ADVANCE_MS || self.clock_settings().await?.offset_ms > MAX_OFFSET_MS - ms {
             return Err(DomainError::invalid("The sandbox clock moves at most 100 years ahead in all.").into());
         }
-        let done = sqlx::query("UPDATE clock_settings SET offset_ms = offset_ms + $1 WHERE id = 1 AND sandbox = 1")
-            .bind(ms)
-            .execute(&self.pool)
+        let done = self
+            .write_one(sqlx::query("UPDATE clock_settings SET offset_ms = offset_ms + $1 WHERE id = 1 AND sandbox = 1").bind(ms))
             .await?
             .rows_affected();
         if done == 0 {
@@ -89,6 +88,7 @@ impl Db {
     /// Takes (or renews) the lease on `job` for `holder` until `now + ttl_ms`, if no other
     /// holder has an unexpired lease. One statement, so two nodes can never both win.
     pub async fn try_lease(&self, job: &str, holder: &str, now: EpochMillis, ttl_ms: i64) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
@@ -98,14 +98,15 @@ impl Db {
         .bind(holder)
         .bind(now + ttl_ms)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(row.is_some())
     }
 
     /// Gives a lease up early (the job finished).
     pub async fn release_lease(&self, job: &str, holder: &str) -> Result<()> {
-        sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2").bind(job).bind(holder).execute(&self.pool).await?;
+        self.write_one(sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2").bind(job).bind(holder)).await?;
         Ok(())
     }
 }

@@ -97,18 +97,19 @@ fn export_from_row(row: &sqlx::any::AnyRow) -> Result<ExportTask> {
 
 impl Db {
     pub async fn create_session(&self, token_hash: &str, session: &ConsoleSession) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO console_sessions (token_hash, login, domain_id, member_id, csrf_token, created_at, expires_at) \
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO console_sessions (token_hash, login, domain_id, member_id, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(token_hash)
+            .bind(&session.login)
+            .bind(session.domain_id.as_str())
+            .bind(session.member_id.as_deref())
+            .bind(&session.csrf_token)
+            .bind(now_millis())
+            .bind(session.expires_at),
         )
-        .bind(token_hash)
-        .bind(&session.login)
-        .bind(session.domain_id.as_str())
-        .bind(session.member_id.as_deref())
-        .bind(&session.csrf_token)
-        .bind(now_millis())
-        .bind(session.expires_at)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -133,11 +134,10 @@ impl Db {
 
     /// Ends a session (sign-out), and drops every expired one on the way.
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM console_sessions WHERE token_hash = $1 OR expires_at <= $2")
-            .bind(token_hash)
-            .bind(now_millis())
-            .execute(&self.pool)
-            .await?;
+        self.write_one(
+            sqlx::query("DELETE FROM console_sessions WHERE token_hash = $1 OR expires_at <= $2").bind(token_hash).bind(now_millis()),
+        )
+        .await?;
         Ok(())
     }
 
@@ -158,7 +158,7 @@ impl Db {
         let login = login.to_lowercase();
         let mut gates = [format!("client:{client}"), format!("login:{login}")];
         gates.sort();
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         for g in &gates {
             sqlx::query("INSERT INTO console_sign_in_gates (gate) VALUES ($1) ON CONFLICT (gate) DO NOTHING")
                 .bind(g)
@@ -206,22 +206,23 @@ impl Db {
 
     /// Marks an opened attempt as a success once its password was right.
     pub async fn settle_sign_in_attempt(&self, attempt_id: &str) -> Result<()> {
-        sqlx::query("UPDATE console_login_attempts SET succeeded = 1 WHERE attempt_id = $1").bind(attempt_id).execute(&self.pool).await?;
+        self.write_one(sqlx::query("UPDATE console_login_attempts SET succeeded = 1 WHERE attempt_id = $1").bind(attempt_id)).await?;
         Ok(())
     }
 
     pub async fn record_reveal(&self, partner: &DomainId, actor_login: &str, customer: &DomainId, field: SensitiveField) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO console_reveals (reveal_id, partner_id, actor_login, customer_id, field, revealed_at) \
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO console_reveals (reveal_id, partner_id, actor_login, customer_id, field, revealed_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(uuid::Uuid::new_v4().simple().to_string())
+            .bind(partner.as_str())
+            .bind(actor_login)
+            .bind(customer.as_str())
+            .bind(field.as_str())
+            .bind(now_millis()),
         )
-        .bind(uuid::Uuid::new_v4().simple().to_string())
-        .bind(partner.as_str())
-        .bind(actor_login)
-        .bind(customer.as_str())
-        .bind(field.as_str())
-        .bind(now_millis())
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -258,15 +259,14 @@ impl Db {
     /// A new export task in status `pending`.
     pub async fn create_export(&self, owner: &DomainId, requested_by: &str, kind: ExportKind) -> Result<String> {
         let id = uuid::Uuid::new_v4().simple().to_string();
-        sqlx::query(
+        self.write_one(sqlx::query(
             "INSERT INTO console_exports (export_id, owner_id, requested_by, kind, status, created_at) VALUES ($1, $2, $3, $4, 'pending', $5)",
         )
         .bind(&id)
         .bind(owner.as_str())
         .bind(requested_by)
         .bind(kind.as_db())
-        .bind(now_millis())
-        .execute(&self.pool)
+        .bind(now_millis()))
         .await?;
         Ok(id)
     }
@@ -277,15 +277,14 @@ impl Db {
             Some((text, rows)) => ("done", Some(text), rows),
             None => ("failed", None, 0),
         };
-        sqlx::query(
+        self.write_one(sqlx::query(
             "UPDATE console_exports SET status = $1, content = $2, row_count = $3, finished_at = $4 WHERE export_id = $5 AND status = 'pending'",
         )
         .bind(status)
         .bind(text)
         .bind(rows)
         .bind(now_millis())
-        .bind(export_id)
-        .execute(&self.pool)
+        .bind(export_id))
         .await?;
         Ok(())
     }
@@ -332,10 +331,12 @@ impl Db {
 
     /// Disables one of the account's keys; false when it has no such active key.
     pub async fn disable_access_key(&self, domain_id: &DomainId, access_key_id: &str) -> Result<bool> {
-        let n = sqlx::query("UPDATE access_keys SET status = 'disabled' WHERE domain_id = $1 AND access_key_id = $2 AND status = 'active'")
-            .bind(domain_id.as_str())
-            .bind(access_key_id)
-            .execute(&self.pool)
+        let n = self
+            .write_one(
+                sqlx::query("UPDATE access_keys SET status = 'disabled' WHERE domain_id = $1 AND access_key_id = $2 AND status = 'active'")
+                    .bind(domain_id.as_str())
+                    .bind(access_key_id),
+            )
             .await?
             .rows_affected();
         Ok(n == 1)

@@ -353,7 +353,7 @@ impl Db {
     pub async fn create_quota(&self, q: &NewQuota) -> Result<String> {
         let id = new_id();
         let now = now_millis();
-        sqlx::query(
+        self.write_one(sqlx::query(
             "INSERT INTO coupon_quotas (quota_id, owner_id, parent_quota_id, granted_by, quota_type, value_fen, balance_fen, returned_fen, \
              status, effective_at, expire_at, limits, created_at, updated_at) VALUES ($1, $2, NULL, $3, $4, $5, $5, 0, 0, $6, $7, $8, $9, $9)",
         )
@@ -365,20 +365,21 @@ impl Db {
         .bind(q.effective_at)
         .bind(q.expire_at)
         .bind(q.limits.to_db())
-        .bind(now)
-        .execute(&self.pool)
+        .bind(now))
         .await?;
         Ok(id)
     }
 
     /// Operator status change (normal, invalid, frozen). Reclaimed quotas stay reclaimed.
     pub async fn set_quota_status(&self, quota_id: &QuotaId, status: QuotaStatus) -> Result<()> {
-        let n = sqlx::query("UPDATE coupon_quotas SET status = $1, updated_at = $2 WHERE quota_id = $3 AND status <> $4")
-            .bind(status.code())
-            .bind(now_millis())
-            .bind(quota_id.as_str())
-            .bind(QuotaStatus::Reclaimed.code())
-            .execute(&self.pool)
+        let n = self
+            .write_one(
+                sqlx::query("UPDATE coupon_quotas SET status = $1, updated_at = $2 WHERE quota_id = $3 AND status <> $4")
+                    .bind(status.code())
+                    .bind(now_millis())
+                    .bind(quota_id.as_str())
+                    .bind(QuotaStatus::Reclaimed.code()),
+            )
             .await?
             .rows_affected();
         if n == 0 {
@@ -450,7 +451,7 @@ impl Db {
         amount: Money,
         by: Option<&Actor>,
     ) -> Result<String> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let now = now_millis();
         let debited = sqlx::query(
             "UPDATE coupon_quotas SET balance_fen = balance_fen - $1, updated_at = $2 WHERE quota_id = $3 AND owner_id = $4 \
@@ -490,7 +491,7 @@ impl Db {
     /// either lands first (and is not returned) or is refused after; retried on conflict.
     pub async fn reclaim_sub_quota(&self, actor: &DomainId, quota_id: &str, remark: Option<&str>, by: Option<&Actor>) -> Result<()> {
         for _ in 0..5 {
-            let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+            let mut tx = self.begin_write().await?;
             let now = now_millis();
             let row: Option<(String, String, i64)> = sqlx::query_as(
                 "SELECT q.parent_quota_id, q.owner_id, q.balance_fen FROM coupon_quotas q JOIN coupon_quotas p ON p.quota_id = q.parent_quota_id \
@@ -595,7 +596,7 @@ impl Db {
     /// Issues one coupon from a quota: the quota is debited only if it is normal, in effect,
     /// owned by the issuer and covers the face value.
     pub async fn issue_coupon(&self, c: &NewCoupon) -> Result<String> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let now = now_millis();
         let debited = sqlx::query(
             "UPDATE coupon_quotas SET balance_fen = balance_fen - $1, updated_at = $2 WHERE quota_id = $3 AND owner_id = $4 \
@@ -706,7 +707,7 @@ impl Db {
     /// unbinding). Refused unless the coupon is usable and unexpired at this moment.
     pub async fn reclaim_coupon(&self, issuer: &DomainId, coupon_id: &str, kind: i64, by: Option<&Actor>) -> Result<Money> {
         for _ in 0..5 {
-            let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+            let mut tx = self.begin_write().await?;
             let now = now_millis();
             let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1 AND c.issuer_id = $2"))
                 .bind(coupon_id)
@@ -733,7 +734,7 @@ impl Db {
     /// The customer spends part of a coupon (used by order payment). Never below zero, never
     /// an expired or reclaimed coupon; a coupon spent to zero becomes used (3).
     pub async fn spend_coupon(&self, customer: &DomainId, coupon_id: &str, amount: Money, trade_id: &str) -> Result<Money> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let by = Actor { account: customer.clone(), member: None };
         let balance = spend_coupon_in(&mut tx, customer, coupon_id, amount, trade_id, now_millis(), Some(&by)).await?;
         tx.commit().await?;
@@ -750,7 +751,7 @@ impl Db {
             .await?;
         let mut swept = 0;
         for coupon in rows.iter().map(coupon_from_row).collect::<Result<Vec<_>>>()? {
-            let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+            let mut tx = self.begin_write().await?;
             if take_back(&mut tx, &coupon, CouponStatus::Expired, coupon_record::EXPIRY_RECLAIM, now, None).await?.is_some() {
                 tx.commit().await?;
                 swept += 1;

@@ -47,9 +47,7 @@ impl Db {
     /// foreign key): adding a kind to `TransferKind` is all a new kind takes.
     async fn sync_transfer_kinds(&self) -> Result<(), StorageError> {
         for kind in TransferKind::ALL {
-            sqlx::query("INSERT INTO transfer_kinds (kind) VALUES ($1) ON CONFLICT (kind) DO NOTHING")
-                .bind(kind.as_db())
-                .execute(&self.pool)
+            self.write_one(sqlx::query("INSERT INTO transfer_kinds (kind) VALUES ($1) ON CONFLICT (kind) DO NOTHING").bind(kind.as_db()))
                 .await?;
         }
         Ok(())

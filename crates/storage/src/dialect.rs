@@ -29,12 +29,14 @@ impl Backend {
         }
     }
 
-    /// Per-connection settings: SQLite gets WAL, a busy timeout so concurrent writers wait
-    /// instead of failing, and enforced foreign keys.
+    /// Per-connection settings, applied by the pool to every connection it opens
+    /// (`after_connect`): SQLite gets a busy timeout first (so that the statements after it, and
+    /// every write transaction, wait for the lock instead of failing), WAL, and enforced
+    /// foreign keys.
     pub async fn prepare_connection(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         if self == Backend::Sqlite {
-            conn.execute("PRAGMA journal_mode = WAL").await?;
             conn.execute("PRAGMA busy_timeout = 10000").await?;
+            conn.execute("PRAGMA journal_mode = WAL").await?;
             conn.execute("PRAGMA foreign_keys = ON").await?;
             // FULL: an acknowledged transfer survives power loss, not just a process crash.
             conn.execute("PRAGMA synchronous = FULL").await?;
@@ -42,9 +44,10 @@ impl Backend {
         Ok(())
     }
 
-    /// Opens a transaction that will write. SQLite must take the write lock up front:
-    /// upgrading a read transaction fails at once when another writer got there first,
-    /// while waiting for the lock honours the busy timeout.
+    /// The statement that opens a transaction that will write (used by `Db::begin_write`
+    /// only). SQLite must take the write lock up front: upgrading a read transaction fails at
+    /// once when another writer got there first, while waiting for the lock honours the busy
+    /// timeout.
     pub fn begin_write(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE",

@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::error::{Result, StorageError};
 use crate::funds::{TransferCommand, TransferOutcome};
 use crate::ledger::{Posted, PostingJob};
+use crate::write::{current_signed_request, SignedRequest};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -23,13 +24,15 @@ pub const MAX_BATCH: usize = 128;
 const QUEUE: usize = 4 * MAX_BATCH;
 
 type Reply = oneshot::Sender<Result<Posted>>;
-type Queue = Arc<Mutex<mpsc::Receiver<(PostingJob, Reply)>>>;
+/// A job with the signed request it was posted for (its signature is recorded with it).
+type Queued = ((PostingJob, Option<SignedRequest>), Reply);
+type Queue = Arc<Mutex<mpsc::Receiver<Queued>>>;
 
 /// A handle on one node's writer task; cheap to clone. The task ends when the last handle
 /// is dropped, after answering what was queued.
 #[derive(Clone, Debug)]
 pub struct GroupCommit {
-    queue: mpsc::Sender<(PostingJob, Reply)>,
+    queue: mpsc::Sender<Queued>,
 }
 
 impl GroupCommit {
@@ -52,11 +55,15 @@ impl GroupCommit {
         }
     }
 
-    /// Executes any posting job (a transfer, an order payment, a refund) in the next batch.
-    /// Returns only after the commit that holds it.
+    /// Executes any posting job (a transfer, an order payment, a refund) in the next batch,
+    /// on behalf of the signed request the calling task serves, if any (its signature is
+    /// recorded under the job's savepoint). Returns only after the commit that holds it.
     pub async fn post(&self, job: PostingJob) -> Result<Posted> {
         let (reply, answer) = oneshot::channel();
-        self.queue.send((job, reply)).await.map_err(|_| StorageError::GroupCommit("the writer has stopped".into()))?;
+        self.queue
+            .send(((job, current_signed_request()), reply))
+            .await
+            .map_err(|_| StorageError::GroupCommit("the writer has stopped".into()))?;
         answer.await.map_err(|_| StorageError::GroupCommit("the writer stopped before answering".into()))?
     }
 }
@@ -68,8 +75,8 @@ async fn write_batches(db: Db, requests: Queue) {
         let (jobs, replies): (Vec<_>, Vec<_>) = waiting.drain(..).unzip();
         let results = match jobs.as_slice() {
             // Alone: the plain transaction, without savepoints.
-            [job] => Ok(vec![db.post_job(job).await]),
-            _ => db.post_batch(&jobs).await,
+            [(job, signed)] => Ok(vec![db.post_job_for(job, signed.as_ref()).await]),
+            _ => db.post_batch_for(&jobs).await,
         };
         match results {
             Ok(results) => {

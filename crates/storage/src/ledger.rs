@@ -17,6 +17,7 @@ use crate::error::{Result, StorageError};
 use crate::funds::{cash_account_id, ClaimedIn, IdempotencyClaim, TransferCommand, TransferOutcome};
 use crate::orders::{apply_payment, apply_refund, Payment, RefundJob, Unsubscribed};
 use crate::sql::Sql;
+use crate::write::{current_signed_request, record_signature, SignedRequest};
 use pc_domain::funds::TransferKind;
 use pc_domain::money::{Money, CURRENCY};
 use pc_domain::orders::plan::OrderPaymentPlan;
@@ -265,9 +266,16 @@ impl Db {
         }
     }
 
-    /// Executes one job in its own transaction (a batch of one: no savepoint).
+    /// Executes one job in its own transaction (a batch of one: no savepoint), on behalf of
+    /// the signed request the current task serves, if any.
     pub async fn post_job(&self, job: &PostingJob) -> Result<Posted> {
-        match self.try_post_job(job).await {
+        self.post_job_for(job, current_signed_request().as_ref()).await
+    }
+
+    /// As `post_job`, on behalf of `signed` (the group commit's writer runs jobs of other
+    /// tasks' requests).
+    pub(crate) async fn post_job_for(&self, job: &PostingJob, signed: Option<&SignedRequest>) -> Result<Posted> {
+        match self.try_post_job(job, signed).await {
             Err(e) if is_key_conflict(&e) => {
                 let mut conn = self.pool.acquire().await?;
                 job.replay_after_conflict(&mut conn, e).await
@@ -276,8 +284,11 @@ impl Db {
         }
     }
 
-    async fn try_post_job(&self, job: &PostingJob) -> Result<Posted> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+    async fn try_post_job(&self, job: &PostingJob, signed: Option<&SignedRequest>) -> Result<Posted> {
+        let mut tx = self.begin_locked().await?;
+        if let Some(request) = signed {
+            record_signature(&mut tx, request).await?;
+        }
         if !matches!(job, PostingJob::Transfer(_)) {
             lock_accounts(&mut tx, self.backend, std::slice::from_ref(job)).await?;
         }
@@ -306,13 +317,29 @@ impl Db {
 
     /// As `transfer_batch`, for any jobs: transfers, payments and refunds share the commit.
     pub async fn post_batch(&self, jobs: &[PostingJob]) -> Result<Vec<Result<Posted>>> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        lock_accounts(&mut tx, self.backend, jobs).await?;
+        let signed = current_signed_request();
+        let jobs: Vec<(PostingJob, Option<SignedRequest>)> = jobs.iter().map(|j| (j.clone(), signed.clone())).collect();
+        self.post_batch_for(&jobs).await
+    }
+
+    /// As `post_batch`, each job on behalf of its own signed request: under the job's
+    /// savepoint, the request's signature is recorded first (a replay rolls back alone).
+    pub(crate) async fn post_batch_for(&self, jobs: &[(PostingJob, Option<SignedRequest>)]) -> Result<Vec<Result<Posted>>> {
+        let mut tx = self.begin_locked().await?;
+        let plain: Vec<PostingJob> = jobs.iter().map(|(job, _)| job.clone()).collect();
+        lock_accounts(&mut tx, self.backend, &plain).await?;
         let at = business_now(&mut tx).await?;
         let mut results = Vec::with_capacity(jobs.len());
-        for job in jobs {
+        for (job, signed) in jobs {
             sqlx::query("SAVEPOINT posting").execute(&mut *tx).await?;
-            let result = match job.apply(&mut tx, at).await {
+            let applied = match signed {
+                Some(request) => match record_signature(&mut tx, request).await {
+                    Ok(()) => job.apply(&mut tx, at).await,
+                    Err(e) => Err(e),
+                },
+                None => job.apply(&mut tx, at).await,
+            };
+            let result = match applied {
                 Ok(posted) => Ok(posted),
                 Err(e) => {
                     sqlx::query("ROLLBACK TO SAVEPOINT posting").execute(&mut *tx).await?;

@@ -19,6 +19,7 @@ mod orders;
 mod scope;
 mod sql;
 pub mod testing;
+mod write;
 
 pub use access::{NewMember, StoredKey};
 pub use accounts::{Account, CustomerFilter, CustomerItem, NewAccount, ResellerFilter, ResellerItem};
@@ -40,6 +41,7 @@ pub use orders::{
     DueRenewal, ExpirySweep, NewOrder, NewOrderLine, Order, OrderAudit, OrderCreated, OrderFilter, OrderLine, Payment, PaymentInputs,
     RefundItem, RefundJob, Resource, ResourceFilter, UnsubscribeInputs, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,
 };
+pub use write::{current_signed_request, with_signed_request, SignedRequest};
 
 /// `account_type` of the cash balance account.
 pub fn funds_cash_type() -> i64 {

@@ -477,7 +477,7 @@ impl Db {
         if new.lines.is_empty() {
             return Err(DomainError::invalid("An order needs at least one line.").into());
         }
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         if let Some(claim) = &new.idempotency {
             if let Some(order_id) = find_order_key(&mut tx, claim).await? {
                 return Ok(OrderCreated { order_id: OrderId::from_trusted(order_id), replayed: true });
@@ -613,7 +613,7 @@ impl Db {
 
     /// Cancels a pending-payment order of this customer (compare-and-set on the status).
     pub async fn cancel_order(&self, customer: &DomainId, order_id: &OrderId, now: EpochMillis) -> Result<()> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE orders SET status = $1, closed_at = $2 WHERE order_id = $3 AND customer_id = $4 AND status = $5")
             .bind(OrderStatus::Cancelled.code())
             .bind(now)
@@ -840,7 +840,7 @@ impl Db {
         on: Option<(i64, Option<i64>)>,
         now: EpochMillis,
     ) -> Result<()> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let resource = lock_resource(&mut tx, customer, resource_id, now).await?;
         if resource.expire_at.is_none() {
             return Err(DomainError::invalid("Only yearly/monthly resources renew automatically.").into());
@@ -882,7 +882,7 @@ impl Db {
         expire_day: Option<i64>,
         now: EpochMillis,
     ) -> Result<()> {
-        sqlx::query(
+        self.write_one(sqlx::query(
             "INSERT INTO customer_renew_settings (customer_id, deduction_days, expire_day, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (customer_id) DO UPDATE SET deduction_days = COALESCE(excluded.deduction_days, customer_renew_settings.deduction_days), \
              expire_day = COALESCE(excluded.expire_day, customer_renew_settings.expire_day), updated_at = excluded.updated_at",
@@ -890,8 +890,7 @@ impl Db {
         .bind(customer.as_str())
         .bind(deduction_days)
         .bind(expire_day)
-        .bind(now)
-        .execute(&self.pool)
+        .bind(now))
         .await?;
         Ok(())
     }
@@ -906,7 +905,7 @@ impl Db {
         by: Option<&Actor>,
         now: EpochMillis,
     ) -> Result<String> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let resource = lock_resource(&mut tx, customer, resource_id, now).await?;
         if resource.expire_at.is_none() {
             return Err(DomainError::invalid("The resource is already on-demand.").into());
@@ -963,7 +962,7 @@ impl Db {
 
     /// Withdraws a pending conversion to on-demand: the type-10 order is cancelled.
     pub async fn cancel_to_on_demand(&self, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<()> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let resource = lock_resource(&mut tx, customer, resource_id, now).await?;
         if !resource.to_on_demand {
             return Err(DomainError::invalid("The resource is not set to become on-demand.").into());
@@ -990,20 +989,21 @@ impl Db {
 
     /// Records (or replaces) the customer's authorization for `partner` to order on its behalf.
     pub async fn grant_order_authorization(&self, customer: &DomainId, partner: &DomainId, now: EpochMillis) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO order_authorizations (customer_id, partner_id, granted_at) VALUES ($1, $2, $3) \
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO order_authorizations (customer_id, partner_id, granted_at) VALUES ($1, $2, $3) \
              ON CONFLICT (customer_id) DO UPDATE SET partner_id = excluded.partner_id, granted_at = excluded.granted_at",
+            )
+            .bind(customer.as_str())
+            .bind(partner.as_str())
+            .bind(now),
         )
-        .bind(customer.as_str())
-        .bind(partner.as_str())
-        .bind(now)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn revoke_order_authorization(&self, customer: &DomainId) -> Result<()> {
-        sqlx::query("DELETE FROM order_authorizations WHERE customer_id = $1").bind(customer.as_str()).execute(&self.pool).await?;
+        self.write_one(sqlx::query("DELETE FROM order_authorizations WHERE customer_id = $1").bind(customer.as_str())).await?;
         Ok(())
     }
 
@@ -1019,11 +1019,13 @@ impl Db {
 
     /// Scheduler: cancels every pending-payment order past its payment window.
     pub async fn cancel_overdue_orders(&self, now: EpochMillis) -> Result<u64> {
-        Ok(sqlx::query("UPDATE orders SET status = $1, closed_at = $2 WHERE status = $3 AND payment_deadline <= $2")
-            .bind(OrderStatus::Cancelled.code())
-            .bind(now)
-            .bind(OrderStatus::PendingPayment.code())
-            .execute(&self.pool)
+        Ok(self
+            .write_one(
+                sqlx::query("UPDATE orders SET status = $1, closed_at = $2 WHERE status = $3 AND payment_deadline <= $2")
+                    .bind(OrderStatus::Cancelled.code())
+                    .bind(now)
+                    .bind(OrderStatus::PendingPayment.code()),
+            )
             .await?
             .rows_affected())
     }
@@ -1059,13 +1061,14 @@ impl Db {
     /// Scheduler: one automatic renewal was placed; counts down a limited number of renewals
     /// (auto-renewal turns off after the last).
     pub async fn count_auto_renewal(&self, resource_id: &str, now: EpochMillis) -> Result<()> {
-        sqlx::query(
-            "UPDATE renew_configs SET times_left = times_left - 1, auto_renew = CASE WHEN times_left = 1 THEN 0 ELSE auto_renew END, \
+        self.write_one(
+            sqlx::query(
+                "UPDATE renew_configs SET times_left = times_left - 1, auto_renew = CASE WHEN times_left = 1 THEN 0 ELSE auto_renew END, \
              updated_at = $1 WHERE resource_id = $2 AND times_left IS NOT NULL AND times_left > 0",
+            )
+            .bind(now)
+            .bind(resource_id),
         )
-        .bind(now)
-        .bind(resource_id)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -1074,7 +1077,7 @@ impl Db {
     /// order completes); resources past grace and retention are deleted (closed). Grace and
     /// frozen need no write: they are read from the expiry time.
     pub async fn sweep_expired_resources(&self, now: EpochMillis) -> Result<ExpirySweep> {
-        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.begin_write().await?;
         let converting: Vec<String> =
             sqlx::query_scalar("SELECT resource_id FROM resources WHERE to_on_demand = 1 AND closed_at IS NULL AND expire_at <= $1")
                 .bind(now)

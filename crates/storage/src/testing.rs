@@ -48,6 +48,23 @@ fn config_error(e: impl std::fmt::Display) -> StorageError {
 
 /// FNV-1a over every migration's version and checksum: stable across builds and
 /// processes (unlike `std`'s hasher), which is all a template name needs.
+/// `PRAGMA busy_timeout` of every connection of the pool, all held at once (so each is a
+/// different connection); empty on PostgreSQL.
+pub async fn busy_timeouts(db: &Db) -> Result<Vec<i64>> {
+    if db.backend() != crate::dialect::Backend::Sqlite {
+        return Ok(Vec::new());
+    }
+    let mut held = Vec::new();
+    let mut timeouts = Vec::new();
+    for _ in 0..db.backend().max_connections() {
+        let mut conn = db.pool.acquire().await?;
+        let ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await?;
+        timeouts.push(ms);
+        held.push(conn);
+    }
+    Ok(timeouts)
+}
+
 pub fn migration_set_hash() -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for m in MIGRATOR.iter() {

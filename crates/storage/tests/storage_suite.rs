@@ -20,6 +20,7 @@ pc_storage::on_both_backends!(
     identity_uses_are_counted,
     access_keys_round_trip,
     database_rejects_inconsistent_rows,
+    every_connection_waits_for_the_write_lock,
 );
 
 use pc_storage::testing::run_with_db as run;
@@ -264,4 +265,38 @@ async fn database_rejects_inconsistent_rows(db: Db) {
         .await
         .unwrap_err();
     assert!(matches!(err, StorageError::Database(_)), "{err:?}");
+}
+
+// docs/DOMAIN.md#R-STORE-1
+async fn every_connection_waits_for_the_write_lock(db: Db) {
+    // SQLite: every connection of the pool, not just the first, has the busy timeout.
+    let timeouts = pc_storage::testing::busy_timeouts(&db).await.unwrap();
+    if db.backend() == pc_storage::dialect::Backend::Sqlite {
+        assert_eq!(timeouts.len(), db.backend().max_connections() as usize);
+        assert!(timeouts.iter().all(|ms| *ms >= 5_000), "{timeouts:?}");
+    }
+    // Writers racing on both backends: each one queues, none fails.
+    let writes = (0..24).map(|i| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let account = db
+                .create_account(&NewAccount {
+                    domain_name: name(&format!("w{i}x")),
+                    kind: AccountKind::Partner(PartnerKind::SolutionProvider),
+                    parent_id: None,
+                    display_name: String::new(),
+                    email: None,
+                    mobile: None,
+                })
+                .await?;
+            db.create_member(
+                &account.domain_id,
+                &NewMember { login_name: format!("m{}", uuid_like()), display_name: String::new(), email: None, roles: Default::default() },
+            )
+            .await
+        })
+    });
+    for w in writes.collect::<Vec<_>>() {
+        w.await.unwrap().unwrap();
+    }
 }

@@ -398,8 +398,8 @@ pub async fn create_customer_order(
     let choices = products.iter().enumerate().map(|(i, p)| product_choice(i, p)).collect::<Result<Vec<_>, _>>()?;
     let types: Vec<&str> = choices.iter().map(|c| c.product.cloud_service_type.as_str()).collect();
     let party = svc::order_party(&state.db, &p, req.customer_id.as_deref(), req.indirect_partner_id.as_deref(), &types).await?;
-    let body = serde_json::to_string(&choices.iter().map(|c| format!("{:?}", c)).collect::<Vec<_>>()).unwrap_or_default();
-    let claim = claim(p.principal(), idempotency_key(&headers)?, "create_order", &[party.customer.as_str(), &body]);
+    let claim =
+        claim(p.principal(), idempotency_key(&headers)?, "create_order", &[&svc::order_request_canonical(&party.customer, &choices)]);
     let created = svc::create_purchase(&state.db, &party, &choices, claim).await?;
     let scope = order_scope(&state, &p, req.indirect_partner_id.as_deref()).await?;
     created_view(&state, &scope, &created.order_id).await
@@ -491,4 +491,59 @@ pub(crate) async fn partner_customer(state: &AppState, p: &PartnerCaller, raw: O
     let standing = state.db.customer_standing(&customer).await?;
     check_order_customer(p.ctx(), p.partner_id(), standing.as_ref())?;
     Ok(customer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pc_domain::DomainId;
+    use pc_wire::orders::CreateOrderReq;
+    use sha2::{Digest, Sha256};
+
+    const CUSTOMER: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+
+    /// The canonical form of an order request body, as the idempotency check hashes it.
+    fn canonical(body: &str) -> String {
+        let req: CreateOrderReq = serde_json::from_str(body).unwrap();
+        let products = req.product_infos.unwrap_or_default();
+        let choices: Vec<ProductChoice> = products.iter().enumerate().map(|(i, p)| product_choice(i, p).unwrap()).collect();
+        svc::order_request_canonical(&DomainId::from_trusted(CUSTOMER.to_owned()), &choices)
+    }
+
+    fn hash(body: &str) -> String {
+        hex::encode(Sha256::digest(canonical(body).as_bytes()))
+    }
+
+    const BODY: &str = r#"{"product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm",
+        "resource_spec": "s6.small.1.linux", "region": "cn-north-4", "period_type": 2, "period_num": 1, "subscription_num": 1}]}"#;
+
+    // docs/DOMAIN.md#R-ORD-12
+    #[test]
+    fn order_request_hash_ignores_field_order_and_is_pinned() {
+        let reordered = r#"{"product_infos": [{"subscription_num": 1, "period_num": 1, "period_type": 2, "region": "cn-north-4",
+            "resource_spec": "s6.small.1.linux", "resource_type": "hws.resource.type.vm", "cloud_service_type": "hws.service.type.ec2", "id": "1"}]}"#;
+        assert_eq!(canonical(BODY), canonical(reordered));
+        assert_eq!(
+            canonical(BODY),
+            format!(
+                r#"{{"customer_id":"{CUSTOMER}","product_infos":[{{"available_zone":null,"cloud_service_type":"hws.service.type.ec2","id":"1","period_num":1,"period_type":2,"region":"cn-north-4","resource_size":null,"resource_spec":"s6.small.1.linux","resource_type":"hws.resource.type.vm","size_measure_id":null,"subscription_num":1}}]}}"#
+            )
+        );
+        assert_eq!(hash(BODY), PINNED);
+    }
+
+    #[test]
+    fn order_request_hash_changes_with_any_field() {
+        for changed in [
+            BODY.replace(r#""period_num": 1"#, r#""period_num": 2"#),
+            BODY.replace("cn-north-4", "cn-south-1"),
+            BODY.replace(r#""subscription_num": 1"#, r#""subscription_num": 1, "resource_size": 40"#),
+            BODY.replace(r#""id": "1""#, r#""id": "2""#),
+        ] {
+            assert_ne!(hash(&changed), hash(BODY), "{changed}");
+        }
+    }
+
+    /// sha256 of the canonical form above, as Python computes it: `json.dumps(v, sort_keys=True, separators=(",", ":"))`.
+    const PINNED: &str = "8519cbb63c55ab6bc4f5f3391c7b068dafc750e1a6007edd6e3af9e92657d057";
 }

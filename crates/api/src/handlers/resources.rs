@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use pc_domain::orders::{Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
 use pc_domain::query::{format_utc, parse_utc, Page};
-use pc_domain::DomainError;
+use pc_domain::{DomainError, ErrorCode};
 use pc_storage::{Resource, ResourceFilter};
 use pc_wire::orders::Empty;
 use pc_wire::resources::*;
@@ -98,7 +98,8 @@ fn resource_ids(v: Option<Vec<String>>) -> Result<Vec<String>, DomainError> {
 
 fn failure(resource_id: &str, e: ApiError) -> Result<FailResourceInfo, ApiError> {
     match e {
-        ApiError::Rule(r) => {
+        // A replayed request is refused as a whole, not resource by resource.
+        ApiError::Rule(r) if r.code != ErrorCode::SignatureReplayed => {
             Ok(FailResourceInfo { error_code: r.code.code().into(), error_msg: r.message, resource_id: resource_id.into() })
         }
         other => Err(other),

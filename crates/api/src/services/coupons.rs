@@ -23,6 +23,8 @@ pub type ItemResult<T> = (String, Result<T, DomainError>);
 
 fn item_error(e: StorageError) -> Result<DomainError, ApiError> {
     match e {
+        // A replayed request is refused as a whole, not item by item.
+        StorageError::Rule(rule) if rule.code == ErrorCode::SignatureReplayed => Err(ApiError::Rule(rule)),
         StorageError::Rule(rule) => Ok(rule),
         other => Err(other.into()),
     }

@@ -13,7 +13,7 @@ use pc_domain::orders::{
     check_on_behalf, check_order_customer, check_payable, coupon_covers, is_marketplace, source_type, OrderType, PaymentPlan, Period,
 };
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
-use pc_domain::query::{EpochMillis, Page};
+use pc_domain::query::{now_millis, EpochMillis, Page};
 use pc_domain::tenancy::{Actor, TenantScope};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_domain::{OrderId, ResourceId};
@@ -43,6 +43,73 @@ pub struct ProductChoice {
     pub product: PeriodProduct,
     /// `None`: on-demand (billed by usage, nothing to pay up front).
     pub period: Option<Period>,
+}
+
+impl ProductChoice {
+    /// The line as it takes part in an order's idempotency hash: every field by name.
+    fn canonical(&self) -> serde_json::Value {
+        let p = &self.product;
+        serde_json::json!({
+            "id": p.id,
+            "cloud_service_type": p.cloud_service_type,
+            "resource_type": p.resource_type,
+            "resource_spec": p.resource_spec,
+            "region": p.region,
+            "available_zone": p.available_zone,
+            "resource_size": p.resource_size,
+            "size_measure_id": p.size_measure_id,
+            "period_type": p.period_type,
+            "period_num": p.period_num,
+            "subscription_num": p.subscription_num,
+        })
+    }
+}
+
+/// The canonical form of an order request, which its idempotency key is bound to
+/// (docs/DOMAIN.md#R-ORD-12): JSON of the parsed lines, each object's keys sorted, no
+/// spaces. Independent of the order of the fields in the request body and of how the Rust
+/// types print, so a retry with the same key matches across versions of the product.
+pub fn order_request_canonical(customer: &DomainId, choices: &[ProductChoice]) -> String {
+    let value = serde_json::json!({
+        "customer_id": customer.as_str(),
+        "product_infos": choices.iter().map(ProductChoice::canonical).collect::<Vec<_>>(),
+    });
+    let mut out = String::new();
+    write_canonical(&value, &mut out);
+    out
+}
+
+/// Writes `v` as JSON with every object's keys in byte order.
+fn write_canonical(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String((*k).clone()).to_string());
+                out.push(':');
+                if let Some(item) = map.get(*k) {
+                    write_canonical(item, out);
+                }
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 async fn login_name(db: &Db, id: &DomainId) -> Result<String, ApiError> {
@@ -313,6 +380,8 @@ pub struct JobReport {
     pub renewals_paid: usize,
     pub converted_to_on_demand: usize,
     pub deleted_resources: usize,
+    /// Remembered request signatures forgotten because their window has passed.
+    pub pruned_signatures: u64,
 }
 
 const LEASE_MS: i64 = 60_000;
@@ -320,7 +389,7 @@ const LEASE_MS: i64 = 60_000;
 /// Runs each time-driven job once, each under its lease so that one node runs it at a time:
 /// cancel unpaid orders past their window, place (and pay from cash, else from up to 3 of
 /// the customer's usable coupons, else leave pending) due auto-renewals, and move expired
-/// resources on.
+/// resources on; forget the request signatures whose window has passed.
 pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
     let mut report = JobReport::default();
     let now = db.now().await?;
@@ -342,6 +411,11 @@ pub async fn run_jobs(db: &Db, node: &str) -> Result<JobReport, ApiError> {
         let sweep = done?;
         report.converted_to_on_demand = sweep.converted_to_on_demand;
         report.deleted_resources = sweep.deleted;
+    }
+    if db.try_lease("prune-seen-signatures", node, now, LEASE_MS).await? {
+        let done = db.prune_seen_signatures(crate::signing::replay_horizon(now_millis())).await;
+        db.release_lease("prune-seen-signatures", node).await?;
+        report.pruned_signatures = done?;
     }
     Ok(report)
 }

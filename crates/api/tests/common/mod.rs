@@ -3,10 +3,11 @@
 #![allow(dead_code)]
 
 use chrono::{Duration, Utc};
-use pc_api::signing::sign_request;
+use pc_api::signing::sign_request_with;
 use pc_api::{AppState, KeyVault};
 use pc_domain::DomainId;
 use pc_storage::{Db, StoredKey};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub struct Key {
     pub domain_id: DomainId,
@@ -48,7 +49,13 @@ pub async fn issue_key(db: &Db, vault: &KeyVault, domain_id: &DomainId, member: 
     Key { domain_id: domain_id.clone(), ak: k.access_key_id, sk: k.secret }
 }
 
+/// Numbers the requests of this process: each carries its own signed `X-Request-Nonce`.
+static NEXT_NONCE: AtomicU64 = AtomicU64::new(0);
+
 /// A request signed for `server`, dated `date_offset` from now; send it as is or alter it.
+/// Every request signs its own `X-Request-Nonce`, so two requests of a test that are meant
+/// to be sent twice (an idempotent retry, a second attempt) are two requests, not a replay
+/// of one (docs/API-DESIGN.md); `try_clone` the builder to send the same bytes again.
 pub fn signed(
     http: &reqwest::Client,
     server: &Server,
@@ -63,7 +70,10 @@ pub fn signed(
         None => (path_and_query, None),
     };
     let content_type = (!body.is_empty()).then_some("application/json");
-    let headers = sign_request(&key.ak, &key.sk, method, &server.host, path, query, content_type, body, Utc::now() + date_offset);
+    let nonce = format!("{}-{}", std::process::id(), NEXT_NONCE.fetch_add(1, Ordering::Relaxed));
+    let extra = [("x-request-nonce", nonce.as_str())];
+    let headers =
+        sign_request_with(&key.ak, &key.sk, method, &server.host, path, query, content_type, &extra, body, Utc::now() + date_offset);
     let url = format!("{}{}", server.base, path_and_query);
     let mut req = match method {
         "GET" => http.get(url),
