@@ -23,3 +23,12 @@ pub(crate) fn money_field(field: &str, raw: Option<&JsonDecimal>) -> Result<Mone
         Some(r) => Money::parse_movement(field, decimal_literal(r)),
     }
 }
+
+/// The caller's language from `X-Language` (docs/DOMAIN.md#R-CAT-9): `zh_CN` when absent.
+pub(crate) fn language(headers: &axum::http::HeaderMap) -> Result<pc_domain::catalog::Language, DomainError> {
+    let raw = match headers.get("X-Language") {
+        None => None,
+        Some(v) => Some(v.to_str().map_err(|_| DomainError::invalid("X-Language is not valid text."))?),
+    };
+    pc_domain::catalog::Language::parse(raw)
+}

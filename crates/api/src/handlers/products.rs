@@ -7,6 +7,7 @@ use crate::services::catalog::book_now;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::Json;
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::parse_discount_rate;
@@ -25,22 +26,25 @@ fn page_of<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Result<
 #[utoipa::path(
     get, path = "/v2/products/service-types", operation_id = "list_service_types", tag = "products",
     summary = "Cloud service types of the price book in effect.",
-    params(ServiceTypesQuery),
+    params(ServiceTypesQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListServiceTypesResponse), crate::openapi::ApiErrors)
 )]
 pub async fn list_service_types(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<ServiceTypesQuery>,
 ) -> ApiResult<ListServiceTypesResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let name = q.service_type_name.filter(|n| !n.is_empty());
     let items: Vec<ServiceTypes> = book
         .file
         .service_types
         .iter()
-        .filter(|s| name.as_deref().is_none_or(|n| s.name.contains(n)))
-        .map(|s| ServiceTypes {
-            service_type_name: s.name.clone(),
+        .map(|s| (s, book.service_type_name(&s.code, lang)))
+        .filter(|(s, shown)| name.as_deref().is_none_or(|n| s.name.contains(n) || shown.contains(n)))
+        .map(|(s, shown)| ServiceTypes {
+            service_type_name: shown,
             service_type_code: s.code.clone(),
             abbreviation: s.abbreviation.clone(),
         })
@@ -52,13 +56,15 @@ pub async fn list_service_types(
 #[utoipa::path(
     get, path = "/v2/products/resource-types", operation_id = "list_resource_types", tag = "products",
     summary = "Resource types of the price book in effect.",
-    params(ResourceTypesQuery),
+    params(ResourceTypesQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListResourceTypesResponse), crate::openapi::ApiErrors)
 )]
 pub async fn list_resource_types(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResourceTypesQuery>,
 ) -> ApiResult<ListResourceTypesResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let items: Vec<ResourceTypes> = book
         .file
@@ -66,7 +72,7 @@ pub async fn list_resource_types(
         .iter()
         .map(|r| ResourceTypes {
             resource_type_code: r.code.clone(),
-            resource_type_name: r.name.clone(),
+            resource_type_name: book.resource_type_name(&r.code, lang),
             resource_type_desc: r.description.clone(),
             service_type_code: r.service_type.clone(),
         })
@@ -176,10 +182,15 @@ pub async fn list_resource_specs(
 #[utoipa::path(
     get, path = "/v2/products/usage-types", operation_id = "list_usage_types", tag = "products",
     summary = "Usage types (on-demand usage factors) of a resource type.",
-    params(UsageTypesQuery),
+    params(UsageTypesQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListUsageTypesResponse), crate::openapi::ApiErrors)
 )]
-pub async fn list_usage_types(State(state): State<AppState>, ApiQuery(q): ApiQuery<UsageTypesQuery>) -> ApiResult<ListUsageTypesResponse> {
+pub async fn list_usage_types(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<UsageTypesQuery>,
+) -> ApiResult<ListUsageTypesResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let Some(rt) = q.resource_type_code.filter(|s| !s.is_empty()) else {
         return Err(DomainError::invalid("resource_type_code is required.").into());
@@ -197,8 +208,8 @@ pub async fn list_usage_types(State(state): State<AppState>, ApiQuery(q): ApiQue
                 name: u.name.clone(),
                 resource_type_code: r.code.clone(),
                 service_type_code: s.code.clone(),
-                resource_type_name: r.name.clone(),
-                service_type_name: s.name.clone(),
+                resource_type_name: book.resource_type_name(&r.code, lang),
+                service_type_name: book.service_type_name(&s.code, lang),
             })
         })
         .collect();
