@@ -17,7 +17,14 @@ use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{Db, NewAccount, NewCoupon, NewQuota, TransferCommand};
 use serde_json::{json, Value};
 
-pc_storage::on_both_backends!(customer_story_over_http, partner_orders_on_behalf_only_with_authorization, scheduler_and_sandbox_clock);
+pc_storage::on_both_backends!(
+    customer_story_over_http,
+    partner_orders_on_behalf_only_with_authorization,
+    scheduler_and_sandbox_clock,
+    refund_details_follow_the_sdk_model,
+    orders_show_catalogue_names_in_the_callers_language,
+    disk_resources_keep_their_size
+);
 
 struct World {
     server: Server,
@@ -26,6 +33,8 @@ struct World {
     operator: Key,
     partner: Key,
     customer: Key,
+    /// The test database itself, for rows only an older version could have written.
+    test_db: std::sync::Arc<TestDb>,
 }
 
 async fn run<F, Fut>(backend: TestBackend, test: F)
@@ -35,7 +44,7 @@ where
 {
     // Created as a sandbox, as `pcenter --sandbox` creates one, so the scheduler's story can
     // move the business clock.
-    let t = TestDb::new_sandbox(backend).await.expect("test database");
+    let t = std::sync::Arc::new(TestDb::new_sandbox(backend).await.expect("test database"));
     let vault = KeyVault::from_key([42; 32]);
     let server = spawn_server(t.db.clone(), vault.clone()).await;
     let db = t.db.clone();
@@ -83,9 +92,12 @@ where
         server,
         db: db.clone(),
         http: reqwest::Client::new(),
+        test_db: t.clone(),
     };
     test(world).await;
-    t.cleanup().await;
+    if let Ok(t) = std::sync::Arc::try_unwrap(t) {
+        t.cleanup().await;
+    }
 }
 
 impl World {
@@ -124,6 +136,30 @@ impl World {
             })
             .await
             .unwrap()
+    }
+
+    async fn call_in(&self, key: &Key, path: &str, language: &str) -> (u16, Value) {
+        let resp =
+            signed(&self.http, &self.server, key, "GET", path, &[], Duration::zero()).header("X-Language", language).send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Orders one month of s6.small (32.20) and pays it with a coupon of `coupon_fen` and cash.
+    async fn bought(&self, coupon_fen: i64) -> (String, String) {
+        let c = &self.customer;
+        let (s, created) =
+            self.call(c, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [vm("hws.service.type.ec2")]}))).await;
+        assert_eq!(s, 200, "{created}");
+        let order_id = created["order_id"].as_str().unwrap().to_owned();
+        let coupon = self.coupon(coupon_fen).await;
+        let pay = json!({"order_id": order_id, "use_coupon": "YES", "coupon_infos": [{"id": coupon, "type": 301}], "use_discount": "NO"});
+        let (s, body) = self.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay)).await;
+        assert_eq!(s, 200, "{body}");
+        let (_, details) = self.call(c, "GET", &format!("/v2/orders/customer-orders/details/{order_id}"), None).await;
+        let rid = self.db.order_lines(&order_id).await.unwrap()[0].resource_id.clone().unwrap();
+        assert_eq!(details["order_info"]["status"], 5);
+        (order_id, rid)
     }
 
     async fn cash(&self, owner: &DomainId) -> i64 {
@@ -213,7 +249,7 @@ async fn customer_story_over_http(w: World) {
     let refund_id = body["order_ids"][0].as_str().unwrap().to_owned();
     let (s, refund) = w.call(c, "GET", &format!("/v2/orders/customer-orders/refund-orders?order_id={refund_id}"), None).await;
     assert_eq!(s, 200, "{refund}");
-    let refunded: f64 = refund["refund_infos"].as_array().unwrap().iter().map(|i| i["amount"].as_f64().unwrap()).sum();
+    let refunded: f64 = refund["refund_infos"].as_array().unwrap().iter().map(|i| -i["amount"].as_f64().unwrap()).sum();
     assert!(refunded > 31.0 && refunded <= 32.20, "almost the whole month comes back: {refund}");
     assert!(w.db.ledger_audit().await.unwrap().holds());
     assert!(w.db.order_audit().await.unwrap().holds());
@@ -307,4 +343,117 @@ async fn scheduler_and_sandbox_clock(w: World) {
         .await;
     assert_eq!(body["fail_resource_infos"][0]["error_code"], "CBC.99003016");
     assert!(w.db.ledger_audit().await.unwrap().holds());
+}
+
+async fn refund_details_follow_the_sdk_model(w: World) {
+    let c = &w.customer;
+    let (purchase, rid) = w.bought(1_000).await;
+    let (s, body) = w
+        .call(c, "POST", "/v2/orders/subscriptions/resources/unsubscribe", Some(json!({"resource_ids": [rid], "unsubscribe_type": 1})))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let refund_id = body["order_ids"][0].as_str().unwrap().to_owned();
+    let path = format!("/v2/orders/customer-orders/refund-orders?order_id={refund_id}");
+    let (s, refund) = w.call(c, "GET", &path, None).await;
+    assert_eq!(s, 200, "{refund}");
+    let infos = refund["refund_infos"].as_array().unwrap();
+    // A cash part and a part back to the coupon, each its own record.
+    assert_eq!((refund["total_count"].as_i64(), infos.len()), (Some(2), 2), "{refund}");
+    let ids: std::collections::HashSet<&str> = infos.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "every record has its own id: {refund}");
+    for i in infos {
+        assert!(i["amount"].as_f64().unwrap() < 0.0, "a refund is negative: {refund}");
+        assert_eq!(i["base_order_id"], purchase.as_str(), "the original purchase order: {refund}");
+        assert_eq!(i["measure_id"], "1");
+        assert_eq!(i["customer_id"], c.domain_id.as_str());
+        assert_eq!(
+            (i["service_type_code"].as_str(), i["resource_type_code"].as_str()),
+            (Some("hws.service.type.ec2"), Some("hws.resource.type.vm"))
+        );
+        assert_eq!((i["service_type_name"].as_str(), i["resource_type_name"].as_str()), (Some("弹性云服务器"), Some("云主机")));
+        assert_eq!(i["region_code"], "cn-north-4");
+    }
+    let refunded: i64 = infos.iter().map(|i| (i["amount"].as_f64().unwrap() * -100.0).round() as i64).sum();
+    let cash_refund: i64 = w.db.refund_items(&refund_id).await.unwrap().iter().map(|i| i.amount.fen()).sum();
+    assert_eq!(refunded, cash_refund);
+    // A partner names the customer whose refund it reads.
+    let (s, body) = w.call(&w.partner, "GET", &path, None).await;
+    assert_eq!((s, code(&body)), (400, "CBC.0100"), "{body}");
+    let (s, body) = w.call(&w.partner, "GET", &format!("{path}&customer_id={}", c.domain_id.as_str()), None).await;
+    assert_eq!((s, body["total_count"].as_i64()), (200, Some(2)), "{body}");
+}
+
+async fn orders_show_catalogue_names_in_the_callers_language(w: World) {
+    let c = &w.customer;
+    let (order_id, _) = w.bought(1_000).await;
+    let (_, list) = w.call(c, "GET", "/v2/orders/customer-orders", None).await;
+    assert_eq!(list["order_infos"][0]["service_type_code"], "hws.service.type.ec2");
+    assert_eq!(list["order_infos"][0]["service_type_name"], "弹性云服务器", "{list}");
+    let path = format!("/v2/orders/customer-orders/details/{order_id}");
+    let (_, zh) = w.call(c, "GET", &path, None).await;
+    assert_eq!(zh["order_info"]["service_type_name"], "弹性云服务器", "zh_CN by default: {zh}");
+    assert_eq!(zh["order_line_items"][0]["service_type_name"], "弹性云服务器");
+    let (s, en) = w.call_in(c, &path, "en_US").await;
+    assert_eq!(s, 200, "{en}");
+    assert_eq!(en["order_info"]["service_type_name"], "Elastic Cloud Server", "{en}");
+    assert_eq!(en["order_line_items"][0]["service_type_name"], "Elastic Cloud Server");
+    let (s, body) = w.call_in(c, &path, "xx_YY").await;
+    assert_eq!((s, code(&body)), (400, "CBC.0100"), "{body}");
+    let (_, types) = w.call_in(c, "/v2/products/service-types", "en_US").await;
+    assert!(types["service_types"].as_array().unwrap().iter().any(|t| t["service_type_name"] == "Elastic Cloud Server"), "{types}");
+}
+
+fn disk(spec: &str, gb: i64) -> Value {
+    json!({"cloud_service_type": "hws.service.type.ebs", "resource_type": "hws.resource.type.volume", "resource_spec": spec,
+           "region": "cn-north-4", "resource_size": gb, "size_measure_id": 17, "period_type": 2, "period_num": 1, "subscription_num": 1})
+}
+
+async fn disk_resources_keep_their_size(w: World) {
+    let c = &w.customer;
+    let mut ids = Vec::new();
+    for product in [disk("SAS", 40), disk("SSD", 20)] {
+        let (s, created) = w.call(c, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [product]}))).await;
+        assert_eq!(s, 200, "{created}");
+        let pay = json!({"order_id": created["order_id"], "use_coupon": "NO", "use_discount": "NO"});
+        let (s, body) = w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay)).await;
+        assert_eq!(s, 200, "{body}");
+        let order_id = created["order_id"].as_str().unwrap();
+        ids.push(w.db.order_lines(order_id).await.unwrap()[0].resource_id.clone().unwrap());
+    }
+    let (sas, ssd) = (ids[0].clone(), ids[1].clone());
+    let (s, res) = w.call(c, "POST", "/v2/orders/suscriptions/resources/query", Some(json!({"resource_ids": [sas]}))).await;
+    assert_eq!(s, 200, "{res}");
+    assert_eq!((res["data"][0]["spec_size"].as_i64(), res["data"][0]["spec_size_measure_id"].as_i64()), (Some(40), Some(17)), "{res}");
+    assert_eq!(res["data"][0]["service_type_name"], "云硬盘");
+    // A disk written before sizes were kept has no size: its inquiry fails on its own.
+    w.test_db
+        .execute_raw(&format!("UPDATE resources SET resource_size = NULL, size_measure_id = NULL WHERE resource_id = '{ssd}'"))
+        .await
+        .unwrap();
+    let inquiry = json!({"resource_ids": [sas, ssd, "no-such-resource"], "period_type": 2, "period_num": 1});
+    let (s, rate) = w.call(c, "POST", "/v2/bills/ratings/period-resources/renew-rate", Some(inquiry)).await;
+    assert_eq!(s, 200, "{rate}");
+    assert_eq!(rate["renew_inquiry_results"].as_array().unwrap().len(), 1, "{rate}");
+    assert_eq!(rate["renew_inquiry_results"][0]["resource_id"], sas.as_str());
+    assert_eq!(rate["renew_inquiry_results"][0]["amount"], "14.00", "40 GB × 0.35: {rate}");
+    let failed: Vec<(&str, &str)> = rate["fail_resource_infos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["resource_id"].as_str().unwrap(), f["error_code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(failed, vec![(ssd.as_str(), "CBC.0100"), ("no-such-resource", "CBC.99003016")], "{rate}");
+    // The disk renews at its size, and changes spec keeping it.
+    let renew = json!({"resource_ids": [sas], "period_type": 2, "period_num": 1, "is_auto_pay": 1});
+    let (s, body) = w.call(c, "POST", "/v2/orders/subscriptions/resources/renew", Some(renew)).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["order_ids"].as_array().unwrap().len(), 1, "{body}");
+    let renewal = body["order_ids"][0].as_str().unwrap().to_owned();
+    let (_, details) = w.call(c, "GET", &format!("/v2/orders/customer-orders/details/{renewal}"), None).await;
+    assert_eq!(details["order_info"]["official_amount"], json!(14.00), "{details}");
+    let (s, body) =
+        w.call(c, "POST", "/v2/orders/subscriptions/resources/change", Some(json!({"resource_id": sas, "resource_spec": "SSD"}))).await;
+    assert_eq!(s, 200, "{body}");
+    let line = &w.db.order_lines(body["order_id"].as_str().unwrap()).await.unwrap()[0];
+    assert_eq!(line.size.map(|s| (s.resource_size, s.size_measure_id)), Some((40, 17)));
 }

@@ -44,12 +44,27 @@ pub struct NewOrderLine {
     pub resource_spec: String,
     pub region: String,
     pub product_id: String,
+    /// The size of a sized product (a disk) and its measure; `None` for others.
+    pub size: Option<ResourceSize>,
     /// `None`: on-demand.
     pub period: Option<Period>,
     pub subscription_num: i64,
     pub official: Money,
     /// After the customer's discount.
     pub amount: Money,
+}
+
+/// The size of a sized product: `resource_size` in measure `size_measure_id` (17 = GB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceSize {
+    pub resource_size: i64,
+    pub size_measure_id: i64,
+}
+
+fn size_from_row(r: &AnyRow) -> Result<Option<ResourceSize>> {
+    let size: Option<i64> = r.try_get("resource_size")?;
+    let measure: Option<i64> = r.try_get("size_measure_id")?;
+    Ok(size.zip(measure).map(|(resource_size, size_measure_id)| ResourceSize { resource_size, size_measure_id }))
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +120,7 @@ pub struct OrderLine {
     pub resource_spec: String,
     pub region: String,
     pub product_id: String,
+    pub size: Option<ResourceSize>,
     pub period: Option<Period>,
     pub subscription_num: i64,
     pub official: Money,
@@ -137,6 +153,8 @@ pub struct Resource {
     pub resource_spec: String,
     pub region: String,
     pub product_id: String,
+    /// The size it runs at (disks); `None` for products without a size.
+    pub size: Option<ResourceSize>,
     pub charge_mode: i64,
     pub period_type: Option<i64>,
     pub effective_at: EpochMillis,
@@ -176,9 +194,17 @@ pub struct Payment {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundItem {
+    /// `<refund order id>-<n>`: the n-th part of the refund, in a stable order.
+    pub item_id: String,
     pub resource_id: String,
+    /// The paid line refunded, of the order `base_order_id`.
     pub line_id: String,
+    pub base_order_id: String,
+    pub cloud_service_type: String,
+    pub resource_type: String,
+    pub region: String,
     pub coupon_id: Option<String>,
+    /// The amount refunded (positive).
     pub amount: Money,
 }
 
@@ -266,7 +292,8 @@ fn order_from_row(r: &AnyRow) -> Result<Order> {
 }
 
 const LINE_COLUMNS: &str = "line_id, line_no, resource_id, cloud_service_type, resource_type, resource_spec, region, product_id, \
-    period_type, period_num, subscription_num, official_fen, amount_fen, term_start, term_end, paid_cash_fen";
+    period_type, period_num, subscription_num, official_fen, amount_fen, term_start, term_end, paid_cash_fen, \
+    resource_size, size_measure_id";
 
 fn line_from_row(r: &AnyRow) -> Result<OrderLine> {
     let pt: Option<i64> = r.try_get("period_type")?;
@@ -280,6 +307,7 @@ fn line_from_row(r: &AnyRow) -> Result<OrderLine> {
         resource_spec: r.try_get("resource_spec")?,
         region: r.try_get("region")?,
         product_id: r.try_get("product_id")?,
+        size: size_from_row(r)?,
         period: pt.zip(pn).map(|(period_type, period_num)| Period { period_type, period_num }),
         subscription_num: r.try_get("subscription_num")?,
         official: Money::from_fen(r.try_get("official_fen")?),
@@ -291,7 +319,7 @@ fn line_from_row(r: &AnyRow) -> Result<OrderLine> {
 }
 
 const RESOURCE_COLUMNS: &str = "r.resource_id, r.customer_id, r.order_id, r.cloud_service_type, r.resource_type, r.resource_spec, \
-    r.region, r.product_id, r.charge_mode, r.period_type, r.effective_at, r.expire_at, r.to_on_demand, r.closed_at, \
+    r.region, r.product_id, r.resource_size, r.size_measure_id, r.charge_mode, r.period_type, r.effective_at, r.expire_at, r.to_on_demand, r.closed_at, \
     COALESCE((SELECT rc.auto_renew FROM renew_configs rc WHERE rc.resource_id = r.resource_id), 0) AS auto_renew";
 
 fn resource_from_row(r: &AnyRow, now: EpochMillis) -> Result<Resource> {
@@ -306,6 +334,7 @@ fn resource_from_row(r: &AnyRow, now: EpochMillis) -> Result<Resource> {
         resource_spec: r.try_get("resource_spec")?,
         region: r.try_get("region")?,
         product_id: r.try_get("product_id")?,
+        size: size_from_row(r)?,
         charge_mode: r.try_get("charge_mode")?,
         period_type: r.try_get("period_type")?,
         effective_at: r.try_get("effective_at")?,
@@ -649,16 +678,24 @@ impl Db {
     /// The parts of a refund order.
     pub async fn refund_items(&self, refund_order_id: &str) -> Result<Vec<RefundItem>> {
         let rows = sqlx::query(
-            "SELECT resource_id, line_id, coupon_id, amount_fen FROM refund_items WHERE refund_order_id = $1 ORDER BY created_at, line_id",
+            "SELECT i.resource_id, i.line_id, i.coupon_id, i.amount_fen, l.order_id, l.cloud_service_type, l.resource_type, l.region \
+             FROM refund_items i JOIN order_lines l ON l.line_id = i.line_id \
+             WHERE i.refund_order_id = $1 ORDER BY i.created_at, i.line_id, COALESCE(i.coupon_id, '')",
         )
         .bind(refund_order_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(n, r)| {
                 Ok(RefundItem {
+                    item_id: format!("{refund_order_id}-{}", n + 1),
                     resource_id: r.try_get("resource_id")?,
                     line_id: r.try_get("line_id")?,
+                    base_order_id: r.try_get("order_id")?,
+                    cloud_service_type: r.try_get("cloud_service_type")?,
+                    resource_type: r.try_get("resource_type")?,
+                    region: r.try_get("region")?,
                     coupon_id: r.try_get("coupon_id")?,
                     amount: Money::from_fen(r.try_get("amount_fen")?),
                 })
@@ -915,6 +952,7 @@ impl Db {
             resource_spec: resource.resource_spec.clone(),
             region: resource.region.clone(),
             product_id: resource.product_id.clone(),
+            size: resource.size,
             period: None,
             subscription_num: 1,
             official: Money::ZERO,
@@ -1131,8 +1169,8 @@ impl OrderAudit {
 async fn insert_line(conn: &mut AnyConnection, order_id: &str, line_no: i64, line: &NewOrderLine) -> Result<()> {
     sqlx::query(
         "INSERT INTO order_lines (line_id, order_id, line_no, resource_id, cloud_service_type, resource_type, resource_spec, region, \
-         product_id, period_type, period_num, subscription_num, official_fen, amount_fen) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         product_id, period_type, period_num, subscription_num, official_fen, amount_fen, resource_size, size_measure_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(new_id())
     .bind(order_id)
@@ -1148,6 +1186,8 @@ async fn insert_line(conn: &mut AnyConnection, order_id: &str, line_no: i64, lin
     .bind(line.subscription_num)
     .bind(line.official.fen())
     .bind(line.amount.fen())
+    .bind(line.size.map(|s| s.resource_size))
+    .bind(line.size.map(|s| s.size_measure_id))
     .execute(conn)
     .await?;
     Ok(())
@@ -1295,8 +1335,9 @@ async fn provision(
             let charge_mode = if term.is_some() { CHARGE_PERIOD } else { CHARGE_ON_DEMAND };
             sqlx::query(
                 "INSERT INTO resources (resource_id, customer_id, order_id, cloud_service_type, resource_type, resource_spec, region, \
-                 product_id, charge_mode, period_type, effective_at, expire_at, created_at, updated_at) \
-                 SELECT $1, $2, $3, cloud_service_type, resource_type, resource_spec, region, product_id, $4, $5, $6, $7, $6, $6 \
+                 product_id, charge_mode, period_type, effective_at, expire_at, created_at, updated_at, resource_size, size_measure_id) \
+                 SELECT $1, $2, $3, cloud_service_type, resource_type, resource_spec, region, product_id, $4, $5, $6, $7, $6, $6, \
+                 resource_size, size_measure_id \
                  FROM order_lines WHERE line_id = $8 AND order_id = $3",
             )
             .bind(&resource_id)
@@ -1330,15 +1371,19 @@ async fn provision(
             Ok(resource_id.clone())
         }
         Provision::ChangeSpec { resource_id, resource_spec, term_end } => {
+            // The size changes with the spec, to the size the line bought.
             let done = sqlx::query(
-                "UPDATE resources SET resource_spec = $1, updated_at = $2 WHERE resource_id = $3 AND customer_id = $4 \
-                 AND closed_at IS NULL AND expire_at = $5",
+                "UPDATE resources SET resource_spec = $1, updated_at = $2, \
+                 resource_size = (SELECT l.resource_size FROM order_lines l WHERE l.line_id = $6), \
+                 size_measure_id = (SELECT l.size_measure_id FROM order_lines l WHERE l.line_id = $6) \
+                 WHERE resource_id = $3 AND customer_id = $4 AND closed_at IS NULL AND expire_at = $5",
             )
             .bind(resource_spec)
             .bind(at)
             .bind(resource_id)
             .bind(customer.as_str())
             .bind(*term_end)
+            .bind(&line.line_id)
             .execute(&mut *conn)
             .await?
             .rows_affected();
@@ -1403,6 +1448,7 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
         resource_spec: resource.resource_spec.clone(),
         region: resource.region.clone(),
         product_id: resource.product_id.clone(),
+        size: resource.size,
         period: None,
         subscription_num: 1,
         official: Money::from_fen(refund_total),

@@ -118,6 +118,7 @@ fn line(resource_id: Option<&str>, months: Option<(i64, i64)>, fen: i64) -> NewO
         resource_spec: "s6.small.1.linux".into(),
         region: "cn-north-4".into(),
         product_id: "ecs-s6-small".into(),
+        size: None,
         period: months.map(|(t, n)| Period { period_type: t, period_num: n }),
         subscription_num: 1,
         official: Money::from_fen(fen),

@@ -256,17 +256,25 @@ pub struct RefundOrderQuery {
     pub indirect_partner_id: Option<String>,
 }
 
-/// `OrderRefundInfoV2`.
+/// `OrderRefundInfoV2`: one part of a refund (to cash or back to one coupon).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RefundInfo {
+    /// The id of this record, unique within the refund order.
     pub id: String,
+    /// Negative: the amount refunded (positive would be an amount consumed or a fee).
     #[schema(value_type = Yuan)]
     pub amount: JsonDecimal,
+    /// 1: yuan.
     pub measure_id: String,
     pub customer_id: String,
     pub resource_type_code: String,
     pub service_type_code: String,
+    /// The resource type's name from the price book.
+    pub resource_type_name: String,
+    /// The cloud service type's name from the price book.
+    pub service_type_name: String,
     pub region_code: String,
+    /// The original order whose payment this amount refunds.
     pub base_order_id: String,
 }
 

@@ -5,12 +5,14 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::principal::{CustomerCaller, CustomerOrPartner, OperatorCaller, PartnerCaller};
 use crate::services::acting_scope;
+use crate::services::catalog::book_now;
 use crate::services::funds::claim;
 use crate::services::orders::{self as svc, OrderParty, ProductChoice};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
+use pc_domain::catalog::{Language, PriceBook};
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::orders::{check_order_customer, OrderStatus, OrderType, PaymentRequest, Period};
 use pc_domain::pricing::{PeriodProduct, SpecChoice};
@@ -51,7 +53,7 @@ fn amount_info(coupon: Money, discount: Money) -> AmountInfo {
     }
 }
 
-fn order_view(o: &Order) -> CustomerOrder {
+fn order_view(o: &Order, book: &PriceBook, lang: Language) -> CustomerOrder {
     // Before payment the order shows its offered discount; after, what was used.
     let paid = o.status == OrderStatus::Completed && o.order_type != OrderType::Unsubscribe;
     let discount = if paid { o.used_discount } else { o.discount };
@@ -59,7 +61,7 @@ fn order_view(o: &Order) -> CustomerOrder {
         order_id: o.order_id.clone(),
         customer_id: o.customer_id.to_string(),
         service_type_code: o.service_type_code.clone(),
-        service_type_name: o.service_type_code.clone(),
+        service_type_name: book.service_type_name(&o.service_type_code, lang),
         source_type: o.source_type,
         status: o.status.code(),
         order_type: o.order_type.code(),
@@ -75,12 +77,12 @@ fn order_view(o: &Order) -> CustomerOrder {
     }
 }
 
-fn line_view(order_id: &str, l: &OrderLine) -> OrderLineItem {
+fn line_view(order_id: &str, l: &OrderLine, book: &PriceBook, lang: Language) -> OrderLineItem {
     OrderLineItem {
         order_line_item_id: l.line_id.clone(),
         order_id: order_id.to_owned(),
         service_type_code: l.cloud_service_type.clone(),
-        service_type_name: l.cloud_service_type.clone(),
+        service_type_name: book.service_type_name(&l.cloud_service_type, lang),
         product_id: l.product_id.clone(),
         product_spec_desc: l.resource_spec.clone(),
         period_type: l.period.map(|p| p.period_type),
@@ -161,27 +163,38 @@ pub async fn list_customer_orders(
         Some(other) => return Err(DomainError::invalid(format!("order_by '{other}' is unknown: use createTime or -createTime.")).into()),
     };
     let (orders, total) = state.db.list_orders(&scope, &f, page).await?;
-    Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(order_view).collect() }))
+    // The operation takes no language: names show in the default one.
+    let book = book_now(&state.db).await?;
+    let lang = Language::default();
+    Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(|o| order_view(o, &book, lang)).collect() }))
 }
 
 #[utoipa::path(
     get, path = "/v2/orders/customer-orders/details/{order_id}", operation_id = "show_customer_order_details", tag = "orders",
     summary = "One order with its line items.",
-    params(("order_id" = String, Path), ShowCustomerOrderDetailsQuery),
+    params(("order_id" = String, Path), ShowCustomerOrderDetailsQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ShowCustomerOrderDetailsResponse), crate::openapi::ApiErrors)
 )]
 pub async fn show_customer_order_details(
     State(state): State<AppState>,
     p: CustomerOrPartner,
+    headers: HeaderMap,
     Path(order_id): Path<String>,
     ApiQuery(q): ApiQuery<ShowCustomerOrderDetailsQuery>,
 ) -> ApiResult<ShowCustomerOrderDetailsResponse> {
     let page = Page::parse(q.offset, q.limit)?;
+    let lang = super::language(&headers)?;
     let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
     let order = visible_order(&state, &scope, &order_id).await?;
     let lines = state.db.order_lines(&order.order_id).await?;
-    let items = lines.iter().skip(page.offset as usize).take(page.limit as usize).map(|l| line_view(&order.order_id, l)).collect();
-    Ok(Json(ShowCustomerOrderDetailsResponse { total_count: lines.len() as i64, order_info: order_view(&order), order_line_items: items }))
+    let book = book_now(&state.db).await?;
+    let items =
+        lines.iter().skip(page.offset as usize).take(page.limit as usize).map(|l| line_view(&order.order_id, l, &book, lang)).collect();
+    Ok(Json(ShowCustomerOrderDetailsResponse {
+        total_count: lines.len() as i64,
+        order_info: order_view(&order, &book, lang),
+        order_line_items: items,
+    }))
 }
 
 #[utoipa::path(
@@ -319,6 +332,10 @@ pub async fn show_refund_order_details(
     ApiQuery(q): ApiQuery<RefundOrderQuery>,
 ) -> ApiResult<ShowRefundOrderDetailsResponse> {
     let order_id = required("order_id", q.order_id.as_deref())?;
+    if matches!(p, CustomerOrPartner::Partner(_)) {
+        // A partner names the customer whose refund it reads, as the operation documents.
+        required("customer_id", q.customer_id.as_deref())?;
+    }
     let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
     let order = visible_order(&state, &scope, order_id).await?;
     if let Some(c) = q.customer_id.as_deref().filter(|s| !s.is_empty()) {
@@ -329,20 +346,24 @@ pub async fn show_refund_order_details(
     if order.order_type != OrderType::Unsubscribe {
         return Ok(Json(ShowRefundOrderDetailsResponse { total_count: 0, refund_infos: Vec::new() }));
     }
-    let lines = state.db.order_lines(&order.order_id).await?;
     let items = state.db.refund_items(&order.order_id).await?;
-    let line = lines.first();
+    // The operation takes no language: names show in the default one.
+    let book = book_now(&state.db).await?;
+    let lang = Language::default();
     let infos: Vec<RefundInfo> = items
         .iter()
         .map(|i| RefundInfo {
-            id: i.line_id.clone(),
-            amount: dec(i.amount),
+            id: i.item_id.clone(),
+            // A refund is a negative amount (docs/DOMAIN.md#R-RES-10).
+            amount: dec(Money::from_fen(-i.amount.fen())),
             measure_id: MEASURE_YUAN.to_string(),
             customer_id: order.customer_id.to_string(),
-            resource_type_code: line.map(|l| l.resource_type.clone()).unwrap_or_default(),
-            service_type_code: order.service_type_code.clone(),
-            region_code: line.map(|l| l.region.clone()).unwrap_or_default(),
-            base_order_id: order.order_id.clone(),
+            resource_type_code: i.resource_type.clone(),
+            service_type_code: i.cloud_service_type.clone(),
+            resource_type_name: book.resource_type_name(&i.resource_type, lang),
+            service_type_name: book.service_type_name(&i.cloud_service_type, lang),
+            region_code: i.region.clone(),
+            base_order_id: i.base_order_id.clone(),
         })
         .collect();
     Ok(Json(ShowRefundOrderDetailsResponse { total_count: infos.len() as i64, refund_infos: infos }))

@@ -126,8 +126,9 @@ async fn renewable_resource(
     }
 }
 
-/// `list_renew_rate_on_period`: unknown resources are reported one by one in
-/// `fail_resource_infos` (CBC.99003016), the others priced for the renewal period.
+/// `list_renew_rate_on_period`: unknown resources (CBC.99003016) and resources that cannot be
+/// priced are reported one by one in `fail_resource_infos`, the others priced for the renewal
+/// period (docs/DOMAIN.md#R-RES-16).
 #[utoipa::path(
     post, path = "/v2/bills/ratings/period-resources/renew-rate", operation_id = "list_renew_rate_on_period", tag = "ratings",
     summary = "Renewal price of yearly/monthly resources; unknown resources are listed in fail_resource_infos (CBC.99003016).",
@@ -159,11 +160,14 @@ pub async fn list_renew_rate_on_period(
                 error_msg: ErrorCode::ResourceNotFound.default_message().to_owned(),
                 resource_id: id,
             }),
-            Some(product) => {
-                let q = pricing::quote_renewal(&book, &PeriodProduct { period_type, period_num, ..product }, &discounts)?;
-                results.push(RenewInquiryResultInfo { resource_id: id, amount: q.amount.to_string() });
-                quotes.push(q);
-            }
+            // A resource that cannot be priced is reported on its own; the others are priced.
+            Some(product) => match pricing::quote_renewal(&book, &PeriodProduct { period_type, period_num, ..product }, &discounts) {
+                Ok(q) => {
+                    results.push(RenewInquiryResultInfo { resource_id: id, amount: q.amount.to_string() });
+                    quotes.push(q);
+                }
+                Err(e) => failures.push(FailResourceInfo { error_code: e.code.code().to_owned(), error_msg: e.message, resource_id: id }),
+            },
         }
     }
     let official: Decimal = quotes.iter().map(|q| q.official_amount).sum();

@@ -4,10 +4,12 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::principal::{CustomerCaller, CustomerOrPartner};
+use crate::services::catalog::book_now;
 use crate::services::resources::{self as svc, AutoRenewal};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
+use pc_domain::catalog::{Language, PriceBook};
 use pc_domain::orders::{Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
 use pc_domain::query::{format_utc, parse_utc, Page};
 use pc_domain::DomainError;
@@ -22,7 +24,9 @@ fn instant(field: &str, v: Option<&str>) -> Result<Option<i64>, DomainError> {
     }
 }
 
-fn resource_view(r: &Resource) -> OrderInstance {
+fn resource_view(r: &Resource, book: &PriceBook) -> OrderInstance {
+    // The operation takes no language: names show in the default one.
+    let lang = Language::default();
     OrderInstance {
         id: r.resource_id.clone(),
         resource_id: r.resource_id.clone(),
@@ -30,6 +34,8 @@ fn resource_view(r: &Resource) -> OrderInstance {
         region_code: r.region.clone(),
         service_type_code: r.cloud_service_type.clone(),
         resource_type_code: r.resource_type.clone(),
+        resource_type_name: book.resource_type_name(&r.resource_type, lang),
+        service_type_name: book.service_type_name(&r.cloud_service_type, lang),
         resource_spec_code: r.resource_spec.clone(),
         product_id: r.product_id.clone(),
         is_main_resource: 1,
@@ -38,6 +44,8 @@ fn resource_view(r: &Resource) -> OrderInstance {
         expire_time: r.expire_at.map(format_utc),
         expire_policy: i64::from(r.to_on_demand),
         product_spec_desc: r.resource_spec.clone(),
+        spec_size: r.size.map(|s| s.resource_size),
+        spec_size_measure_id: r.size.map(|s| s.size_measure_id),
         update_time: format_utc(r.effective_at),
     }
 }
@@ -85,7 +93,8 @@ pub async fn list_pay_per_use_customer_resources(
         period_only: true,
     };
     let (resources, total) = svc::list_resources(&state.db, &scope, &customer, &f, page).await?;
-    Ok(Json(ListResourcesResponse { data: resources.iter().map(resource_view).collect(), total_count: total }))
+    let book = book_now(&state.db).await?;
+    Ok(Json(ListResourcesResponse { data: resources.iter().map(|r| resource_view(r, &book)).collect(), total_count: total }))
 }
 
 fn resource_ids(v: Option<Vec<String>>) -> Result<Vec<String>, DomainError> {

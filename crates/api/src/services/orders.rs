@@ -6,6 +6,7 @@
 use super::acting_owner;
 use crate::error::ApiError;
 use crate::principal::{CustomerCaller, CustomerOrPartner};
+use pc_domain::catalog::PriceBook;
 use pc_domain::coupons::coupon_status;
 use pc_domain::money::Money;
 use pc_domain::orders::plan::plan_order_payment;
@@ -18,7 +19,7 @@ use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_storage::{
     CouponFilter, Db, GroupCommit, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Payment, Posted, PostingJob, Resource,
-    StorageError,
+    ResourceSize, StorageError,
 };
 use rust_decimal::Decimal;
 
@@ -91,7 +92,15 @@ fn fen(d: Decimal) -> Result<Money, ApiError> {
     i64::try_from(f).map(Money::from_fen).map_err(|_| DomainError::invalid("The price is out of range.").into())
 }
 
+/// The size a line of a sized spec (a disk) records, in the spec's measure; `None` for a
+/// spec without a size.
+fn line_size(book: &PriceBook, p: &PeriodProduct) -> Option<ResourceSize> {
+    let rule = book.spec(&p.resource_spec)?.size?;
+    p.resource_size.map(|resource_size| ResourceSize { resource_size, size_measure_id: rule.measure_id })
+}
+
 fn line_from_quote(
+    book: &PriceBook,
     p: &PeriodProduct,
     period: Option<Period>,
     resource_id: Option<String>,
@@ -106,6 +115,7 @@ fn line_from_quote(
         resource_spec: p.resource_spec.clone(),
         region: p.region.clone(),
         product_id: q.product_id.clone(),
+        size: line_size(book, p),
         period,
         subscription_num: p.subscription_num,
         official: fen(q.official_amount)?,
@@ -144,7 +154,7 @@ pub async fn create_purchase(
     let mut lines = Vec::with_capacity(products.len());
     for (c, q) in products.iter().zip(&quotes) {
         lines.push(match q {
-            Some(q) => line_from_quote(&c.product, c.period, None, q, discount.as_deref())?,
+            Some(q) => line_from_quote(&book, &c.product, c.period, None, q, discount.as_deref())?,
             None => NewOrderLine {
                 resource_id: None,
                 cloud_service_type: c.product.cloud_service_type.clone(),
@@ -152,6 +162,7 @@ pub async fn create_purchase(
                 resource_spec: c.product.resource_spec.clone(),
                 region: c.product.region.clone(),
                 product_id: pc_domain::pricing::product_id(&c.product.resource_spec, &c.product.region),
+                size: line_size(&book, &c.product),
                 period: None,
                 subscription_num: c.product.subscription_num,
                 official: Money::ZERO,
@@ -182,8 +193,8 @@ pub fn product_of(r: &Resource, period: Period) -> PeriodProduct {
         resource_spec: r.resource_spec.clone(),
         region: r.region.clone(),
         available_zone: None,
-        resource_size: None,
-        size_measure_id: None,
+        resource_size: r.size.map(|s| s.resource_size),
+        size_measure_id: r.size.map(|s| s.size_measure_id),
         period_type: period.period_type,
         period_num: period.period_num,
         subscription_num: 1,
@@ -225,7 +236,7 @@ pub async fn renew_resource(
     let product = product_of(&resource, period);
     let quote = quote_renewal(&book, &product, &discounts)?;
     let discount = order_discount(std::slice::from_ref(&quote));
-    let line = line_from_quote(&product, Some(period), Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    let line = line_from_quote(&book, &product, Some(period), Some(resource_id.to_owned()), &quote, discount.as_deref())?;
     let order = NewOrder {
         customer: party.customer.clone(),
         partner: party.partner.clone(),
@@ -253,6 +264,8 @@ pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: Spe
     let now = db.now().await?;
     let resource = owned_resource(db, &party.customer, resource_id, now).await?;
     let expire_at = resource.expire_at.ok_or_else(|| DomainError::invalid("Only yearly/monthly resources change spec by order."))?;
+    // A sized resource keeps its size unless the change names another.
+    let to = SpecChoice { resource_size: to.resource_size.or(resource.size.map(|s| s.resource_size)), ..to };
     let book = db.price_book_at(now).await?;
     let discounts = db.customer_discounts(&party.customer).await?;
     let period = Period { period_type: Period::MONTH, period_num: 1 };
@@ -262,7 +275,7 @@ pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: Spe
     let quote = quote_spec_change(&book, &product, &to, remaining, period_ms, &discounts)?;
     let discount = order_discount(std::slice::from_ref(&quote));
     let target = PeriodProduct { resource_spec: to.resource_spec.clone(), resource_size: to.resource_size, ..product };
-    let line = line_from_quote(&target, None, Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    let line = line_from_quote(&book, &target, None, Some(resource_id.to_owned()), &quote, discount.as_deref())?;
     let order = NewOrder {
         customer: party.customer.clone(),
         partner: party.partner.clone(),
