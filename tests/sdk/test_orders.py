@@ -300,3 +300,17 @@ def test_disks_keep_their_size_for_listing_and_renewal(buyer):
     assert [(f.resource_id, f.error_code) for f in rate.fail_resource_infos] == [("no-such-resource", RESOURCE_NOT_FOUND)]
     renewed = renew(buyer.client, [r.resource_id])
     assert len(renewed.order_ids) == 1 and not renewed.fail_resource_infos
+
+
+def test_on_demand_needs_balance_and_has_limits(sp, buyer):
+    on_demand = {"cloud_service_type": ECS, "resource_type": "hws.resource.type.vm", "resource_spec": "s6.small.1.linux",
+                 "region": "cn-north-4", "subscription_num": 1}
+    resp = support.create(sp)
+    key = support.issue_key(resp.domain_id)
+    r = support.signed_request(key["ak"], key["sk"], resp.domain_id, "/v2/orders/customer-orders", {"product_infos": [on_demand]})
+    assert r.status_code == 400 and r.json()["error_code"] == "CBC.99003180", r.text
+    too_many = dict(on_demand, subscription_num=100_000)
+    r = support.signed_request(buyer.account["ak"], buyer.account["sk"], buyer.id, "/v2/orders/customer-orders", {"product_infos": [too_many]})
+    assert r.status_code == 400 and r.json()["error_code"] == "CBC.99003181", r.text
+    assert buyer.client.list_customer_orders(ListCustomerOrdersRequest()).total_count == 0
+    assert create_order(buyer, on_demand)

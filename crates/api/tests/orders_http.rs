@@ -23,7 +23,8 @@ pc_storage::on_both_backends!(
     scheduler_and_sandbox_clock,
     refund_details_follow_the_sdk_model,
     orders_show_catalogue_names_in_the_callers_language,
-    disk_resources_keep_their_size
+    disk_resources_keep_their_size,
+    on_demand_needs_balance_and_stays_within_limits
 );
 
 struct World {
@@ -456,4 +457,73 @@ async fn disk_resources_keep_their_size(w: World) {
     assert_eq!(s, 200, "{body}");
     let line = &w.db.order_lines(body["order_id"].as_str().unwrap()).await.unwrap()[0];
     assert_eq!(line.size.map(|s| (s.resource_size, s.size_measure_id)), Some((40, 17)));
+}
+
+fn on_demand_vm(n: i64) -> Value {
+    json!({"cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "s6.small.1.linux",
+           "region": "cn-north-4", "subscription_num": n})
+}
+
+async fn on_demand_needs_balance_and_stays_within_limits(w: World) {
+    let order = |n: i64| json!({"product_infos": [on_demand_vm(n)]});
+    // A customer with nothing to pay with orders nothing on demand.
+    let broke =
+        w.db.create_account(&NewAccount {
+            domain_name: DomainName::parse("broke-customer").unwrap(),
+            kind: AccountKind::Customer,
+            parent_id: None,
+            display_name: String::new(),
+            email: None,
+            mobile: None,
+        })
+        .await
+        .unwrap()
+        .domain_id;
+    w.db.associate_customer(&broke, &w.partner.domain_id, AssociationType::Resale).await.unwrap();
+    let broke = issue_key(&w.db, &KeyVault::from_key([42; 32]), &broke, None).await;
+    let (s, body) = w.call(&broke, "POST", "/v2/orders/customer-orders", Some(order(1))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003180"), "{body}");
+    let (_, list) = w.call(&broke, "GET", "/v2/orders/customer-orders", None).await;
+    assert_eq!(list["total_count"], 0, "nothing created: {list}");
+
+    // Defaults: 100 per order.
+    let c = &w.customer;
+    for bad in [0, -1] {
+        let (s, body) = w.call(c, "POST", "/v2/orders/customer-orders", Some(order(bad))).await;
+        assert_eq!((s, code(&body)), (400, "CBC.0100"), "{bad}: {body}");
+    }
+    let (s, body) = w.call(c, "POST", "/v2/orders/customer-orders", Some(order(100_000))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003181"), "{body}");
+    let (s, body) = w.call(c, "POST", "/v2/orders/customer-orders", Some(order(101))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003181"), "{body}");
+    let (s, body) = w.call(c, "POST", "/v2/orders/customer-orders", Some(order(100))).await;
+    assert_eq!(s, 200, "{body}");
+
+    // The operator's limits for this customer: pending instances count.
+    let limits = json!({"customer_id": c.domain_id.as_str(), "per_order": 100, "per_customer": 150});
+    let (s, body) = w.call(c, "POST", "/v2/operator/on-demand-limits", Some(limits.clone())).await;
+    assert_eq!(s, 403, "{body}");
+    for bad in [
+        json!({"per_order": 0, "per_customer": 10}),
+        json!({"per_order": 20, "per_customer": 10}),
+        json!({"per_order": 1}),
+        json!({"customer_id": w.partner.domain_id.as_str(), "per_order": 1, "per_customer": 1}),
+    ] {
+        let (s, body) = w.call(&w.operator, "POST", "/v2/operator/on-demand-limits", Some(bad.clone())).await;
+        assert_eq!(s, 400, "{bad}: {body}");
+    }
+    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/on-demand-limits", Some(limits)).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!((body["per_order"].as_i64(), body["per_customer"].as_i64()), (Some(100), Some(150)));
+    let (s, body) = w.call(c, "POST", "/v2/orders/customer-orders", Some(order(51))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003181"), "100 pending + 51 > 150: {body}");
+    let (s, body) = w.call(c, "POST", "/v2/orders/customer-orders", Some(order(50))).await;
+    assert_eq!(s, 200, "{body}");
+    let (_, list) = w.call(c, "GET", "/v2/orders/customer-orders", None).await;
+    assert_eq!(list["total_count"], 2, "refused orders created nothing: {list}");
+    // Limits for everyone apply to customers without their own.
+    let (s, _) = w.call(&w.operator, "POST", "/v2/operator/on-demand-limits", Some(json!({"per_order": 1, "per_customer": 1}))).await;
+    assert_eq!(s, 200);
+    assert_eq!(w.db.on_demand_limits(&broke.domain_id).await.unwrap().per_customer, 1);
+    assert_eq!(w.db.on_demand_limits(&c.domain_id).await.unwrap().per_customer, 150);
 }

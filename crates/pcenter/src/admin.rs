@@ -114,6 +114,16 @@ pub enum AdminCommand {
         #[arg(long)]
         advance_days: Option<i64>,
     },
+    /// Set the on-demand instances allowed per order and per customer (defaults 100 and
+    /// 1,000), for one customer (--customer) or every customer without its own limits.
+    OnDemandLimits {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long)]
+        per_order: i64,
+        #[arg(long)]
+        per_customer: i64,
+    },
     /// Write a consistent copy of the live SQLite database to FILE while the server runs
     /// (never overwrites FILE). On PostgreSQL, use pg_dump (docs/OPERATIONS.md).
     Backup { file: std::path::PathBuf },
@@ -312,6 +322,20 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             println!(
                 "{}",
                 serde_json::json!({"sandbox": c.sandbox, "offset_seconds": c.offset_ms / 1000, "now": pc_domain::query::format_utc(p.db.now().await?)})
+            );
+        }
+        AdminCommand::OnDemandLimits { customer, per_order, per_customer } => {
+            let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists"))?;
+            let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
+            let operator = <pc_api::principal::OperatorCaller as pc_api::principal::Capability>::from_principal(principal)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let limits =
+                pc_api::services::orders::set_on_demand_limits(p.db, &operator, customer.as_deref(), Some(per_order), Some(per_customer))
+                    .await
+                    .map_err(pc_api::error::ApiError::into_anyhow)?;
+            println!(
+                "{}",
+                serde_json::json!({"customer_id": customer, "per_order": limits.per_order, "per_customer": limits.per_customer})
             );
         }
         AdminCommand::Backup { file } => backup(p.db, &file).await?,

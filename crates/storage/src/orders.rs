@@ -18,8 +18,8 @@ use pc_domain::orders::plan::{
     PayableOrder, Provision, RefundPlan, ResourceSnapshot,
 };
 use pc_domain::orders::{
-    self as rules, payment_deadline, resource_status, source_type, OrderStatus, OrderType, PaidParts, Period, ResourceStatus, GRACE_MS,
-    RETENTION_MS,
+    self as rules, payment_deadline, resource_status, source_type, OnDemandLimits, OrderStatus, OrderType, PaidParts, Period,
+    ResourceStatus, GRACE_MS, RETENTION_MS,
 };
 use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::TenantScope;
@@ -361,6 +361,68 @@ fn resource_status_sql(now: &str) -> String {
     )
 }
 
+/// The on-demand gate of a new purchase, inside its transaction (docs/DOMAIN.md#R-ORD-18):
+/// the customer's cash account row is locked first, so two purchases of one customer are
+/// counted in turn, then its available balance (cash plus usable coupons), the on-demand
+/// instances it holds or has pending, and its limits are checked by the domain rule.
+async fn check_on_demand_gate(conn: &mut AnyConnection, customer: &DomainId, ordered: i64, now: EpochMillis) -> Result<()> {
+    sqlx::query("UPDATE fund_accounts SET balance_fen = balance_fen WHERE owner_id = $1")
+        .bind(customer.as_str())
+        .execute(&mut *conn)
+        .await?;
+    let cash: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM fund_accounts WHERE owner_id = $1")
+        .bind(customer.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    let coupons: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM coupons \
+         WHERE customer_id = $1 AND status = $2 AND effective_at <= $3 AND expire_at > $3",
+    )
+    .bind(customer.as_str())
+    .bind(pc_domain::coupons::coupon_status::USABLE)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Held: open on-demand resources, each counting the instances its line bought (a resource
+    // converted from yearly/monthly counts its own); pending: on-demand lines awaiting payment.
+    let held: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(COALESCE((SELECT MAX(l.subscription_num) FROM order_lines l \
+         WHERE l.order_id = r.order_id AND l.resource_id = r.resource_id), 1)), 0) AS BIGINT) \
+         FROM resources r WHERE r.customer_id = $1 AND r.charge_mode = $2 AND r.closed_at IS NULL",
+    )
+    .bind(customer.as_str())
+    .bind(CHARGE_ON_DEMAND)
+    .fetch_one(&mut *conn)
+    .await?;
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(l.subscription_num), 0) AS BIGINT) FROM order_lines l JOIN orders o ON o.order_id = l.order_id \
+         WHERE o.customer_id = $1 AND o.status = $2 AND o.order_type = $3 AND l.period_type IS NULL",
+    )
+    .bind(customer.as_str())
+    .bind(OrderStatus::PendingPayment.code())
+    .bind(OrderType::NewPurchase.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    let limits = on_demand_limits_in(conn, customer).await?;
+    Ok(rules::check_on_demand_purchase(Money::from_fen(cash.saturating_add(coupons)), ordered, held.saturating_add(pending), limits)?)
+}
+
+/// The on-demand limits of a customer: its own row, else the row for everyone ('*'), else the
+/// product's defaults.
+async fn on_demand_limits_in(conn: &mut AnyConnection, customer: &DomainId) -> Result<OnDemandLimits> {
+    let row = sqlx::query(
+        "SELECT per_order, per_customer FROM on_demand_limits WHERE customer_id IN ($1, '*') \
+         ORDER BY CASE WHEN customer_id = '*' THEN 1 ELSE 0 END LIMIT 1",
+    )
+    .bind(customer.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        None => Ok(OnDemandLimits::DEFAULT),
+        Some(r) => Ok(OnDemandLimits { per_order: r.try_get("per_order")?, per_customer: r.try_get("per_customer")? }),
+    }
+}
+
 /// Locks a customer's resource for the rest of the transaction and reads it. Unknown, not the
 /// customer's, closed or deleted → CBC.99003016.
 async fn lock_resource(conn: &mut AnyConnection, customer: &DomainId, resource_id: &str, now: EpochMillis) -> Result<Resource> {
@@ -492,6 +554,36 @@ impl Db {
         }
     }
 
+    /// The on-demand limits that apply to a customer (docs/DOMAIN.md#R-ORD-18).
+    pub async fn on_demand_limits(&self, customer: &DomainId) -> Result<OnDemandLimits> {
+        let mut conn = self.pool.acquire().await?;
+        on_demand_limits_in(&mut conn, customer).await
+    }
+
+    /// The operator sets the on-demand limits of one customer, or (`None`) of every customer
+    /// without limits of its own.
+    pub async fn set_on_demand_limits(
+        &self,
+        customer: Option<&DomainId>,
+        limits: OnDemandLimits,
+        set_by: &DomainId,
+        now: EpochMillis,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO on_demand_limits (customer_id, per_order, per_customer, set_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (customer_id) DO UPDATE SET per_order = excluded.per_order, per_customer = excluded.per_customer, \
+             set_by = excluded.set_by, updated_at = excluded.updated_at",
+        )
+        .bind(customer.map_or("*", |c| c.as_str()))
+        .bind(limits.per_order)
+        .bind(limits.per_customer)
+        .bind(set_by.as_str())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn try_create_order(&self, new: &NewOrder, now: EpochMillis) -> Result<OrderCreated> {
         if new.lines.is_empty() {
             return Err(DomainError::invalid("An order needs at least one line.").into());
@@ -508,6 +600,10 @@ impl Db {
                 check_no_open_order(&mut tx, &resource).await?;
                 check_order_target(new.order_type, line.period, resource.expire_at, now)?;
             }
+        }
+        let on_demand = new.lines.iter().filter(|l| l.period.is_none()).fold(0i64, |n, l| n.saturating_add(l.subscription_num));
+        if new.order_type == OrderType::NewPurchase && new.lines.iter().any(|l| l.period.is_none()) {
+            check_on_demand_gate(&mut tx, &new.customer, on_demand, now).await?;
         }
         let order_id = new_id();
         let official: i64 = new.lines.iter().map(|l| l.official.fen()).sum();

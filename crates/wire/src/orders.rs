@@ -347,6 +347,27 @@ pub struct OrderAuthorizationResponse {
     pub authorized: bool,
 }
 
+/// Product extension: the operator's limits on on-demand purchases.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OnDemandLimitsReq {
+    /// The customer the limits are for; absent or empty: every customer without limits of its own.
+    pub customer_id: Option<String>,
+    /// Instances per order, 1–1,000,000.
+    #[schema(value_type = i64)]
+    pub per_order: Option<i64>,
+    /// Instances a customer may hold or have pending, `per_order`–1,000,000.
+    #[schema(value_type = i64)]
+    pub per_customer: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnDemandLimitsResponse {
+    /// Absent: the limits of every customer without limits of its own.
+    pub customer_id: Option<String>,
+    pub per_order: i64,
+    pub per_customer: i64,
+}
+
 /// Product extension: advance a sandbox database's clock.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AdvanceClockReq {

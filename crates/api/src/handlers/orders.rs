@@ -1,18 +1,18 @@
 //! Orders and payment of the Open API, and the order-creation extensions.
 
 use super::funds::idempotency_key;
+use super::Names;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::principal::{CustomerCaller, CustomerOrPartner, OperatorCaller, PartnerCaller};
 use crate::services::acting_scope;
-use crate::services::catalog::book_now;
 use crate::services::funds::claim;
 use crate::services::orders::{self as svc, OrderParty, ProductChoice};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use pc_domain::catalog::{Language, PriceBook};
+use pc_domain::catalog::Language;
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::orders::{check_order_customer, OrderStatus, OrderType, PaymentRequest, Period};
 use pc_domain::pricing::{PeriodProduct, SpecChoice};
@@ -53,7 +53,7 @@ fn amount_info(coupon: Money, discount: Money) -> AmountInfo {
     }
 }
 
-fn order_view(o: &Order, book: &PriceBook, lang: Language) -> CustomerOrder {
+fn order_view(o: &Order, names: &Names) -> CustomerOrder {
     // Before payment the order shows its offered discount; after, what was used.
     let paid = o.status == OrderStatus::Completed && o.order_type != OrderType::Unsubscribe;
     let discount = if paid { o.used_discount } else { o.discount };
@@ -61,7 +61,7 @@ fn order_view(o: &Order, book: &PriceBook, lang: Language) -> CustomerOrder {
         order_id: o.order_id.clone(),
         customer_id: o.customer_id.to_string(),
         service_type_code: o.service_type_code.clone(),
-        service_type_name: book.service_type_name(&o.service_type_code, lang),
+        service_type_name: names.service(&o.service_type_code),
         source_type: o.source_type,
         status: o.status.code(),
         order_type: o.order_type.code(),
@@ -77,12 +77,12 @@ fn order_view(o: &Order, book: &PriceBook, lang: Language) -> CustomerOrder {
     }
 }
 
-fn line_view(order_id: &str, l: &OrderLine, book: &PriceBook, lang: Language) -> OrderLineItem {
+fn line_view(order_id: &str, l: &OrderLine, names: &Names) -> OrderLineItem {
     OrderLineItem {
         order_line_item_id: l.line_id.clone(),
         order_id: order_id.to_owned(),
         service_type_code: l.cloud_service_type.clone(),
-        service_type_name: book.service_type_name(&l.cloud_service_type, lang),
+        service_type_name: names.service(&l.cloud_service_type),
         product_id: l.product_id.clone(),
         product_spec_desc: l.resource_spec.clone(),
         period_type: l.period.map(|p| p.period_type),
@@ -164,9 +164,8 @@ pub async fn list_customer_orders(
     };
     let (orders, total) = state.db.list_orders(&scope, &f, page).await?;
     // The operation takes no language: names show in the default one.
-    let book = book_now(&state.db).await?;
-    let lang = Language::default();
-    Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(|o| order_view(o, &book, lang)).collect() }))
+    let names = Names::load(&state.db, Language::default()).await?;
+    Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(|o| order_view(o, &names)).collect() }))
 }
 
 #[utoipa::path(
@@ -187,12 +186,11 @@ pub async fn show_customer_order_details(
     let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
     let order = visible_order(&state, &scope, &order_id).await?;
     let lines = state.db.order_lines(&order.order_id).await?;
-    let book = book_now(&state.db).await?;
-    let items =
-        lines.iter().skip(page.offset as usize).take(page.limit as usize).map(|l| line_view(&order.order_id, l, &book, lang)).collect();
+    let names = Names::load(&state.db, lang).await?;
+    let items = lines.iter().skip(page.offset as usize).take(page.limit as usize).map(|l| line_view(&order.order_id, l, &names)).collect();
     Ok(Json(ShowCustomerOrderDetailsResponse {
         total_count: lines.len() as i64,
-        order_info: order_view(&order, &book, lang),
+        order_info: order_view(&order, &names),
         order_line_items: items,
     }))
 }
@@ -348,8 +346,7 @@ pub async fn show_refund_order_details(
     }
     let items = state.db.refund_items(&order.order_id).await?;
     // The operation takes no language: names show in the default one.
-    let book = book_now(&state.db).await?;
-    let lang = Language::default();
+    let names = Names::load(&state.db, Language::default()).await?;
     let infos: Vec<RefundInfo> = items
         .iter()
         .map(|i| RefundInfo {
@@ -360,8 +357,8 @@ pub async fn show_refund_order_details(
             customer_id: order.customer_id.to_string(),
             resource_type_code: i.resource_type.clone(),
             service_type_code: i.cloud_service_type.clone(),
-            resource_type_name: book.resource_type_name(&i.resource_type, lang),
-            service_type_name: book.service_type_name(&i.cloud_service_type, lang),
+            resource_type_name: names.resource(&i.resource_type),
+            service_type_name: names.service(&i.cloud_service_type),
             region_code: i.region.clone(),
             base_order_id: i.base_order_id.clone(),
         })
@@ -501,6 +498,28 @@ pub async fn operator_advance_clock(
     }
     let settings = state.db.clock_settings().await?;
     Ok(Json(ClockResponse { sandbox: settings.sandbox, offset_seconds: settings.offset_ms / 1000, now: format_utc(state.db.now().await?) }))
+}
+
+/// Product extension: the operator sets the limits on on-demand purchases, of one customer or
+/// of every customer without its own (docs/DOMAIN.md#R-ORD-18).
+#[utoipa::path(
+    post, path = "/v2/operator/on-demand-limits", operation_id = "operator_set_on_demand_limits", tag = "operator",
+    summary = "Operator: set the on-demand instances allowed per order and per customer, for one customer or (no customer_id) every customer without its own limits (product extension).",
+    request_body = OnDemandLimitsReq,
+    responses((status = 200, description = "Success.", body = OnDemandLimitsResponse), crate::openapi::ApiErrors)
+)]
+pub async fn operator_set_on_demand_limits(
+    State(state): State<AppState>,
+    operator: OperatorCaller,
+    ApiJson(req): ApiJson<OnDemandLimitsReq>,
+) -> ApiResult<OnDemandLimitsResponse> {
+    let customer = req.customer_id.as_deref().filter(|s| !s.is_empty());
+    let limits = svc::set_on_demand_limits(&state.db, &operator, customer, req.per_order, req.per_customer).await?;
+    Ok(Json(OnDemandLimitsResponse {
+        customer_id: customer.map(str::to_owned),
+        per_order: limits.per_order,
+        per_customer: limits.per_customer,
+    }))
 }
 
 /// The customer a partner names for a resource view (its own resale customer).

@@ -1,15 +1,15 @@
 //! Yearly/monthly resources of the Open API: listing, renewal, unsubscription, auto-renewal,
 //! renewal settings and conversion to on-demand. Batch operations answer per resource.
 
+use super::Names;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::principal::{CustomerCaller, CustomerOrPartner};
-use crate::services::catalog::book_now;
 use crate::services::resources::{self as svc, AutoRenewal};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use pc_domain::catalog::{Language, PriceBook};
+use pc_domain::catalog::Language;
 use pc_domain::orders::{Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
 use pc_domain::query::{format_utc, parse_utc, Page};
 use pc_domain::DomainError;
@@ -24,9 +24,7 @@ fn instant(field: &str, v: Option<&str>) -> Result<Option<i64>, DomainError> {
     }
 }
 
-fn resource_view(r: &Resource, book: &PriceBook) -> OrderInstance {
-    // The operation takes no language: names show in the default one.
-    let lang = Language::default();
+fn resource_view(r: &Resource, names: &Names) -> OrderInstance {
     OrderInstance {
         id: r.resource_id.clone(),
         resource_id: r.resource_id.clone(),
@@ -34,8 +32,8 @@ fn resource_view(r: &Resource, book: &PriceBook) -> OrderInstance {
         region_code: r.region.clone(),
         service_type_code: r.cloud_service_type.clone(),
         resource_type_code: r.resource_type.clone(),
-        resource_type_name: book.resource_type_name(&r.resource_type, lang),
-        service_type_name: book.service_type_name(&r.cloud_service_type, lang),
+        resource_type_name: names.resource(&r.resource_type),
+        service_type_name: names.service(&r.cloud_service_type),
         resource_spec_code: r.resource_spec.clone(),
         product_id: r.product_id.clone(),
         is_main_resource: 1,
@@ -93,8 +91,9 @@ pub async fn list_pay_per_use_customer_resources(
         period_only: true,
     };
     let (resources, total) = svc::list_resources(&state.db, &scope, &customer, &f, page).await?;
-    let book = book_now(&state.db).await?;
-    Ok(Json(ListResourcesResponse { data: resources.iter().map(|r| resource_view(r, &book)).collect(), total_count: total }))
+    // The operation takes no language: names show in the default one.
+    let names = Names::load(&state.db, Language::default()).await?;
+    Ok(Json(ListResourcesResponse { data: resources.iter().map(|r| resource_view(r, &names)).collect(), total_count: total }))
 }
 
 fn resource_ids(v: Option<Vec<String>>) -> Result<Vec<String>, DomainError> {

@@ -5,13 +5,14 @@
 
 use super::acting_owner;
 use crate::error::ApiError;
-use crate::principal::{CustomerCaller, CustomerOrPartner};
+use crate::principal::{CustomerCaller, CustomerOrPartner, OperatorCaller};
 use pc_domain::catalog::PriceBook;
 use pc_domain::coupons::coupon_status;
 use pc_domain::money::Money;
 use pc_domain::orders::plan::plan_order_payment;
 use pc_domain::orders::{
-    check_on_behalf, check_order_customer, check_payable, coupon_covers, is_marketplace, source_type, OrderType, PaymentPlan, Period,
+    check_on_behalf, check_order_customer, check_payable, coupon_covers, is_marketplace, source_type, OnDemandLimits, OrderType,
+    PaymentPlan, Period,
 };
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
 use pc_domain::query::{EpochMillis, Page};
@@ -138,6 +139,16 @@ pub async fn create_purchase(
 ) -> Result<OrderCreated, ApiError> {
     if products.is_empty() || products.len() > 100 {
         return Err(DomainError::invalid("product_infos must hold 1 to 100 products.").into());
+    }
+    for (i, c) in products.iter().enumerate() {
+        let n = c.product.subscription_num;
+        if c.period.is_none() && !(1..=OnDemandLimits::MAX).contains(&n) {
+            return Err(DomainError::invalid(format!(
+                "product_infos[{i}].subscription_num must be from 1 to {}, not {n}.",
+                OnDemandLimits::MAX
+            ))
+            .into());
+        }
     }
     let now = db.now().await?;
     let book = db.price_book_at(now).await?;
@@ -441,4 +452,30 @@ pub async fn authorize_partner(db: &Db, caller: &CustomerCaller) -> Result<Domai
     let now = db.now().await?;
     db.grant_order_authorization(&me, &standing.partner_id, now).await?;
     Ok(standing.partner_id)
+}
+
+/// The operator sets the on-demand limits of one customer (`customer`) or of every customer
+/// without its own (docs/DOMAIN.md#R-ORD-18). An unknown or non-customer account is
+/// CBC.99000035.
+pub async fn set_on_demand_limits(
+    db: &Db,
+    operator: &OperatorCaller,
+    customer: Option<&str>,
+    per_order: Option<i64>,
+    per_customer: Option<i64>,
+) -> Result<OnDemandLimits, ApiError> {
+    let limits = OnDemandLimits::parse(per_order, per_customer)?;
+    let customer = match customer {
+        None => None,
+        Some(raw) => {
+            let id = parse_customer(raw)?;
+            match db.find_account(&id).await? {
+                Some(a) if a.kind == pc_domain::tenancy::AccountKind::Customer => Some(id),
+                _ => return Err(DomainError::new(ErrorCode::NotYourCustomer, "No such customer.").into()),
+            }
+        }
+    };
+    let now = db.now().await?;
+    db.set_on_demand_limits(customer.as_ref(), limits, operator.id(), now).await?;
+    Ok(limits)
 }
