@@ -24,7 +24,8 @@ pc_storage::on_both_backends!(
     refund_details_follow_the_sdk_model,
     orders_show_catalogue_names_in_the_callers_language,
     disk_resources_keep_their_size,
-    on_demand_needs_balance_and_stays_within_limits
+    on_demand_needs_balance_and_stays_within_limits,
+    partner_discounts_have_a_floor_and_show_who_bears_them
 );
 
 struct World {
@@ -526,4 +527,55 @@ async fn on_demand_needs_balance_and_stays_within_limits(w: World) {
     assert_eq!(s, 200);
     assert_eq!(w.db.on_demand_limits(&broke.domain_id).await.unwrap().per_customer, 1);
     assert_eq!(w.db.on_demand_limits(&c.domain_id).await.unwrap().per_customer, 150);
+}
+
+async fn partner_discounts_have_a_floor_and_show_who_bears_them(w: World) {
+    let c = &w.customer;
+    let grant = |rate: f64, services: Value| json!({"customer_id": c.domain_id.as_str(), "discount_name": "margin", "discount_rate": rate, "service_type_codes": services});
+    // Until the operator sets a floor, no grant goes below half price.
+    for rate in [0.0001, 0.4999] {
+        let (s, body) = w.call(&w.partner, "POST", "/v2/partners/customer-discounts", Some(grant(rate, json!([])))).await;
+        assert_eq!((s, code(&body)), (400, "CBC.99003182"), "{rate}: {body}");
+    }
+    let partner = w.partner.domain_id.as_str();
+    let floor = |rate: f64, service: Option<&str>| json!({"partner_id": partner, "min_rate": rate, "service_type_code": service});
+    let (s, _) = w.call(&w.partner, "POST", "/v2/operator/discount-floors", Some(floor(0.1, None))).await;
+    assert_eq!(s, 403, "the operator's only");
+    for bad in [
+        floor(0.0, None),
+        floor(1.5, None),
+        floor(0.8, Some("hws.service.type.nope")),
+        json!({"partner_id": c.domain_id.as_str(), "min_rate": 0.5}),
+    ] {
+        let (s, body) = w.call(&w.operator, "POST", "/v2/operator/discount-floors", Some(bad.clone())).await;
+        assert_eq!((s, code(&body)), (400, "CBC.0100"), "{bad}: {body}");
+    }
+    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/discount-floors", Some(floor(0.8, None))).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/discount-floors", Some(floor(0.7, Some("hws.service.type.ec2")))).await;
+    assert_eq!((s, body["min_rate"].as_f64()), (200, Some(0.7)), "{body}");
+    let (s, body) = w.call(&w.partner, "POST", "/v2/partners/customer-discounts", Some(grant(0.75, json!([])))).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003182"), "every service type: the general floor 0.8: {body}");
+    let (s, body) = w.call(&w.partner, "POST", "/v2/partners/customer-discounts", Some(grant(0.75, json!(["hws.service.type.ec2"])))).await;
+    assert_eq!(s, 200, "{body}");
+    let discount_id = body["discount_id"].as_str().unwrap().to_owned();
+
+    // The order shows the discount and who bears it, before and after payment.
+    let (s, created) = w.call(c, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [vm("hws.service.type.ec2")]}))).await;
+    assert_eq!(s, 200, "{created}");
+    assert_eq!((created["official_amount"].as_f64(), created["amount_after_discount"].as_f64()), (Some(32.20), Some(24.15)));
+    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    let path = format!("/v2/orders/customer-orders/details/{order_id}");
+    let (_, details) = w.call(c, "GET", &path, None).await;
+    let shown = &details["order_info"]["partner_discount"];
+    assert_eq!(shown["granted_by"], partner, "{details}");
+    assert_eq!((shown["borne_by"].as_str(), shown["discount_id"].as_str()), (Some("partner"), Some(discount_id.as_str())));
+    assert_eq!((shown["official_amount"].as_f64(), shown["discount_amount"].as_f64()), (Some(32.20), Some(8.05)));
+    let pay = json!({"order_id": order_id, "use_coupon": "NO", "use_discount": "YES", "discount_infos": [{"id": discount_id, "type": 3}]});
+    let (s, body) = w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay)).await;
+    assert_eq!(s, 200, "{body}");
+    let (_, details) = w.call(&w.partner, "GET", &path, None).await;
+    assert_eq!(details["order_info"]["partner_discount"]["discount_amount"].as_f64(), Some(8.05), "{details}");
+    assert_eq!(details["order_info"]["amount_info"]["discounts"][0]["discount_amount"].as_f64(), Some(8.05));
+    assert!(w.db.order_audit().await.unwrap().holds());
 }

@@ -92,6 +92,67 @@ pub fn parse_discount_rate(text: &str) -> Result<Decimal, DomainError> {
     Ok(d)
 }
 
+/// A partner's lowest allowed discount rate, set by the operator (docs/DOMAIN.md#R-PRICE-12):
+/// for one service type, or (`service_type` `None`) for every service type without its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscountFloor {
+    pub service_type: Option<String>,
+    pub min_rate: Decimal,
+}
+
+/// The floor until the operator sets one: half price.
+pub const DEFAULT_DISCOUNT_FLOOR: Decimal = Decimal::from_parts(5, 0, 0, false, 1);
+
+/// A floor as the operator writes it: a decimal greater than 0 and at most 1 (1 allows no
+/// discount), at most 4 places.
+pub fn parse_discount_floor(text: &str) -> Result<Decimal, DomainError> {
+    let bad =
+        || DomainError::invalid(format!("min_rate must be a decimal greater than 0 and at most 1 with at most 4 places, not {text}."));
+    let d = crate::money::parse_plain_decimal(text.trim()).ok_or_else(bad)?.normalize();
+    if d <= Decimal::ZERO || d > Decimal::ONE || d.scale() > 4 {
+        return Err(bad());
+    }
+    Ok(d)
+}
+
+/// The lowest rate a partner may grant on a service type: its floor for that type, else its
+/// floor for every type, else `DEFAULT_DISCOUNT_FLOOR`.
+pub fn discount_floor_for(floors: &[DiscountFloor], service_type: &str) -> Decimal {
+    floors
+        .iter()
+        .find(|f| f.service_type.as_deref() == Some(service_type))
+        .or_else(|| floors.iter().find(|f| f.service_type.is_none()))
+        .map_or(DEFAULT_DISCOUNT_FLOOR, |f| f.min_rate)
+}
+
+/// A grant of `rate` on `services` (empty: every service type) must not go below the floor of
+/// any service type it covers (CBC.99003182 naming the floor); a grant on every type must
+/// respect the general floor and every per-type floor.
+pub fn check_discount_floor(rate: Decimal, services: &[String], floors: &[DiscountFloor]) -> Result<(), DomainError> {
+    let general = floors.iter().find(|f| f.service_type.is_none()).map_or(DEFAULT_DISCOUNT_FLOOR, |f| f.min_rate);
+    let (floor, which) = if services.is_empty() {
+        floors
+            .iter()
+            .filter_map(|f| f.service_type.as_deref().map(|t| (f.min_rate, t.to_owned())))
+            .fold((general, "every service type".to_owned()), |best, (r, t)| if r > best.0 { (r, t) } else { best })
+    } else {
+        services.iter().map(|s| (discount_floor_for(floors, s), s.clone())).fold((Decimal::ZERO, String::new()), |best, cur| {
+            if cur.0 > best.0 {
+                cur
+            } else {
+                best
+            }
+        })
+    };
+    if rate < floor {
+        return Err(DomainError::new(
+            ErrorCode::DiscountBelowFloor,
+            format!("The discount rate {rate} is below the minimum {floor} the operator allows you for {which}."),
+        ));
+    }
+    Ok(())
+}
+
 /// May the partner grant this customer a discount? Only its own customers (of either
 /// association type), and a scoped member only those it manages.
 pub fn check_discount_customer(
@@ -521,6 +582,48 @@ mod tests {
 
     fn book() -> PriceBook {
         PriceBook::parse(SHIPPED_PRICE_BOOK).unwrap()
+    }
+
+    #[test]
+    fn discount_grants_respect_the_operators_floor() {
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        let ecs = || vec!["hws.service.type.ec2".to_owned()];
+        assert_eq!(DEFAULT_DISCOUNT_FLOOR, d("0.5"));
+        // Until the operator sets one: half price at most.
+        assert_eq!(check_discount_floor(d("0.0001"), &[], &[]).unwrap_err().code, ErrorCode::DiscountBelowFloor);
+        assert!(check_discount_floor(d("0.4999"), &ecs(), &[]).is_err());
+        assert!(check_discount_floor(d("0.5"), &[], &[]).is_ok());
+        let floors = vec![
+            DiscountFloor { service_type: None, min_rate: d("0.8") },
+            DiscountFloor { service_type: Some("hws.service.type.ec2".into()), min_rate: d("0.7") },
+            DiscountFloor { service_type: Some("hws.service.type.rds".into()), min_rate: d("0.9") },
+        ];
+        assert!(check_discount_floor(d("0.7"), &ecs(), &floors).is_ok());
+        assert!(check_discount_floor(d("0.69"), &ecs(), &floors).is_err());
+        assert!(check_discount_floor(d("0.79"), &["hws.service.type.ebs".into()], &floors).is_err(), "the general floor");
+        let err = check_discount_floor(d("0.85"), &[], &floors).unwrap_err();
+        assert!(err.message.contains("0.9") && err.message.contains("rds"), "{}", err.message);
+        assert!(check_discount_floor(d("0.9"), &[], &floors).is_ok());
+        assert_eq!(parse_discount_floor("1").unwrap(), d("1"));
+        for bad in ["0", "1.01", "0.12345", "-0.5", "x"] {
+            assert!(parse_discount_floor(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_grant_below_a_floor(rate_bp in 1i64..10_000, floor_bp in 1i64..=10_000, typed in proptest::option::of(1i64..=10_000)) {
+            let (rate, floor) = (Decimal::new(rate_bp, 4), Decimal::new(floor_bp, 4));
+            let mut floors = vec![DiscountFloor { service_type: None, min_rate: floor }];
+            if let Some(t) = typed {
+                floors.push(DiscountFloor { service_type: Some("hws.service.type.ec2".into()), min_rate: Decimal::new(t, 4) });
+            }
+            let ecs = vec!["hws.service.type.ec2".to_owned()];
+            let ok = check_discount_floor(rate, &ecs, &floors).is_ok();
+            prop_assert_eq!(ok, rate >= typed.map_or(floor, |t| Decimal::new(t, 4)));
+            let all = check_discount_floor(rate, &[], &floors).is_ok();
+            prop_assert_eq!(all, rate >= floor && typed.is_none_or(|t| rate >= Decimal::new(t, 4)));
+        }
     }
 
     fn d(s: &str) -> Decimal {

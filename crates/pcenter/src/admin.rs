@@ -124,6 +124,16 @@ pub enum AdminCommand {
         #[arg(long)]
         per_customer: i64,
     },
+    /// Set the lowest discount rate a partner may grant its customers (until set: 0.5), for
+    /// one service type (--service-type) or every type without its own.
+    DiscountFloor {
+        #[arg(long)]
+        partner: String,
+        #[arg(long)]
+        min_rate: String,
+        #[arg(long)]
+        service_type: Option<String>,
+    },
     /// Write a consistent copy of the live SQLite database to FILE while the server runs
     /// (never overwrites FILE). On PostgreSQL, use pg_dump (docs/OPERATIONS.md).
     Backup { file: std::path::PathBuf },
@@ -336,6 +346,20 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             println!(
                 "{}",
                 serde_json::json!({"customer_id": customer, "per_order": limits.per_order, "per_customer": limits.per_customer})
+            );
+        }
+        AdminCommand::DiscountFloor { partner, min_rate, service_type } => {
+            let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists"))?;
+            let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
+            let operator = <pc_api::principal::OperatorCaller as pc_api::principal::Capability>::from_principal(principal)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let (partner, rate) =
+                pc_api::services::catalog::set_discount_floor(p.db, &operator, &partner, service_type.as_deref(), &min_rate)
+                    .await
+                    .map_err(pc_api::error::ApiError::into_anyhow)?;
+            println!(
+                "{}",
+                serde_json::json!({"partner_id": partner.to_string(), "service_type_code": service_type, "min_rate": rate.to_string()})
             );
         }
         AdminCommand::Backup { file } => backup(p.db, &file).await?,

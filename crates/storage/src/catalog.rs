@@ -3,7 +3,7 @@
 use crate::db::Db;
 use crate::error::{Result, StorageError};
 use pc_domain::catalog::PriceBook;
-use pc_domain::pricing::CustomerDiscount;
+use pc_domain::pricing::{CustomerDiscount, DiscountFloor};
 use pc_domain::query::{now_millis, EpochMillis};
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use rust_decimal::Decimal;
@@ -103,6 +103,22 @@ fn rate_bp(rate: Decimal) -> Result<i64> {
         return Err(DomainError::invalid("discount rate has more than 4 decimal places.").into());
     }
     i64::try_from(bp).map_err(|_| DomainError::invalid("discount rate is out of range.").into())
+}
+
+async fn floors_in(conn: &mut sqlx::AnyConnection, partner: &DomainId) -> Result<Vec<DiscountFloor>> {
+    let rows = sqlx::query("SELECT service_type, min_rate_bp FROM discount_floors WHERE partner_id = $1 ORDER BY service_type")
+        .bind(partner.as_str())
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let service_type: String = r.try_get("service_type")?;
+            Ok(DiscountFloor {
+                service_type: (service_type != "*").then_some(service_type),
+                min_rate: Decimal::new(r.try_get("min_rate_bp")?, 4).normalize(),
+            })
+        })
+        .collect()
 }
 
 impl Db {
@@ -229,6 +245,11 @@ impl Db {
             },
             created_at: now_millis(),
         };
+        // The floor is read and the grant written in one transaction, so a grant never
+        // slips in under a floor the operator has just raised (docs/DOMAIN.md#R-PRICE-12).
+        let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let floors = floors_in(&mut tx, partner).await?;
+        pc_domain::pricing::check_discount_floor(rate, service_types, &floors)?;
         sqlx::query(
             "INSERT INTO customer_discounts (discount_id, partner_id, customer_id, name, rate_bp, service_types, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -240,9 +261,41 @@ impl Db {
         .bind(rate_bp(rate)?)
         .bind(service_types.join(","))
         .bind(grant.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(grant)
+    }
+
+    /// The discount floors the operator set for `partner` (none: the product's floor).
+    pub async fn discount_floors(&self, partner: &DomainId) -> Result<Vec<DiscountFloor>> {
+        let mut conn = self.pool.acquire().await?;
+        floors_in(&mut conn, partner).await
+    }
+
+    /// The operator sets `partner`'s floor for one service type, or (`None`) for every
+    /// service type without its own.
+    pub async fn set_discount_floor(
+        &self,
+        partner: &DomainId,
+        service_type: Option<&str>,
+        min_rate: Decimal,
+        set_by: &DomainId,
+        now: EpochMillis,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO discount_floors (partner_id, service_type, min_rate_bp, set_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (partner_id, service_type) DO UPDATE SET min_rate_bp = excluded.min_rate_bp, set_by = excluded.set_by, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(partner.as_str())
+        .bind(service_type.unwrap_or("*"))
+        .bind(rate_bp(min_rate)?)
+        .bind(set_by.as_str())
+        .bind(now)
         .execute(&self.pool)
         .await?;
-        Ok(grant)
+        Ok(())
     }
 
     /// Revokes one of `partner`'s discounts; false when it has none by that id (or it is

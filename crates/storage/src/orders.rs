@@ -94,6 +94,8 @@ pub struct Order {
     pub service_type_code: String,
     pub official: Money,
     pub discount_id: Option<String>,
+    /// The partner that granted `discount_id`: the discount is its margin, it bears it.
+    pub discount_granted_by: Option<DomainId>,
     pub discount: Money,
     pub paid_cash: Money,
     pub paid_coupon: Money,
@@ -261,7 +263,8 @@ pub struct ExpirySweep {
 
 const ORDER_COLUMNS: &str = "o.order_id, o.customer_id, o.partner_id, o.placed_by, o.source_type, o.order_type, o.status, \
     o.service_type_code, o.official_fen, o.discount_id, o.discount_fen, o.paid_cash_fen, o.paid_coupon_fen, o.used_discount_fen, \
-    o.created_at, o.payment_deadline, o.paid_at";
+    o.created_at, o.payment_deadline, o.paid_at, \
+    (SELECT d.partner_id FROM customer_discounts d WHERE d.discount_id = o.discount_id) AS discount_partner_id";
 
 fn corrupt(what: &str, v: i64) -> StorageError {
     StorageError::Corrupt(format!("{what} {v}"))
@@ -281,6 +284,7 @@ fn order_from_row(r: &AnyRow) -> Result<Order> {
         service_type_code: r.try_get("service_type_code")?,
         official: Money::from_fen(r.try_get("official_fen")?),
         discount_id: r.try_get("discount_id")?,
+        discount_granted_by: r.try_get::<Option<String>, _>("discount_partner_id")?.map(DomainId::from_trusted),
         discount: Money::from_fen(r.try_get("discount_fen")?),
         paid_cash: Money::from_fen(r.try_get("paid_cash_fen")?),
         paid_coupon: Money::from_fen(r.try_get("paid_coupon_fen")?),

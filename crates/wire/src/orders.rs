@@ -88,6 +88,25 @@ pub struct CustomerOrder {
     pub user_name: String,
     /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub pending_payment_end_time: Option<String>,
+    /// Product extension: the partner discount of the order and who bears it (the granting
+    /// partner, from its margin); absent when the order has no partner discount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_discount: Option<PartnerDiscount>,
+}
+
+/// Product extension: a partner's discount on an order, borne by that partner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerDiscount {
+    pub discount_id: String,
+    /// The partner that granted the discount.
+    pub granted_by: String,
+    /// Always `partner`: the discount is the granting partner's margin.
+    pub borne_by: String,
+    #[schema(value_type = Yuan)]
+    pub official_amount: JsonDecimal,
+    /// Offered while pending payment; used once paid.
+    #[schema(value_type = Yuan)]
+    pub discount_amount: JsonDecimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

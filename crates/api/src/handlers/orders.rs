@@ -74,6 +74,17 @@ fn order_view(o: &Order, names: &Names) -> CustomerOrder {
         amount_info: amount_info(o.paid_coupon, discount),
         user_name: o.placed_by.clone(),
         pending_payment_end_time: (o.status == OrderStatus::PendingPayment).then(|| o.payment_deadline.map(format_utc)).flatten(),
+        // Who bears the discount (docs/DOMAIN.md#R-PRICE-12): the partner that granted it.
+        partner_discount: match (&o.discount_id, &o.discount_granted_by) {
+            (Some(id), Some(partner)) if discount > Money::ZERO => Some(PartnerDiscount {
+                discount_id: id.clone(),
+                granted_by: partner.to_string(),
+                borne_by: "partner".into(),
+                official_amount: dec(o.official),
+                discount_amount: dec(discount),
+            }),
+            _ => None,
+        },
     }
 }
 

@@ -338,6 +338,31 @@ pub async fn grant_customer_discount(
     Ok(Json(discount_info(grant)))
 }
 
+/// Product extension: the operator sets the lowest discount rate a partner may grant
+/// (docs/DOMAIN.md#R-PRICE-12).
+#[utoipa::path(
+    post, path = "/v2/operator/discount-floors", operation_id = "operator_set_discount_floor", tag = "operator",
+    summary = "Operator: set the lowest discount rate a partner may grant its customers, for one service type or (no service_type_code) every type without its own; until set, 0.5 (product extension).",
+    request_body = DiscountFloorReq,
+    responses((status = 200, description = "Success.", body = DiscountFloorResponse), crate::openapi::ApiErrors)
+)]
+pub async fn operator_set_discount_floor(
+    State(state): State<AppState>,
+    operator: OperatorCaller,
+    ApiJson(req): ApiJson<DiscountFloorReq>,
+) -> ApiResult<DiscountFloorResponse> {
+    let partner = req.partner_id.as_deref().filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("partner_id is required."))?;
+    let min_rate = req.min_rate.as_ref().ok_or_else(|| DomainError::invalid("min_rate is required."))?;
+    let service_type = req.service_type_code.as_deref().filter(|s| !s.is_empty());
+    let (partner, rate) =
+        crate::services::catalog::set_discount_floor(&state.db, &operator, partner, service_type, decimal_literal(min_rate)).await?;
+    Ok(Json(DiscountFloorResponse {
+        partner_id: partner.to_string(),
+        service_type_code: service_type.map(str::to_owned),
+        min_rate: json_decimal(rate.to_string()),
+    }))
+}
+
 #[utoipa::path(
     get, path = "/v2/partners/customer-discounts", operation_id = "list_customer_discounts", tag = "ratings",
     summary = "Partner: its active customer discounts (product extension).",
