@@ -25,7 +25,8 @@ pc_storage::on_both_backends!(
     orders_show_catalogue_names_in_the_callers_language,
     disk_resources_keep_their_size,
     on_demand_needs_balance_and_stays_within_limits,
-    partner_discounts_have_a_floor_and_show_who_bears_them
+    partner_discounts_have_a_floor_and_show_who_bears_them,
+    change_of_spec_is_priced_for_the_whole_paid_term
 );
 
 struct World {
@@ -578,4 +579,52 @@ async fn partner_discounts_have_a_floor_and_show_who_bears_them(w: World) {
     assert_eq!(details["order_info"]["partner_discount"]["discount_amount"].as_f64(), Some(8.05), "{details}");
     assert_eq!(details["order_info"]["amount_info"]["discounts"][0]["discount_amount"].as_f64(), Some(8.05));
     assert!(w.db.order_audit().await.unwrap().holds());
+}
+
+async fn change_of_spec_is_priced_for_the_whole_paid_term(w: World) {
+    let c = &w.customer;
+    for (kind, from, to) in
+        [(TransferKind::TopUp, None, &w.partner.domain_id), (TransferKind::Allocate, Some(&w.partner.domain_id), &c.domain_id)]
+    {
+        w.db.transfer(&TransferCommand {
+            kind,
+            actor: if from.is_some() { w.partner.domain_id.clone() } else { w.operator.domain_id.clone() },
+            counterparty: to.clone(),
+            from_owner: from.cloned(),
+            to_owner: to.clone(),
+            amount: Money::from_fen(10_000_000),
+            idempotency: None,
+        })
+        .await
+        .unwrap();
+    }
+    let three_years = json!({"cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm",
+        "resource_spec": "s6.small.1.linux", "region": "cn-north-4", "period_type": 3, "period_num": 3, "subscription_num": 1});
+    let (s, created) = w.call(c, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [three_years]}))).await;
+    assert_eq!(s, 200, "{created}");
+    let pay = |id: &Value| json!({"order_id": id, "use_coupon": "NO", "use_discount": "NO"});
+    assert_eq!(w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay(&created["order_id"]))).await.0, 200);
+    let rid = w.db.order_lines(created["order_id"].as_str().unwrap()).await.unwrap()[0].resource_id.clone().unwrap();
+    let inquiry = json!({"resource_id": rid, "new_resource_spec": "c6.2xlarge.4.linux"});
+    let (s, quote) = w.call(c, "POST", "/v2/bills/ratings/change-spec-rate", Some(inquiry.clone())).await;
+    assert_eq!(s, 200, "{quote}");
+    let (s, change) = w
+        .call(
+            c,
+            "POST",
+            "/v2/orders/subscriptions/resources/change",
+            Some(json!({"resource_id": rid, "resource_spec": "c6.2xlarge.4.linux"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{change}");
+    // The inquiry quotes exactly what the order charges: about three yearly differences.
+    assert_eq!(quote["official_website_amount"], change["official_amount"], "{quote} {change}");
+    let official = change["official_amount"].as_f64().unwrap();
+    assert!(official > 30_000.0 && official < 36_000.0, "{change}");
+    assert_eq!(w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay(&change["order_id"]))).await.0, 200);
+    let audit = w.db.ledger_audit().await.unwrap();
+    assert!(audit.holds(), "{audit:?}");
+    // Another account's resource (or none) is not priced.
+    let (s, body) = w.call(&w.partner, "POST", "/v2/bills/ratings/change-spec-rate", Some(inquiry)).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003016"), "{body}");
 }

@@ -613,6 +613,7 @@ async fn a_yearly_resource_auto_renews_yearly(w: World) {
         region: "cn-north-4".into(),
         product_id: "ecs-s6-small".into(),
         size: None,
+        priced_until: None,
         period: Some(year),
         subscription_num: 1,
         official: Money::ZERO,

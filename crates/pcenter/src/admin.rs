@@ -301,6 +301,7 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                     "mismatched_accounts": ledger.mismatched_accounts,
                     "unbalanced_transfers": ledger.unbalanced_transfers,
                     "negative_accounts": ledger.negative_accounts,
+                    "uncovered_resources": ledger.uncovered_resources,
                     "broken_quotas_or_coupons": coupons_broken,
                     "misbooked_orders": orders.misbooked_orders,
                     "refunds_beyond_paid": orders.refunds_beyond_paid,

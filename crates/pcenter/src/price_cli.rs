@@ -152,8 +152,12 @@ pub async fn run(db: &Db, args: PriceArgs) -> anyhow::Result<()> {
             let from = period_line(&book, line, PERIOD_MONTH, *months)?;
             let period_ms = pricing::period_length_ms(PERIOD_MONTH, *months)?;
             let remaining = remaining_days.map_or(period_ms, |d| d * 86_400_000);
+            if remaining <= 0 || remaining > period_ms {
+                anyhow::bail!("--remaining-days must be within the {months} month(s) and above 0");
+            }
             let to = SpecChoice { resource_spec: to.clone(), resource_size: *to_size };
-            pricing::quote_spec_change(&book, &from, &to, remaining, period_ms, &discounts)?
+            let term = pricing::TermSpan { start: 0, end: remaining, period_type: PERIOD_MONTH };
+            pricing::quote_spec_change(&book, &from, &to, &[term], 0, &discounts)?
         }
     };
     print(&quote, args.json);

@@ -21,6 +21,7 @@ use pc_domain::orders::{
     self as rules, payment_deadline, resource_status, source_type, OnDemandLimits, OrderStatus, OrderType, PaidParts, Period,
     ResourceStatus, GRACE_MS, RETENTION_MS,
 };
+use pc_domain::pricing::TermSpan;
 use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::TenantScope;
 use pc_domain::{DomainError, DomainId, ErrorCode};
@@ -46,6 +47,8 @@ pub struct NewOrderLine {
     pub product_id: String,
     /// The size of a sized product (a disk) and its measure; `None` for others.
     pub size: Option<ResourceSize>,
+    /// A change of spec: the instant up to which it is priced (the resource's paid time).
+    pub priced_until: Option<EpochMillis>,
     /// `None`: on-demand.
     pub period: Option<Period>,
     pub subscription_num: i64,
@@ -558,6 +561,23 @@ impl Db {
         }
     }
 
+    /// The paid terms of a customer's resource not refunded and not a change of spec (the
+    /// purchase and the renewals), oldest first: what a change of spec is priced over.
+    pub async fn paid_term_spans(&self, resource_id: &str) -> Result<Vec<TermSpan>> {
+        let rows = sqlx::query(
+            "SELECT l.term_start, l.term_end, l.period_type FROM order_lines l JOIN orders o ON o.order_id = l.order_id \
+             WHERE l.resource_id = $1 AND o.status = $2 AND l.refunded = 0 AND l.period_type IS NOT NULL \
+             AND l.term_start IS NOT NULL AND l.term_end IS NOT NULL ORDER BY l.term_start",
+        )
+        .bind(resource_id)
+        .bind(OrderStatus::Completed.code())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(TermSpan { start: r.try_get("term_start")?, end: r.try_get("term_end")?, period_type: r.try_get("period_type")? }))
+            .collect()
+    }
+
     /// The on-demand limits that apply to a customer (docs/DOMAIN.md#R-ORD-18).
     pub async fn on_demand_limits(&self, customer: &DomainId) -> Result<OnDemandLimits> {
         let mut conn = self.pool.acquire().await?;
@@ -1053,6 +1073,7 @@ impl Db {
             region: resource.region.clone(),
             product_id: resource.product_id.clone(),
             size: resource.size,
+            priced_until: None,
             period: None,
             subscription_num: 1,
             official: Money::ZERO,
@@ -1269,8 +1290,8 @@ impl OrderAudit {
 async fn insert_line(conn: &mut AnyConnection, order_id: &str, line_no: i64, line: &NewOrderLine) -> Result<()> {
     sqlx::query(
         "INSERT INTO order_lines (line_id, order_id, line_no, resource_id, cloud_service_type, resource_type, resource_spec, region, \
-         product_id, period_type, period_num, subscription_num, official_fen, amount_fen, resource_size, size_measure_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         product_id, period_type, period_num, subscription_num, official_fen, amount_fen, resource_size, size_measure_id, priced_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(new_id())
     .bind(order_id)
@@ -1288,6 +1309,7 @@ async fn insert_line(conn: &mut AnyConnection, order_id: &str, line_no: i64, lin
     .bind(line.amount.fen())
     .bind(line.size.map(|s| s.resource_size))
     .bind(line.size.map(|s| s.size_measure_id))
+    .bind(line.priced_until)
     .execute(conn)
     .await?;
     Ok(())
@@ -1549,6 +1571,7 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
         region: resource.region.clone(),
         product_id: resource.product_id.clone(),
         size: resource.size,
+        priced_until: None,
         period: None,
         subscription_num: 1,
         official: Money::from_fen(refund_total),

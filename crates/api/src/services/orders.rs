@@ -117,6 +117,7 @@ fn line_from_quote(
         region: p.region.clone(),
         product_id: q.product_id.clone(),
         size: line_size(book, p),
+        priced_until: None,
         period,
         subscription_num: p.subscription_num,
         official: fen(q.official_amount)?,
@@ -174,6 +175,7 @@ pub async fn create_purchase(
                 region: c.product.region.clone(),
                 product_id: pc_domain::pricing::product_id(&c.product.resource_spec, &c.product.region),
                 size: line_size(&book, &c.product),
+                priced_until: None,
                 period: None,
                 subscription_num: c.product.subscription_num,
                 official: Money::ZERO,
@@ -270,6 +272,37 @@ pub async fn renew_resource(
     Ok(created.order_id)
 }
 
+/// The price of changing a customer's resource to `to` at `now`, over every paid term it has
+/// left (`pc_domain::pricing::quote_spec_change`): the one quote both the change-of-spec
+/// order and its inquiry use (docs/DOMAIN.md#R-RES-9).
+pub async fn quote_resource_spec_change(
+    db: &Db,
+    book: &PriceBook,
+    resource: &Resource,
+    to: &SpecChoice,
+    now: EpochMillis,
+    discounts: &[pc_domain::pricing::CustomerDiscount],
+) -> Result<(PeriodProduct, PeriodQuote), ApiError> {
+    let product = product_of(resource, Period { period_type: resource.period_type.unwrap_or(Period::MONTH), period_num: 1 });
+    let terms = db.paid_term_spans(&resource.resource_id).await?;
+    let quote = quote_spec_change(book, &product, to, &terms, now, discounts)?;
+    Ok((product, quote))
+}
+
+/// The change-of-spec inquiry for one of the customer's resources: exactly what
+/// `change_spec` at the same instant would charge.
+pub async fn quote_change_for_customer(db: &Db, customer: &DomainId, resource_id: &str, to: SpecChoice) -> Result<PeriodQuote, ApiError> {
+    let now = db.now().await?;
+    let resource = owned_resource(db, customer, resource_id, now).await?;
+    if resource.expire_at.is_none() {
+        return Err(DomainError::invalid("Only yearly/monthly resources change spec by order.").into());
+    }
+    let to = SpecChoice { resource_size: to.resource_size.or(resource.size.map(|s| s.resource_size)), ..to };
+    let book = db.price_book_at(now).await?;
+    let discounts = db.customer_discounts(customer).await?;
+    Ok(quote_resource_spec_change(db, &book, &resource, &to, now, &discounts).await?.1)
+}
+
 /// Creates a change-of-spec order: scaling up only, priced for the time the resource has left.
 pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: SpecChoice) -> Result<OrderCreated, ApiError> {
     let now = db.now().await?;
@@ -279,14 +312,12 @@ pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: Spe
     let to = SpecChoice { resource_size: to.resource_size.or(resource.size.map(|s| s.resource_size)), ..to };
     let book = db.price_book_at(now).await?;
     let discounts = db.customer_discounts(&party.customer).await?;
-    let period = Period { period_type: Period::MONTH, period_num: 1 };
-    let product = product_of(&resource, period);
-    let period_ms = pc_domain::orders::add_months(now, 1) - now;
-    let remaining = (expire_at - now).clamp(1, period_ms);
-    let quote = quote_spec_change(&book, &product, &to, remaining, period_ms, &discounts)?;
+    let (product, quote) = quote_resource_spec_change(db, &book, &resource, &to, now, &discounts).await?;
     let discount = order_discount(std::slice::from_ref(&quote));
     let target = PeriodProduct { resource_spec: to.resource_spec.clone(), resource_size: to.resource_size, ..product };
-    let line = line_from_quote(&book, &target, None, Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    let mut line = line_from_quote(&book, &target, None, Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    // Priced up to the resource's paid-until: the audit checks the change covers it.
+    line.priced_until = Some(expire_at);
     let order = NewOrder {
         customer: party.customer.clone(),
         partner: party.partner.clone(),
