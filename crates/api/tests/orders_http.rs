@@ -17,6 +17,8 @@ use pc_storage::testing::{TestBackend, TestDb};
 use pc_storage::{Db, NewAccount, NewCoupon, NewQuota, TransferCommand};
 use serde_json::{json, Value};
 
+const DAY_MS: i64 = 86_400_000;
+
 pc_storage::on_both_backends!(
     customer_story_over_http,
     partner_orders_on_behalf_only_with_authorization,
@@ -26,7 +28,8 @@ pc_storage::on_both_backends!(
     disk_resources_keep_their_size,
     on_demand_needs_balance_and_stays_within_limits,
     partner_discounts_have_a_floor_and_show_who_bears_them,
-    change_of_spec_is_priced_for_the_whole_paid_term
+    change_of_spec_is_priced_for_the_whole_paid_term,
+    coupons_ratings_and_the_sweeper_follow_the_business_clock
 );
 
 struct World {
@@ -627,4 +630,62 @@ async fn change_of_spec_is_priced_for_the_whole_paid_term(w: World) {
     // Another account's resource (or none) is not priced.
     let (s, body) = w.call(&w.partner, "POST", "/v2/bills/ratings/change-spec-rate", Some(inquiry)).await;
     assert_eq!((s, code(&body)), (400, "CBC.99003016"), "{body}");
+}
+
+/// In a sandbox moved 3 days ahead, a coupon expiring in 2 days is expired for the coupon
+/// lists, the order's usable coupons, payment and the sweeper alike, and ratings price with the
+/// price book in effect at business time.
+async fn coupons_ratings_and_the_sweeper_follow_the_business_clock(w: World) {
+    let c = &w.customer;
+    let now = w.db.now().await.unwrap();
+    let quota =
+        w.db.create_quota(&NewQuota {
+            owner: w.partner.domain_id.clone(),
+            granted_by: w.operator.domain_id.clone(),
+            quota_type: 0,
+            value: Money::from_fen(100_000),
+            effective_at: now - DAY_MS,
+            expire_at: now + 400 * DAY_MS,
+            limits: Limits::default(),
+        })
+        .await
+        .unwrap();
+    let coupon =
+        w.db.issue_coupon(&NewCoupon {
+            issuer: w.partner.domain_id.clone(),
+            quota_id: quota,
+            customer: c.domain_id.clone(),
+            face_value: Money::from_fen(1_000),
+            effective_at: now - DAY_MS,
+            expire_at: now + 2 * DAY_MS,
+            limits: Limits::default(),
+            memo: None,
+        })
+        .await
+        .unwrap();
+    // A price book version that takes effect in 2 days doubles nothing but its version name.
+    let mut next: pc_domain::catalog::PriceBookFile = serde_json::from_str(SHIPPED_PRICE_BOOK).unwrap();
+    next.version = "next".into();
+    next.effective_from = pc_domain::query::format_utc(now + 2 * DAY_MS);
+    w.db.load_price_book(&PriceBook::from_file(next).unwrap(), "test").await.unwrap();
+
+    let (s, body) = w.call(&w.operator, "POST", "/v2/operator/clock", Some(json!({"seconds": 3 * 86_400}))).await;
+    assert_eq!(s, 200, "{body}");
+    let (_, created) = w.call(c, "POST", "/v2/orders/customer-orders", Some(json!({"product_infos": [vm("hws.service.type.ec2")]}))).await;
+    let order_id = created["order_id"].as_str().unwrap().to_owned();
+    // The coupon list, the order's usable coupons and the payment agree: expired.
+    let (s, listed) = w.call(c, "GET", "/v2/promotions/benefits/coupons", None).await;
+    assert_eq!(s, 200, "{listed}");
+    let mine = listed["user_coupons"].as_array().unwrap().iter().find(|x| x["coupon_id"] == coupon.as_str()).cloned().unwrap();
+    assert_eq!(mine["status"], 4, "expired at business time: {listed}");
+    let (_, usable) = w.call(c, "GET", &format!("/v2/orders/customer-orders/order-coupons?order_id={order_id}"), None).await;
+    assert_eq!(usable["count"], 0, "{usable}");
+    let pay = json!({"order_id": order_id, "use_coupon": "YES", "coupon_infos": [{"id": coupon, "type": 301}], "use_discount": "NO"});
+    let (s, body) = w.call(c, "POST", "/v3/orders/customer-orders/pay", Some(pay)).await;
+    assert_eq!((s, code(&body)), (400, "CBC.99003112"), "{body}");
+    // The sweeper records it now, not in two days of wall time.
+    assert_eq!(pc_api::services::coupons::sweep_expired_coupons(&w.db).await.unwrap(), 1);
+    // Ratings read the book in effect at business time.
+    assert_eq!(pc_api::services::catalog::book_now(&w.db).await.unwrap().version(), "next");
+    assert!(w.db.ledger_audit().await.unwrap().holds());
 }

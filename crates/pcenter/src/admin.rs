@@ -260,7 +260,7 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let value = pc_domain::money::Money::parse_movement("--value", &value).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let quota_type = pc_domain::coupons::parse_quota_type(Some(quota_type)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let now = pc_domain::query::now_millis();
+            let now = p.db.now().await?;
             let quota_id = pc_api::services::coupons::grant_quota(
                 p.db,
                 &operator,
@@ -313,7 +313,7 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::SweepCoupons => {
-            let n = p.db.sweep_expired_coupons(pc_domain::query::now_millis()).await?;
+            let n = pc_api::services::coupons::sweep_expired_coupons(p.db).await.map_err(pc_api::error::ApiError::into_anyhow)?;
             println!("{n} expired coupons recorded");
         }
         AdminCommand::RunJobs => {

@@ -4,7 +4,7 @@
 use clap::{Args, Subcommand};
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::{self, DemandProduct, PeriodProduct, PeriodQuote, SpecChoice, PERIOD_MONTH, PERIOD_YEAR};
-use pc_domain::query::{format_utc, now_millis};
+use pc_domain::query::format_utc;
 use pc_domain::DomainId;
 use pc_storage::{Db, PriceBookLoad};
 use serde_json::json;
@@ -115,7 +115,7 @@ fn print(q: &PeriodQuote, json_out: bool) {
 }
 
 pub async fn run(db: &Db, args: PriceArgs) -> anyhow::Result<()> {
-    let book = db.price_book_at(now_millis()).await?;
+    let book = db.price_book_at(db.now().await?).await?;
     let discounts = match &args.customer {
         Some(c) => db.customer_discounts(&DomainId::parse(c)?).await?,
         None => Vec::new(),

@@ -4,7 +4,7 @@ use crate::db::Db;
 use crate::error::{Result, StorageError};
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::{CustomerDiscount, DiscountFloor};
-use pc_domain::query::{now_millis, EpochMillis};
+use pc_domain::query::EpochMillis;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
@@ -128,7 +128,7 @@ impl Db {
     pub async fn load_price_book(&self, book: &PriceBook, loaded_by: &str) -> Result<PriceBookLoad> {
         let body = book.to_json();
         let effective_from = book.effective_from.timestamp_millis();
-        let now = now_millis();
+        let now = self.now().await?;
         let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
         let existing = sqlx::query(&format!("SELECT {VERSION_COLUMNS}, body FROM price_books WHERE version = $1"))
             .bind(book.version())
@@ -185,9 +185,10 @@ impl Db {
     /// Whether a version already in effect started after `at`: a version dated before it
     /// would silently reprice the past.
     async fn has_version_after(&self, conn: &mut sqlx::AnyConnection, at: EpochMillis) -> Result<bool> {
+        let now = crate::clock::business_now(&mut *conn).await?;
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM price_books WHERE effective_from > $1 AND effective_from <= $2")
             .bind(at)
-            .bind(now_millis())
+            .bind(now)
             .fetch_one(conn)
             .await?;
         Ok(n > 0)
@@ -243,7 +244,7 @@ impl Db {
                 rate,
                 service_types: service_types.to_vec(),
             },
-            created_at: now_millis(),
+            created_at: self.now().await?,
         };
         // The floor is read and the grant written in one transaction, so a grant never
         // slips in under a floor the operator has just raised (docs/DOMAIN.md#R-PRICE-12).
@@ -303,7 +304,7 @@ impl Db {
     pub async fn revoke_customer_discount(&self, partner: &DomainId, discount_id: &str) -> Result<bool> {
         let n =
             sqlx::query("UPDATE customer_discounts SET revoked_at = $1 WHERE discount_id = $2 AND partner_id = $3 AND revoked_at IS NULL")
-                .bind(now_millis())
+                .bind(self.now().await?)
                 .bind(discount_id)
                 .bind(partner.as_str())
                 .execute(&self.pool)

@@ -4,16 +4,15 @@ use crate::error::ApiError;
 use crate::principal::OperatorCaller;
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::CustomerDiscount;
-use pc_domain::query::now_millis;
 use pc_domain::tenancy::{AccountKind, Principal};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::Db;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-/// The price book in effect now.
+/// The price book in effect now, on the business clock (docs/DOMAIN.md#R-CLOCK-3).
 pub async fn book_now(db: &Db) -> Result<Arc<PriceBook>, ApiError> {
-    Ok(db.price_book_at(now_millis()).await?)
+    Ok(db.price_book_at(db.now().await?).await?)
 }
 
 /// A customer is priced with its partner's discounts; partners and the operator see
