@@ -206,7 +206,8 @@ def test_unsubscribe_refunds_and_shows_the_refund_order(buyer):
     r = unsubscribe(buyer.client, [rid])
     assert len(r.order_ids) == 1 and not r.fail_resource_infos
     refund = buyer.client.show_refund_order_details(ShowRefundOrderDetailsRequest(order_id=r.order_ids[0]))
-    refunded = sum(Decimal(str(i.amount)) for i in refund.refund_infos)
+    # Refunded amounts are negative, as the SDK documents.
+    refunded = -sum(Decimal(str(i.amount)) for i in refund.refund_infos)
     assert Decimal("31.00") < refunded <= Decimal("32.20")
     assert balance(buyer.client) == before + refunded
     again = unsubscribe(buyer.client, [rid])
@@ -250,3 +251,66 @@ def test_renewal_inquiry_prices_the_customers_own_resources(sp, buyer):
     assert [f.error_code for f in r.fail_resource_infos] == [RESOURCE_NOT_FOUND]
     # Another account's view of the same id: unknown.
     assert sp.list_renew_rate_on_period(req).fail_resource_infos[0].resource_id == rid
+
+
+def test_refund_details_follow_the_sdk_model(sp, demo, buyer):
+    order_id = create_order(buyer)
+    quota = support.new_quota(demo["solution_provider"]["domain_id"])
+    coupon = support.issue_coupon(sp, quota.id, buyer.id, Decimal("10.00"))
+    pay(buyer.client, order_id, coupons=[coupon])
+    rid = resources(buyer.client, order_id=order_id).data[0].resource_id
+    refund_id = unsubscribe(buyer.client, [rid]).order_ids[0]
+    refund = buyer.client.show_refund_order_details(ShowRefundOrderDetailsRequest(order_id=refund_id))
+    assert refund.total_count == len(refund.refund_infos) == 2, "the cash part and the coupon part"
+    assert len({i.id for i in refund.refund_infos}) == 2, "each record has its own id"
+    for i in refund.refund_infos:
+        assert Decimal(str(i.amount)) < 0, "a refund is a negative amount"
+        assert i.base_order_id == order_id, "the original purchase order"
+        assert (i.customer_id, i.measure_id, i.region_code) == (buyer.id, "1", "cn-north-4")
+        assert (i.service_type_code, i.resource_type_code) == (ECS, "hws.resource.type.vm")
+        assert (i.service_type_name, i.resource_type_name) == ("弹性云服务器", "云主机")
+    # A partner names the customer whose refund it reads.
+    expect_error(400, BAD_PARAM, sp.show_refund_order_details, ShowRefundOrderDetailsRequest(order_id=refund_id))
+    seen = sp.show_refund_order_details(ShowRefundOrderDetailsRequest(order_id=refund_id, customer_id=buyer.id))
+    assert seen.total_count == 2
+
+
+def test_orders_show_service_type_names_in_the_callers_language(buyer):
+    order_id = create_order(buyer)
+    listed = buyer.client.list_customer_orders(ListCustomerOrdersRequest(order_id=order_id)).order_infos[0]
+    assert (listed.service_type_code, listed.service_type_name) == (ECS, "弹性云服务器")
+    zh = buyer.client.show_customer_order_details(ShowCustomerOrderDetailsRequest(order_id=order_id))
+    assert zh.order_info.service_type_name == zh.order_line_items[0].service_type_name == "弹性云服务器"
+    en = buyer.client.show_customer_order_details(ShowCustomerOrderDetailsRequest(order_id=order_id, x_language="en_US"))
+    assert en.order_info.service_type_name == en.order_line_items[0].service_type_name == "Elastic Cloud Server"
+
+
+def test_disks_keep_their_size_for_listing_and_renewal(buyer):
+    from huaweicloudsdkbss.v2 import ListRenewRateOnPeriodReq, ListRenewRateOnPeriodRequest
+
+    disk = {"cloud_service_type": "hws.service.type.ebs", "resource_type": "hws.resource.type.volume", "resource_spec": "SAS",
+            "region": "cn-north-4", "resource_size": 40, "size_measure_id": 17, "period_type": 2, "period_num": 1, "subscription_num": 1}
+    order_id = create_order(buyer, disk)
+    pay(buyer.client, order_id)
+    r = resources(buyer.client, order_id=order_id).data[0]
+    assert (r.spec_size, r.spec_size_measure_id) == (40, 17)
+    rate = buyer.client.list_renew_rate_on_period(ListRenewRateOnPeriodRequest(
+        body=ListRenewRateOnPeriodReq(resource_ids=[r.resource_id, "no-such-resource"], period_type=2, period_num=1)))
+    assert [(x.resource_id, x.amount) for x in rate.renew_inquiry_results] == [(r.resource_id, "14.00")]
+    assert [(f.resource_id, f.error_code) for f in rate.fail_resource_infos] == [("no-such-resource", RESOURCE_NOT_FOUND)]
+    renewed = renew(buyer.client, [r.resource_id])
+    assert len(renewed.order_ids) == 1 and not renewed.fail_resource_infos
+
+
+def test_on_demand_needs_balance_and_has_limits(sp, buyer):
+    on_demand = {"cloud_service_type": ECS, "resource_type": "hws.resource.type.vm", "resource_spec": "s6.small.1.linux",
+                 "region": "cn-north-4", "subscription_num": 1}
+    resp = support.create(sp)
+    key = support.issue_key(resp.domain_id)
+    r = support.signed_request(key["ak"], key["sk"], resp.domain_id, "/v2/orders/customer-orders", {"product_infos": [on_demand]})
+    assert r.status_code == 400 and r.json()["error_code"] == "CBC.99003180", r.text
+    too_many = dict(on_demand, subscription_num=100_000)
+    r = support.signed_request(buyer.account["ak"], buyer.account["sk"], buyer.id, "/v2/orders/customer-orders", {"product_infos": [too_many]})
+    assert r.status_code == 400 and r.json()["error_code"] == "CBC.99003181", r.text
+    assert buyer.client.list_customer_orders(ListCustomerOrdersRequest()).total_count == 0
+    assert create_order(buyer, on_demand)

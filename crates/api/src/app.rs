@@ -71,6 +71,8 @@ pub fn routes() -> Routes {
         .routes(routes!(orders::grant_order_authorization, orders::revoke_order_authorization))
         .routes(routes!(orders::change_resource_spec))
         .routes(routes!(orders::operator_advance_clock))
+        .routes(routes!(orders::operator_set_on_demand_limits))
+        .routes(routes!(products::operator_set_discount_floor))
         .routes(routes!(resources::list_pay_per_use_customer_resources))
         .routes(routes!(resources::renewal_resources))
         .routes(routes!(resources::cancel_resources_subscription))

@@ -135,6 +135,17 @@ pub struct IdempotencyKey {
     x_idempotency_key: Option<String>,
 }
 
+/// The `X-Language` header of the operations that show catalogue names
+/// (`handlers::language`).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct XLanguage {
+    /// `zh_CN` (default) or `en_US`: the language of service and resource type names.
+    #[param(rename = "X-Language", value_type = String, required = false)]
+    #[allow(dead_code)]
+    x_language: Option<String>,
+}
+
 /// The document's info, tags and shared components, for the first router of `app::routes`.
 pub(crate) fn base() -> OpenApi {
     <Base as utoipa::OpenApi>::openapi()

@@ -90,6 +90,8 @@ fn required_capabilities() -> BTreeMap<&'static str, &'static str> {
         ("grant_order_authorization", customer),
         ("revoke_order_authorization", customer),
         ("operator_advance_clock", operator),
+        ("operator_set_on_demand_limits", operator),
+        ("operator_set_discount_floor", operator),
         // resources
         ("list_pay_per_use_customer_resources", buyer),
         ("renewal_resources", customer),

@@ -127,6 +127,8 @@ async fn records_for(w: &World, partner: &DomainId, quota: &str, customer: &Doma
         resource_spec: "s6.small.1.linux".into(),
         region: "cn-north-4".into(),
         product_id: "ecs-s6-small".into(),
+        size: None,
+        priced_until: None,
         period: Some(Period { period_type: Period::MONTH, period_num: 1 }),
         subscription_num: 1,
         official: Money::from_fen(12_000),

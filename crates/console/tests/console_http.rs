@@ -638,6 +638,8 @@ async fn a_yearly_resource_auto_renews_yearly(w: World) {
         resource_spec: "s6.small.1.linux".into(),
         region: "cn-north-4".into(),
         product_id: "ecs-s6-small".into(),
+        size: None,
+        priced_until: None,
         period: Some(year),
         subscription_num: 1,
         official: Money::ZERO,

@@ -61,6 +61,9 @@ pub struct Region {
 pub struct ServiceType {
     pub code: String,
     pub name: String,
+    /// The Chinese name; absent: `name` serves every language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh_cn: Option<String>,
     pub abbreviation: String,
 }
 
@@ -69,6 +72,9 @@ pub struct ServiceType {
 pub struct ResourceType {
     pub code: String,
     pub name: String,
+    /// The Chinese name; absent: `name` serves every language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh_cn: Option<String>,
     pub description: String,
     pub service_type: String,
 }
@@ -251,6 +257,18 @@ impl PriceBook {
         self.file.resource_types.iter().find(|r| r.code == code)
     }
 
+    /// The name of a cloud service type in `lang` (docs/DOMAIN.md#R-CAT-9): the Chinese
+    /// name when asked for and the book has one, else the book's name; a code the book does
+    /// not define shows as itself.
+    pub fn service_type_name(&self, code: &str, lang: Language) -> String {
+        self.service_type(code).map_or_else(|| code.to_owned(), |s| lang.pick(&s.name, s.name_zh_cn.as_deref()).to_owned())
+    }
+
+    /// The name of a resource type in `lang`, by the same rule as `service_type_name`.
+    pub fn resource_type_name(&self, code: &str, lang: Language) -> String {
+        self.resource_type(code).map_or_else(|| code.to_owned(), |r| lang.pick(&r.name, r.name_zh_cn.as_deref()).to_owned())
+    }
+
     /// `value` in unit `from` expressed in unit `to`, through a declared conversion (either
     /// way; dividing rather than multiplying by a rounded reciprocal keeps it exact).
     pub fn convert(&self, value: Decimal, from: i64, to: i64) -> Option<Decimal> {
@@ -355,6 +373,37 @@ fn validate_spec(file: &PriceBookFile, measures: &HashSet<i64>, s: &SpecFile) ->
     })
 }
 
+/// The language names are shown in: `zh_CN` (the default, as the Open API documents for
+/// `X-Language`) or `en_US`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    ZhCn,
+    EnUs,
+}
+
+impl Language {
+    /// Reads `X-Language` (or a `language` parameter): absent or empty is `zh_CN`; `zh_CN`,
+    /// `en_US` (also with `-`, any case, or the bare `zh` / `en`); anything else is refused.
+    pub fn parse(raw: Option<&str>) -> Result<Self, DomainError> {
+        let Some(v) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(Language::ZhCn);
+        };
+        match v.to_ascii_lowercase().replace('-', "_").as_str() {
+            "zh_cn" | "zh" => Ok(Language::ZhCn),
+            "en_us" | "en" => Ok(Language::EnUs),
+            _ => Err(DomainError::invalid(format!("language '{v}' is unknown: use zh_CN or en_US."))),
+        }
+    }
+
+    fn pick<'a>(self, name: &'a str, zh: Option<&'a str>) -> &'a str {
+        match (self, zh) {
+            (Language::ZhCn, Some(z)) if !z.is_empty() => z,
+            _ => name,
+        }
+    }
+}
+
 /// The price book shipped with the product.
 pub const SHIPPED_PRICE_BOOK: &str = include_str!("../../../pricebook/pricebook-2026.11.json");
 
@@ -382,6 +431,23 @@ mod tests {
             }
         }
         assert_eq!(PriceBook::parse(&book.to_json().unwrap()).unwrap(), book);
+    }
+
+    #[test]
+    fn names_follow_the_language_and_fall_back_to_the_book_name() {
+        let book = PriceBook::parse(SHIPPED_PRICE_BOOK).unwrap();
+        assert_eq!(book.service_type_name("hws.service.type.ec2", Language::EnUs), "Elastic Cloud Server");
+        assert_eq!(book.service_type_name("hws.service.type.ec2", Language::ZhCn), "弹性云服务器");
+        assert_eq!(book.resource_type_name("hws.resource.type.volume", Language::ZhCn), "云硬盘");
+        assert_eq!(book.service_type_name("hws.service.type.nope", Language::ZhCn), "hws.service.type.nope");
+        let mut f = shipped();
+        f.service_types[0].name_zh_cn = None;
+        let book = PriceBook::from_file(f).unwrap();
+        assert_eq!(book.service_type_name("hws.service.type.ec2", Language::ZhCn), "Elastic Cloud Server");
+        assert_eq!(Language::parse(None).unwrap(), Language::ZhCn);
+        assert_eq!(Language::parse(Some("en-US")).unwrap(), Language::EnUs);
+        assert_eq!(Language::parse(Some("zh_CN")).unwrap(), Language::ZhCn);
+        assert!(Language::parse(Some("fr_FR")).is_err());
     }
 
     #[test]

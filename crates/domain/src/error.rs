@@ -102,6 +102,12 @@ error_catalogue! {
     DiscountNotApplicable = ("CBC.99003113", 400, "The discount does not apply to this order."),
     /// CBC.99003170: a change of spec would scale the resource down.
     SpecScaleDownRefused = ("CBC.99003170", 400, "A change of spec may only scale up (vCPUs, memory, disk size); scaling down is not supported."),
+    /// CBC.99003180: an on-demand purchase needs a positive available balance.
+    OnDemandNeedsBalance = ("CBC.99003180", 400, "On-demand purchases need a positive available balance (cash plus usable coupons); top up first."),
+    /// CBC.99003181: an on-demand purchase goes beyond the per-order or per-customer quantity limit.
+    OnDemandLimitExceeded = ("CBC.99003181", 400, "The on-demand quantity exceeds the limit per order or per customer."),
+    /// CBC.99003182: a partner's discount grant goes below the floor the operator set for it.
+    DiscountBelowFloor = ("CBC.99003182", 400, "The discount rate is below the minimum the operator allows for this partner."),
     /// CBC.99003016: the resource has expired and been deleted, or does not exist.
     ResourceNotFound = ("CBC.99003016", 400, "The resource has expired and been deleted, or does not exist."),
 }

@@ -92,6 +92,67 @@ pub fn parse_discount_rate(text: &str) -> Result<Decimal, DomainError> {
     Ok(d)
 }
 
+/// A partner's lowest allowed discount rate, set by the operator (docs/DOMAIN.md#R-PRICE-12):
+/// for one service type, or (`service_type` `None`) for every service type without its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscountFloor {
+    pub service_type: Option<String>,
+    pub min_rate: Decimal,
+}
+
+/// The floor until the operator sets one: half price.
+pub const DEFAULT_DISCOUNT_FLOOR: Decimal = Decimal::from_parts(5, 0, 0, false, 1);
+
+/// A floor as the operator writes it: a decimal greater than 0 and at most 1 (1 allows no
+/// discount), at most 4 places.
+pub fn parse_discount_floor(text: &str) -> Result<Decimal, DomainError> {
+    let bad =
+        || DomainError::invalid(format!("min_rate must be a decimal greater than 0 and at most 1 with at most 4 places, not {text}."));
+    let d = crate::money::parse_plain_decimal(text.trim()).ok_or_else(bad)?.normalize();
+    if d <= Decimal::ZERO || d > Decimal::ONE || d.scale() > 4 {
+        return Err(bad());
+    }
+    Ok(d)
+}
+
+/// The lowest rate a partner may grant on a service type: its floor for that type, else its
+/// floor for every type, else `DEFAULT_DISCOUNT_FLOOR`.
+pub fn discount_floor_for(floors: &[DiscountFloor], service_type: &str) -> Decimal {
+    floors
+        .iter()
+        .find(|f| f.service_type.as_deref() == Some(service_type))
+        .or_else(|| floors.iter().find(|f| f.service_type.is_none()))
+        .map_or(DEFAULT_DISCOUNT_FLOOR, |f| f.min_rate)
+}
+
+/// A grant of `rate` on `services` (empty: every service type) must not go below the floor of
+/// any service type it covers (CBC.99003182 naming the floor); a grant on every type must
+/// respect the general floor and every per-type floor.
+pub fn check_discount_floor(rate: Decimal, services: &[String], floors: &[DiscountFloor]) -> Result<(), DomainError> {
+    let general = floors.iter().find(|f| f.service_type.is_none()).map_or(DEFAULT_DISCOUNT_FLOOR, |f| f.min_rate);
+    let (floor, which) = if services.is_empty() {
+        floors
+            .iter()
+            .filter_map(|f| f.service_type.as_deref().map(|t| (f.min_rate, t.to_owned())))
+            .fold((general, "every service type".to_owned()), |best, (r, t)| if r > best.0 { (r, t) } else { best })
+    } else {
+        services.iter().map(|s| (discount_floor_for(floors, s), s.clone())).fold((Decimal::ZERO, String::new()), |best, cur| {
+            if cur.0 > best.0 {
+                cur
+            } else {
+                best
+            }
+        })
+    };
+    if rate < floor {
+        return Err(DomainError::new(
+            ErrorCode::DiscountBelowFloor,
+            format!("The discount rate {rate} is below the minimum {floor} the operator allows you for {which}."),
+        ));
+    }
+    Ok(())
+}
+
 /// May the partner grant this customer a discount? Only its own customers (of either
 /// association type), and a scoped member only those it manages.
 pub fn check_discount_customer(
@@ -475,40 +536,77 @@ pub fn check_spec_change(book: &PriceBook, from: &SpecChoice, to: &SpecChoice) -
     Ok(())
 }
 
-/// Prices changing a yearly/monthly resource's spec for the time it has left: the official
-/// difference for its period × `remaining_ms / period_ms`, rounded to 2 places, and the
-/// discounts on that difference. Scale-downs are refused ([`check_spec_change`]), and so is a
-/// change that would lower the price.
+/// A paid term of a resource: `[start, end)`, bought by the month (`period_type` 2) or the
+/// year (3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermSpan {
+    pub start: crate::query::EpochMillis,
+    pub end: crate::query::EpochMillis,
+    pub period_type: i64,
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Whole days of `term` left at `now`, a started day counting whole; 0 when it is over.
+pub fn remaining_days(term: &TermSpan, now: crate::query::EpochMillis) -> i64 {
+    let from = term.start.max(now);
+    if term.end <= from {
+        0
+    } else {
+        (term.end - from + DAY_MS - 1) / DAY_MS
+    }
+}
+
+/// Prices changing a yearly/monthly resource's spec for the whole paid time it has left
+/// (docs/DOMAIN.md#R-PRICE-9, #R-PRICE-10): for every paid term (the purchase and each
+/// renewal) not over at `now`, the official price difference of one unit of that term (a
+/// month: the monthly prices, 30 days; a year: the yearly prices, 365 days) × its days left /
+/// the unit's days, summed and rounded once to 2 places; then the discounts on that
+/// difference. The change-of-spec order and its inquiry both price with this function.
+/// Scale-downs are refused ([`check_spec_change`]), and so is a change that would lower the
+/// price; no paid time left is CBC.0100.
 pub fn quote_spec_change(
     book: &PriceBook,
     from: &PeriodProduct,
     to: &SpecChoice,
-    remaining_ms: i64,
-    period_ms: i64,
+    terms: &[TermSpan],
+    now: crate::query::EpochMillis,
     discounts: &[CustomerDiscount],
 ) -> Result<PeriodQuote, DomainError> {
-    if period_ms <= 0 || remaining_ms <= 0 || remaining_ms > period_ms {
-        return Err(DomainError::invalid(format!(
-            "The remaining time ({remaining_ms} ms) must be within the period ({period_ms} ms) and above 0."
-        )));
-    }
     let current = SpecChoice { resource_spec: from.resource_spec.clone(), resource_size: from.resource_size };
     check_spec_change(book, &current, to)?;
     let target = PeriodProduct { resource_spec: to.resource_spec.clone(), resource_size: to.resource_size, ..from.clone() };
-    let (old, _) = period_official(book, from)?;
-    let (new, spec) = period_official(book, &target)?;
-    if new < old {
-        return Err(DomainError::new(
-            ErrorCode::SpecScaleDownRefused,
-            format!(
-                "{} '{}' costs less than '{}'.",
-                ErrorCode::SpecScaleDownRefused.default_message(),
-                to.resource_spec,
-                from.resource_spec
-            ),
-        ));
+    let mut total = Decimal::ZERO;
+    let mut spec_of_target = None;
+    let mut any_left = false;
+    for term in terms {
+        let days = remaining_days(term, now);
+        if days == 0 {
+            continue;
+        }
+        any_left = true;
+        let unit_days = if term.period_type == PERIOD_YEAR { 365 } else { 30 };
+        let unit = |p: &PeriodProduct| PeriodProduct { period_type: term.period_type, period_num: 1, ..p.clone() };
+        let (old, _) = period_official(book, &unit(from))?;
+        let (new, spec) = period_official(book, &unit(&target))?;
+        if new < old {
+            return Err(DomainError::new(
+                ErrorCode::SpecScaleDownRefused,
+                format!(
+                    "{} '{}' costs less than '{}'.",
+                    ErrorCode::SpecScaleDownRefused.default_message(),
+                    to.resource_spec,
+                    from.resource_spec
+                ),
+            ));
+        }
+        total += (new - old) * Decimal::from(days) / Decimal::from(unit_days);
+        spec_of_target = Some(spec);
     }
-    let official = round_price((new - old) * Decimal::from(remaining_ms) / Decimal::from(period_ms), MONEY_SCALE);
+    let Some(spec) = spec_of_target.filter(|_| any_left) else {
+        return Err(DomainError::invalid("The resource has no paid time left to change."));
+    };
+    let official = round_price(total, MONEY_SCALE);
     let options = discount_options(&spec.service_type, official, MONEY_SCALE, discounts);
     Ok(quote_from(&from.id, product_id(&spec.code, &from.region), &spec.service_type, official, options))
 }
@@ -521,6 +619,48 @@ mod tests {
 
     fn book() -> PriceBook {
         PriceBook::parse(SHIPPED_PRICE_BOOK).unwrap()
+    }
+
+    #[test]
+    fn discount_grants_respect_the_operators_floor() {
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        let ecs = || vec!["hws.service.type.ec2".to_owned()];
+        assert_eq!(DEFAULT_DISCOUNT_FLOOR, d("0.5"));
+        // Until the operator sets one: half price at most.
+        assert_eq!(check_discount_floor(d("0.0001"), &[], &[]).unwrap_err().code, ErrorCode::DiscountBelowFloor);
+        assert!(check_discount_floor(d("0.4999"), &ecs(), &[]).is_err());
+        assert!(check_discount_floor(d("0.5"), &[], &[]).is_ok());
+        let floors = vec![
+            DiscountFloor { service_type: None, min_rate: d("0.8") },
+            DiscountFloor { service_type: Some("hws.service.type.ec2".into()), min_rate: d("0.7") },
+            DiscountFloor { service_type: Some("hws.service.type.rds".into()), min_rate: d("0.9") },
+        ];
+        assert!(check_discount_floor(d("0.7"), &ecs(), &floors).is_ok());
+        assert!(check_discount_floor(d("0.69"), &ecs(), &floors).is_err());
+        assert!(check_discount_floor(d("0.79"), &["hws.service.type.ebs".into()], &floors).is_err(), "the general floor");
+        let err = check_discount_floor(d("0.85"), &[], &floors).unwrap_err();
+        assert!(err.message.contains("0.9") && err.message.contains("rds"), "{}", err.message);
+        assert!(check_discount_floor(d("0.9"), &[], &floors).is_ok());
+        assert_eq!(parse_discount_floor("1").unwrap(), d("1"));
+        for bad in ["0", "1.01", "0.12345", "-0.5", "x"] {
+            assert!(parse_discount_floor(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_grant_below_a_floor(rate_bp in 1i64..10_000, floor_bp in 1i64..=10_000, typed in proptest::option::of(1i64..=10_000)) {
+            let (rate, floor) = (Decimal::new(rate_bp, 4), Decimal::new(floor_bp, 4));
+            let mut floors = vec![DiscountFloor { service_type: None, min_rate: floor }];
+            if let Some(t) = typed {
+                floors.push(DiscountFloor { service_type: Some("hws.service.type.ec2".into()), min_rate: Decimal::new(t, 4) });
+            }
+            let ecs = vec!["hws.service.type.ec2".to_owned()];
+            let ok = check_discount_floor(rate, &ecs, &floors).is_ok();
+            prop_assert_eq!(ok, rate >= typed.map_or(floor, |t| Decimal::new(t, 4)));
+            let all = check_discount_floor(rate, &[], &floors).is_ok();
+            prop_assert_eq!(all, rate >= floor && typed.is_none_or(|t| rate >= Decimal::new(t, 4)));
+        }
     }
 
     fn d(s: &str) -> Decimal {
@@ -691,16 +831,61 @@ mod tests {
         let b = book();
         let from = vm("1", "s6.small.1.linux", 1);
         let to = SpecChoice { resource_spec: "s6.large.2.linux".into(), resource_size: None };
+        let month = |days: i64| [TermSpan { start: 0, end: days * DAY_MS, period_type: PERIOD_MONTH }];
         // (133.00 − 32.20) × 10 / 30 = 33.60
-        let q = quote_spec_change(&b, &from, &to, 10, 30, &[discount("a", "0.9", &[])]).unwrap();
+        let q = quote_spec_change(&b, &from, &to, &month(10), 0, &[discount("a", "0.9", &[])]).unwrap();
         assert_eq!(q.official_amount, d("33.60"));
         assert_eq!(q.amount, d("30.24"));
-        assert!(quote_spec_change(&b, &from, &to, 31, 30, &[]).is_err());
-        assert!(quote_spec_change(&b, &from, &to, 0, 30, &[]).is_err());
+        // A started day counts whole: 9 days and 1 ms left are 10 days.
+        assert_eq!(quote_spec_change(&b, &from, &to, &month(10), DAY_MS - 1, &[]).unwrap().official_amount, d("33.60"));
+        assert!(quote_spec_change(&b, &from, &to, &month(10), 10 * DAY_MS, &[]).is_err(), "nothing left");
+        assert!(quote_spec_change(&b, &from, &to, &[], 0, &[]).is_err());
         let cheaper = disk("2", "SSD", 30, 1);
-        let e =
-            quote_spec_change(&b, &cheaper, &SpecChoice { resource_spec: "SATA".into(), resource_size: Some(30) }, 1, 2, &[]).unwrap_err();
+        let e = quote_spec_change(&b, &cheaper, &SpecChoice { resource_spec: "SATA".into(), resource_size: Some(30) }, &month(1), 0, &[])
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::SpecScaleDownRefused);
+    }
+
+    #[test]
+    fn spec_change_prices_every_paid_term_left() {
+        let b = book();
+        let from = PeriodProduct { period_type: PERIOD_YEAR, ..vm("1", "s6.small.1.linux", 1) };
+        let to = SpecChoice { resource_spec: "c6.2xlarge.4.linux".into(), resource_size: None };
+        let year_of = |p: &PeriodProduct| period_official(&b, &PeriodProduct { period_num: 1, ..p.clone() }).unwrap().0;
+        let target = PeriodProduct { resource_spec: to.resource_spec.clone(), ..from.clone() };
+        let yearly_diff = year_of(&target) - year_of(&from);
+        // Three years bought up front: three yearly differences, not one month of it.
+        let three_years = [TermSpan { start: 0, end: 3 * 365 * DAY_MS, period_type: PERIOD_YEAR }];
+        let q = quote_spec_change(&b, &from, &to, &three_years, 0, &[]).unwrap();
+        assert_eq!(q.official_amount, round_price(yearly_diff * Decimal::from(3), MONEY_SCALE));
+        assert!(q.official_amount > d("30000"), "{}", q.official_amount);
+        // A purchase and a monthly renewal after it: each priced by its own unit; a term over
+        // counts nothing.
+        let month_diff = period_official(&b, &PeriodProduct { period_type: PERIOD_MONTH, period_num: 1, ..target.clone() }).unwrap().0
+            - period_official(&b, &PeriodProduct { period_type: PERIOD_MONTH, period_num: 1, ..from.clone() }).unwrap().0;
+        let terms = [
+            TermSpan { start: -400 * DAY_MS, end: -35 * DAY_MS, period_type: PERIOD_YEAR },
+            TermSpan { start: -35 * DAY_MS, end: 100 * DAY_MS, period_type: PERIOD_YEAR },
+            TermSpan { start: 100 * DAY_MS, end: 130 * DAY_MS, period_type: PERIOD_MONTH },
+        ];
+        let q = quote_spec_change(&b, &from, &to, &terms, 0, &[]).unwrap();
+        let expected = yearly_diff * Decimal::from(100) / Decimal::from(365) + month_diff;
+        assert_eq!(q.official_amount, round_price(expected, MONEY_SCALE));
+    }
+
+    proptest! {
+        #[test]
+        fn spec_change_grows_with_the_time_left(days in 1i64..2_000, more in 1i64..400) {
+            let b = book();
+            let from = vm("1", "s6.small.1.linux", 1);
+            let to = SpecChoice { resource_spec: "s6.large.2.linux".into(), resource_size: None };
+            let q = |n: i64| quote_spec_change(&b, &from, &to, &[TermSpan { start: 0, end: n * DAY_MS, period_type: PERIOD_MONTH }], 0, &[])
+                .unwrap()
+                .official_amount;
+            prop_assert!(q(days + more) >= q(days));
+            // Exactly the monthly difference for each whole 30 days.
+            prop_assert_eq!(q(30 * more), round_price(d("100.80") * Decimal::from(more), MONEY_SCALE));
+        }
     }
 
     #[test]

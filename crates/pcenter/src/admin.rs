@@ -114,6 +114,26 @@ pub enum AdminCommand {
         #[arg(long)]
         advance_days: Option<i64>,
     },
+    /// Set the on-demand instances allowed per order and per customer (defaults 100 and
+    /// 1,000), for one customer (--customer) or every customer without its own limits.
+    OnDemandLimits {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long)]
+        per_order: i64,
+        #[arg(long)]
+        per_customer: i64,
+    },
+    /// Set the lowest discount rate a partner may grant its customers (until set: 0.5), for
+    /// one service type (--service-type) or every type without its own.
+    DiscountFloor {
+        #[arg(long)]
+        partner: String,
+        #[arg(long)]
+        min_rate: String,
+        #[arg(long)]
+        service_type: Option<String>,
+    },
     /// Write a consistent copy of the live SQLite database to FILE while the server runs
     /// (never overwrites FILE). On PostgreSQL, use pg_dump (docs/OPERATIONS.md).
     Backup { file: std::path::PathBuf },
@@ -240,7 +260,7 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let value = pc_domain::money::Money::parse_movement("--value", &value).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let quota_type = pc_domain::coupons::parse_quota_type(Some(quota_type)).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let now = pc_domain::query::now_millis();
+            let now = p.db.now().await?;
             let quota_id = pc_api::services::coupons::grant_quota(
                 p.db,
                 &operator,
@@ -281,6 +301,7 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
                     "mismatched_accounts": ledger.mismatched_accounts,
                     "unbalanced_transfers": ledger.unbalanced_transfers,
                     "negative_accounts": ledger.negative_accounts,
+                    "uncovered_resources": ledger.uncovered_resources,
                     "broken_quotas_or_coupons": coupons_broken,
                     "misbooked_orders": orders.misbooked_orders,
                     "refunds_beyond_paid": orders.refunds_beyond_paid,
@@ -292,7 +313,7 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::SweepCoupons => {
-            let n = p.db.sweep_expired_coupons(pc_domain::query::now_millis()).await?;
+            let n = pc_api::services::coupons::sweep_expired_coupons(p.db).await.map_err(pc_api::error::ApiError::into_anyhow)?;
             println!("{n} expired coupons recorded");
         }
         AdminCommand::RunJobs => {
@@ -312,6 +333,34 @@ pub async fn run(p: &Provisioner<'_>, cmd: AdminCommand) -> anyhow::Result<()> {
             println!(
                 "{}",
                 serde_json::json!({"sandbox": c.sandbox, "offset_seconds": c.offset_ms / 1000, "now": pc_domain::query::format_utc(p.db.now().await?)})
+            );
+        }
+        AdminCommand::OnDemandLimits { customer, per_order, per_customer } => {
+            let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists"))?;
+            let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
+            let operator = <pc_api::principal::OperatorCaller as pc_api::principal::Capability>::from_principal(principal)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let limits =
+                pc_api::services::orders::set_on_demand_limits(p.db, &operator, customer.as_deref(), Some(per_order), Some(per_customer))
+                    .await
+                    .map_err(pc_api::error::ApiError::into_anyhow)?;
+            println!(
+                "{}",
+                serde_json::json!({"customer_id": customer, "per_order": limits.per_order, "per_customer": limits.per_customer})
+            );
+        }
+        AdminCommand::DiscountFloor { partner, min_rate, service_type } => {
+            let operator = p.db.first_operator().await?.ok_or_else(|| anyhow::anyhow!("no operator account exists"))?;
+            let principal = pc_domain::tenancy::Principal { domain_id: operator, kind: AccountKind::Operator, member: None };
+            let operator = <pc_api::principal::OperatorCaller as pc_api::principal::Capability>::from_principal(principal)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let (partner, rate) =
+                pc_api::services::catalog::set_discount_floor(p.db, &operator, &partner, service_type.as_deref(), &min_rate)
+                    .await
+                    .map_err(pc_api::error::ApiError::into_anyhow)?;
+            println!(
+                "{}",
+                serde_json::json!({"partner_id": partner.to_string(), "service_type_code": service_type, "min_rate": rate.to_string()})
             );
         }
         AdminCommand::Backup { file } => backup(p.db, &file).await?,

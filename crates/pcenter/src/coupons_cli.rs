@@ -6,7 +6,7 @@ use pc_api::error::ApiError;
 use pc_api::services::coupons::{self as svc, CouponIssue};
 use pc_domain::coupons::{effective_coupon_status, effective_quota_status, Limits};
 use pc_domain::money::Money;
-use pc_domain::query::{format_utc, now_millis, Page};
+use pc_domain::query::{format_utc, Page};
 use pc_domain::DomainId;
 use pc_storage::{CouponFilter, Db, QuotaFilter};
 use serde_json::json;
@@ -61,7 +61,7 @@ pub enum CouponsCommand {
 pub async fn run(db: &Db, args: CouponsArgs) -> anyhow::Result<()> {
     let principal = crate::funds_cli::acting_partner(db, &args.acting_as).await?;
     let id = principal.partner_id().clone();
-    let now = now_millis();
+    let now = db.now().await?;
     match args.command {
         CouponsCommand::Quotas => {
             let filter = QuotaFilter { owner: Some(id.clone()), ..Default::default() };

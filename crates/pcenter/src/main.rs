@@ -254,10 +254,10 @@ async fn serve(db: Db, vault: KeyVault, listen: &str) -> anyhow::Result<()> {
         let mut tick = tokio::time::interval(EXPIRY_SWEEP_EVERY);
         loop {
             tick.tick().await;
-            match sweeper_db.sweep_expired_coupons(pc_domain::query::now_millis()).await {
+            match pc_api::services::coupons::sweep_expired_coupons(&sweeper_db).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(coupons = n, "expired coupons recorded"),
-                Err(e) => tracing::warn!(error = %e, "coupon expiry sweep failed; retrying next round"),
+                Err(e) => tracing::warn!(error = ?e, "coupon expiry sweep failed; retrying next round"),
             }
         }
     });

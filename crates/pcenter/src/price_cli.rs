@@ -4,7 +4,7 @@
 use clap::{Args, Subcommand};
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::{self, DemandProduct, PeriodProduct, PeriodQuote, SpecChoice, PERIOD_MONTH, PERIOD_YEAR};
-use pc_domain::query::{format_utc, now_millis};
+use pc_domain::query::format_utc;
 use pc_domain::DomainId;
 use pc_storage::{Db, PriceBookLoad};
 use serde_json::json;
@@ -115,7 +115,7 @@ fn print(q: &PeriodQuote, json_out: bool) {
 }
 
 pub async fn run(db: &Db, args: PriceArgs) -> anyhow::Result<()> {
-    let book = db.price_book_at(now_millis()).await?;
+    let book = db.price_book_at(db.now().await?).await?;
     let discounts = match &args.customer {
         Some(c) => db.customer_discounts(&DomainId::parse(c)?).await?,
         None => Vec::new(),
@@ -152,8 +152,12 @@ pub async fn run(db: &Db, args: PriceArgs) -> anyhow::Result<()> {
             let from = period_line(&book, line, PERIOD_MONTH, *months)?;
             let period_ms = pricing::period_length_ms(PERIOD_MONTH, *months)?;
             let remaining = remaining_days.map_or(period_ms, |d| d * 86_400_000);
+            if remaining <= 0 || remaining > period_ms {
+                anyhow::bail!("--remaining-days must be within the {months} month(s) and above 0");
+            }
             let to = SpecChoice { resource_spec: to.clone(), resource_size: *to_size };
-            pricing::quote_spec_change(&book, &from, &to, remaining, period_ms, &discounts)?
+            let term = pricing::TermSpan { start: 0, end: remaining, period_type: PERIOD_MONTH };
+            pricing::quote_spec_change(&book, &from, &to, &[term], 0, &discounts)?
         }
     };
     print(&quote, args.json);

@@ -3,8 +3,8 @@
 use crate::db::Db;
 use crate::error::{Result, StorageError};
 use pc_domain::catalog::PriceBook;
-use pc_domain::pricing::CustomerDiscount;
-use pc_domain::query::{now_millis, EpochMillis};
+use pc_domain::pricing::{CustomerDiscount, DiscountFloor};
+use pc_domain::query::EpochMillis;
 use pc_domain::{DomainError, DomainId, ErrorCode};
 use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
@@ -105,6 +105,22 @@ fn rate_bp(rate: Decimal) -> Result<i64> {
     i64::try_from(bp).map_err(|_| DomainError::invalid("discount rate is out of range.").into())
 }
 
+async fn floors_in(conn: &mut sqlx::AnyConnection, partner: &DomainId) -> Result<Vec<DiscountFloor>> {
+    let rows = sqlx::query("SELECT service_type, min_rate_bp FROM discount_floors WHERE partner_id = $1 ORDER BY service_type")
+        .bind(partner.as_str())
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let service_type: String = r.try_get("service_type")?;
+            Ok(DiscountFloor {
+                service_type: (service_type != "*").then_some(service_type),
+                min_rate: Decimal::new(r.try_get("min_rate_bp")?, 4).normalize(),
+            })
+        })
+        .collect()
+}
+
 impl Db {
     /// Loads a price-book version. Loading the same version again with the same content
     /// changes nothing; new content for a version is accepted only while that version is not
@@ -112,7 +128,7 @@ impl Db {
     pub async fn load_price_book(&self, book: &PriceBook, loaded_by: &str) -> Result<PriceBookLoad> {
         let body = book.to_json()?;
         let effective_from = book.effective_from.timestamp_millis();
-        let now = now_millis();
+        let now = self.now().await?;
         let mut tx = self.begin_write().await?;
         let existing = sqlx::query(&format!("SELECT {VERSION_COLUMNS}, body FROM price_books WHERE version = $1"))
             .bind(book.version())
@@ -169,9 +185,10 @@ impl Db {
     /// Whether a version already in effect started after `at`: a version dated before it
     /// would silently reprice the past.
     async fn has_version_after(&self, conn: &mut sqlx::AnyConnection, at: EpochMillis) -> Result<bool> {
+        let now = crate::clock::business_now(&mut *conn).await?;
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM price_books WHERE effective_from > $1 AND effective_from <= $2")
             .bind(at)
-            .bind(now_millis())
+            .bind(now)
             .fetch_one(conn)
             .await?;
         Ok(n > 0)
@@ -227,34 +244,72 @@ impl Db {
                 rate,
                 service_types: service_types.to_vec(),
             },
-            created_at: now_millis(),
+            created_at: self.now().await?,
         };
+        // The floor is read and the grant written in one transaction, so a grant never
+        // slips in under a floor the operator has just raised (docs/DOMAIN.md#R-PRICE-12).
+        let mut tx = self.begin_write().await?;
+        let floors = floors_in(&mut tx, partner).await?;
+        pc_domain::pricing::check_discount_floor(rate, service_types, &floors)?;
+        sqlx::query(
+            "INSERT INTO customer_discounts (discount_id, partner_id, customer_id, name, rate_bp, service_types, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&grant.discount.discount_id)
+        .bind(partner.as_str())
+        .bind(customer.as_str())
+        .bind(name)
+        .bind(rate_bp(rate)?)
+        .bind(service_types.join(","))
+        .bind(grant.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(grant)
+    }
+
+    /// The discount floors the operator set for `partner` (none: the product's floor).
+    pub async fn discount_floors(&self, partner: &DomainId) -> Result<Vec<DiscountFloor>> {
+        let mut conn = self.pool.acquire().await?;
+        floors_in(&mut conn, partner).await
+    }
+
+    /// The operator sets `partner`'s floor for one service type, or (`None`) for every
+    /// service type without its own.
+    pub async fn set_discount_floor(
+        &self,
+        partner: &DomainId,
+        service_type: Option<&str>,
+        min_rate: Decimal,
+        set_by: &DomainId,
+        now: EpochMillis,
+    ) -> Result<()> {
         self.write_one(
             sqlx::query(
-                "INSERT INTO customer_discounts (discount_id, partner_id, customer_id, name, rate_bp, service_types, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO discount_floors (partner_id, service_type, min_rate_bp, set_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (partner_id, service_type) DO UPDATE SET min_rate_bp = excluded.min_rate_bp, set_by = excluded.set_by, \
+                 updated_at = excluded.updated_at",
             )
-            .bind(&grant.discount.discount_id)
             .bind(partner.as_str())
-            .bind(customer.as_str())
-            .bind(name)
-            .bind(rate_bp(rate)?)
-            .bind(service_types.join(","))
-            .bind(grant.created_at),
+            .bind(service_type.unwrap_or("*"))
+            .bind(rate_bp(min_rate)?)
+            .bind(set_by.as_str())
+            .bind(now),
         )
         .await?;
-        Ok(grant)
+        Ok(())
     }
 
     /// Revokes one of `partner`'s discounts; false when it has none by that id (or it is
     /// already revoked).
     pub async fn revoke_customer_discount(&self, partner: &DomainId, discount_id: &str) -> Result<bool> {
+        let now = self.now().await?;
         let n = self
             .write_one(
                 sqlx::query(
                     "UPDATE customer_discounts SET revoked_at = $1 WHERE discount_id = $2 AND partner_id = $3 AND revoked_at IS NULL",
                 )
-                .bind(now_millis())
+                .bind(now)
                 .bind(discount_id)
                 .bind(partner.as_str()),
             )

@@ -3,6 +3,7 @@
 //! balance never goes below zero, and a quota's value is always accounted for.
 
 use crate::accounts::unique_violation_as;
+use crate::clock::business_now;
 use crate::db::Db;
 use crate::error::{Result, StorageError};
 use crate::funds::actor_from_row;
@@ -10,7 +11,7 @@ use crate::scope::{restrict, restrict_owner};
 use crate::sql::Sql;
 use pc_domain::coupons::{coupon_record, coupon_type_for, quota_record, CouponStatus, Limits, QuotaStatus};
 use pc_domain::money::Money;
-use pc_domain::query::{now_millis, EpochMillis, Page};
+use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::{Actor, TenantScope};
 use pc_domain::{CouponId, QuotaId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
@@ -352,7 +353,7 @@ impl Db {
     /// The operator grants a partner a quota.
     pub async fn create_quota(&self, q: &NewQuota) -> Result<String> {
         let id = new_id();
-        let now = now_millis();
+        let now = self.now().await?;
         self.write_one(sqlx::query(
             "INSERT INTO coupon_quotas (quota_id, owner_id, parent_quota_id, granted_by, quota_type, value_fen, balance_fen, returned_fen, \
              status, effective_at, expire_at, limits, created_at, updated_at) VALUES ($1, $2, NULL, $3, $4, $5, $5, 0, 0, $6, $7, $8, $9, $9)",
@@ -372,11 +373,12 @@ impl Db {
 
     /// Operator status change (normal, invalid, frozen). Reclaimed quotas stay reclaimed.
     pub async fn set_quota_status(&self, quota_id: &QuotaId, status: QuotaStatus) -> Result<()> {
+        let now = self.now().await?;
         let n = self
             .write_one(
                 sqlx::query("UPDATE coupon_quotas SET status = $1, updated_at = $2 WHERE quota_id = $3 AND status <> $4")
                     .bind(status.code())
-                    .bind(now_millis())
+                    .bind(now)
                     .bind(quota_id.as_str())
                     .bind(QuotaStatus::Reclaimed.code()),
             )
@@ -452,7 +454,7 @@ impl Db {
         by: Option<&Actor>,
     ) -> Result<String> {
         let mut tx = self.begin_write().await?;
-        let now = now_millis();
+        let now = business_now(&mut tx).await?;
         let debited = sqlx::query(
             "UPDATE coupon_quotas SET balance_fen = balance_fen - $1, updated_at = $2 WHERE quota_id = $3 AND owner_id = $4 \
              AND status = $5 AND effective_at <= $2 AND expire_at > $2 AND balance_fen >= $1",
@@ -492,7 +494,7 @@ impl Db {
     pub async fn reclaim_sub_quota(&self, actor: &DomainId, quota_id: &str, remark: Option<&str>, by: Option<&Actor>) -> Result<()> {
         for _ in 0..5 {
             let mut tx = self.begin_write().await?;
-            let now = now_millis();
+            let now = business_now(&mut tx).await?;
             let row: Option<(String, String, i64)> = sqlx::query_as(
                 "SELECT q.parent_quota_id, q.owner_id, q.balance_fen FROM coupon_quotas q JOIN coupon_quotas p ON p.quota_id = q.parent_quota_id \
                  WHERE q.quota_id = $1 AND p.owner_id = $2 AND q.status IN ($3, $4)",
@@ -597,7 +599,7 @@ impl Db {
     /// owned by the issuer and covers the face value.
     pub async fn issue_coupon(&self, c: &NewCoupon) -> Result<String> {
         let mut tx = self.begin_write().await?;
-        let now = now_millis();
+        let now = business_now(&mut tx).await?;
         let debited = sqlx::query(
             "UPDATE coupon_quotas SET balance_fen = balance_fen - $1, updated_at = $2 WHERE quota_id = $3 AND owner_id = $4 \
              AND status = $5 AND effective_at <= $2 AND expire_at > $2 AND balance_fen >= $1",
@@ -708,7 +710,7 @@ impl Db {
     pub async fn reclaim_coupon(&self, issuer: &DomainId, coupon_id: &str, kind: i64, by: Option<&Actor>) -> Result<Money> {
         for _ in 0..5 {
             let mut tx = self.begin_write().await?;
-            let now = now_millis();
+            let now = business_now(&mut tx).await?;
             let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1 AND c.issuer_id = $2"))
                 .bind(coupon_id)
                 .bind(issuer.as_str())
@@ -735,8 +737,9 @@ impl Db {
     /// an expired or reclaimed coupon; a coupon spent to zero becomes used (3).
     pub async fn spend_coupon(&self, customer: &DomainId, coupon_id: &str, amount: Money, trade_id: &str) -> Result<Money> {
         let mut tx = self.begin_write().await?;
+        let now = business_now(&mut tx).await?;
         let by = Actor { account: customer.clone(), member: None };
-        let balance = spend_coupon_in(&mut tx, customer, coupon_id, amount, trade_id, now_millis(), Some(&by)).await?;
+        let balance = spend_coupon_in(&mut tx, customer, coupon_id, amount, trade_id, now, Some(&by)).await?;
         tx.commit().await?;
         Ok(balance)
     }
@@ -770,7 +773,7 @@ impl Db {
             ..Default::default()
         };
         // The unbinding runs for the partner, whatever member asked for it.
-        let (coupons, _) = self.list_coupons(&TenantScope::scheduler(), &f, Page::ALL, now_millis()).await?;
+        let (coupons, _) = self.list_coupons(&TenantScope::scheduler(), &f, Page::ALL, self.now().await?).await?;
         let mut returned = Vec::new();
         for c in coupons {
             match self.reclaim_coupon(partner, &c.coupon_id, coupon_record::UNBIND_RECLAIM, None).await {

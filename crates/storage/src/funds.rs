@@ -358,12 +358,29 @@ impl Db {
         .fetch_one(&self.pool)
         .await?;
         let negative: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fund_accounts WHERE balance_fen < 0").fetch_one(&self.pool).await?;
+        // What payments bought: an open yearly/monthly resource runs no later than its paid
+        // terms reach, and every paid term at another spec or size is covered by a paid change
+        // to its current spec and size priced at least to that term's end
+        // (docs/DOMAIN.md#R-RES-9).
+        let paid_line = "JOIN orders o ON o.order_id = l.order_id AND o.status = 5 WHERE l.resource_id = r.resource_id AND l.refunded = 0";
+        let uncovered: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM resources r WHERE r.closed_at IS NULL AND r.charge_mode = 1 AND ( \
+             r.expire_at > COALESCE((SELECT MAX(l.term_end) FROM order_lines l {paid_line} AND l.period_type IS NOT NULL), r.effective_at) \
+             OR EXISTS (SELECT 1 FROM order_lines l {paid_line} AND l.period_type IS NOT NULL \
+               AND (l.resource_spec <> r.resource_spec OR COALESCE(l.resource_size, -1) <> COALESCE(r.resource_size, -1)) \
+               AND l.term_end > COALESCE((SELECT MAX(c.priced_until) FROM order_lines c JOIN orders co ON co.order_id = c.order_id \
+                 AND co.status = 5 AND co.order_type = 3 WHERE c.resource_id = r.resource_id AND c.resource_spec = r.resource_spec \
+                 AND COALESCE(c.resource_size, -1) = COALESCE(r.resource_size, -1)), l.term_start)))"
+        ))
+        .fetch_one(&self.pool)
+        .await?;
         Ok(LedgerAudit {
             balances_fen: balances,
             topups_fen: topups,
             mismatched_accounts: mismatched,
             unbalanced_transfers: unbalanced,
             negative_accounts: negative,
+            uncovered_resources: uncovered,
         })
     }
 
@@ -394,6 +411,8 @@ pub struct LedgerAudit {
     pub mismatched_accounts: i64,
     pub unbalanced_transfers: i64,
     pub negative_accounts: i64,
+    /// Open yearly/monthly resources whose paid-until or spec is not covered by paid terms.
+    pub uncovered_resources: i64,
 }
 
 impl LedgerAudit {
@@ -403,6 +422,7 @@ impl LedgerAudit {
             && self.mismatched_accounts == 0
             && self.unbalanced_transfers == 0
             && self.negative_accounts == 0
+            && self.uncovered_resources == 0
     }
 }
 

@@ -39,7 +39,7 @@ pub use group_commit::{GroupCommit, MAX_BATCH};
 pub use ledger::{Posted, PostingJob};
 pub use orders::{
     DueRenewal, ExpirySweep, NewOrder, NewOrderLine, Order, OrderAudit, OrderCreated, OrderFilter, OrderLine, Payment, PaymentInputs,
-    RefundItem, RefundJob, Resource, ResourceFilter, UnsubscribeInputs, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,
+    RefundItem, RefundJob, Resource, ResourceFilter, ResourceSize, UnsubscribeInputs, Unsubscribed, CHARGE_ON_DEMAND, CHARGE_PERIOD,
 };
 pub use write::{current_signed_request, with_signed_request, SignedRequest};
 

@@ -18,9 +18,10 @@ use pc_domain::orders::plan::{
     PayableOrder, Provision, RefundPlan, ResourceSnapshot,
 };
 use pc_domain::orders::{
-    self as rules, payment_deadline, resource_status, source_type, OrderStatus, OrderType, PaidParts, Period, ResourceStatus, GRACE_MS,
-    RETENTION_MS,
+    self as rules, payment_deadline, resource_status, source_type, OnDemandLimits, OrderStatus, OrderType, PaidParts, Period,
+    ResourceStatus, GRACE_MS, RETENTION_MS,
 };
+use pc_domain::pricing::TermSpan;
 use pc_domain::query::{EpochMillis, Page};
 use pc_domain::tenancy::{Actor, TenantScope};
 use pc_domain::{CouponId, OrderId, ResourceId};
@@ -45,12 +46,29 @@ pub struct NewOrderLine {
     pub resource_spec: String,
     pub region: String,
     pub product_id: String,
+    /// The size of a sized product (a disk) and its measure; `None` for others.
+    pub size: Option<ResourceSize>,
+    /// A change of spec: the instant up to which it is priced (the resource's paid time).
+    pub priced_until: Option<EpochMillis>,
     /// `None`: on-demand.
     pub period: Option<Period>,
     pub subscription_num: i64,
     pub official: Money,
     /// After the customer's discount.
     pub amount: Money,
+}
+
+/// The size of a sized product: `resource_size` in measure `size_measure_id` (17 = GB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceSize {
+    pub resource_size: i64,
+    pub size_measure_id: i64,
+}
+
+fn size_from_row(r: &AnyRow) -> Result<Option<ResourceSize>> {
+    let size: Option<i64> = r.try_get("resource_size")?;
+    let measure: Option<i64> = r.try_get("size_measure_id")?;
+    Ok(size.zip(measure).map(|(resource_size, size_measure_id)| ResourceSize { resource_size, size_measure_id }))
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +101,8 @@ pub struct Order {
     pub service_type_code: String,
     pub official: Money,
     pub discount_id: Option<String>,
+    /// The partner that granted `discount_id`: the discount is its margin, it bears it.
+    pub discount_granted_by: Option<DomainId>,
     pub discount: Money,
     pub paid_cash: Money,
     pub paid_coupon: Money,
@@ -112,6 +132,7 @@ pub struct OrderLine {
     pub resource_spec: String,
     pub region: String,
     pub product_id: String,
+    pub size: Option<ResourceSize>,
     pub period: Option<Period>,
     pub subscription_num: i64,
     pub official: Money,
@@ -144,6 +165,8 @@ pub struct Resource {
     pub resource_spec: String,
     pub region: String,
     pub product_id: String,
+    /// The size it runs at (disks); `None` for products without a size.
+    pub size: Option<ResourceSize>,
     pub charge_mode: i64,
     pub period_type: Option<i64>,
     pub effective_at: EpochMillis,
@@ -183,9 +206,17 @@ pub struct Payment {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundItem {
+    /// `<refund order id>-<n>`: the n-th part of the refund, in a stable order.
+    pub item_id: String,
     pub resource_id: ResourceId,
+    /// The paid line refunded, of the order `base_order_id`.
     pub line_id: String,
+    pub base_order_id: String,
+    pub cloud_service_type: String,
+    pub resource_type: String,
+    pub region: String,
     pub coupon_id: Option<CouponId>,
+    /// The amount refunded (positive).
     pub amount: Money,
 }
 
@@ -244,7 +275,8 @@ pub struct ExpirySweep {
 
 const ORDER_COLUMNS: &str = "o.order_id, o.customer_id, o.partner_id, o.placed_by, o.source_type, o.order_type, o.status, \
     o.service_type_code, o.official_fen, o.discount_id, o.discount_fen, o.paid_cash_fen, o.paid_coupon_fen, o.used_discount_fen, \
-    o.created_at, o.payment_deadline, o.paid_at, o.by_account_id, o.by_member_id";
+    o.created_at, o.payment_deadline, o.paid_at, o.by_account_id, o.by_member_id, \
+    (SELECT d.partner_id FROM customer_discounts d WHERE d.discount_id = o.discount_id) AS discount_partner_id";
 
 fn corrupt(what: &str, v: i64) -> StorageError {
     StorageError::Corrupt(format!("{what} {v}"))
@@ -264,6 +296,7 @@ fn order_from_row(r: &AnyRow) -> Result<Order> {
         service_type_code: r.try_get("service_type_code")?,
         official: Money::from_fen(r.try_get("official_fen")?),
         discount_id: r.try_get("discount_id")?,
+        discount_granted_by: r.try_get::<Option<String>, _>("discount_partner_id")?.map(DomainId::from_trusted),
         discount: Money::from_fen(r.try_get("discount_fen")?),
         paid_cash: Money::from_fen(r.try_get("paid_cash_fen")?),
         paid_coupon: Money::from_fen(r.try_get("paid_coupon_fen")?),
@@ -276,7 +309,8 @@ fn order_from_row(r: &AnyRow) -> Result<Order> {
 }
 
 const LINE_COLUMNS: &str = "line_id, line_no, resource_id, cloud_service_type, resource_type, resource_spec, region, product_id, \
-    period_type, period_num, subscription_num, official_fen, amount_fen, term_start, term_end, paid_cash_fen";
+    period_type, period_num, subscription_num, official_fen, amount_fen, term_start, term_end, paid_cash_fen, \
+    resource_size, size_measure_id";
 
 fn line_from_row(r: &AnyRow) -> Result<OrderLine> {
     let pt: Option<i64> = r.try_get("period_type")?;
@@ -290,6 +324,7 @@ fn line_from_row(r: &AnyRow) -> Result<OrderLine> {
         resource_spec: r.try_get("resource_spec")?,
         region: r.try_get("region")?,
         product_id: r.try_get("product_id")?,
+        size: size_from_row(r)?,
         period: pt.zip(pn).map(|(period_type, period_num)| Period { period_type, period_num }),
         subscription_num: r.try_get("subscription_num")?,
         official: Money::from_fen(r.try_get("official_fen")?),
@@ -301,7 +336,7 @@ fn line_from_row(r: &AnyRow) -> Result<OrderLine> {
 }
 
 const RESOURCE_COLUMNS: &str = "r.resource_id, r.customer_id, r.order_id, r.cloud_service_type, r.resource_type, r.resource_spec, \
-    r.region, r.product_id, r.charge_mode, r.period_type, r.effective_at, r.expire_at, r.to_on_demand, r.closed_at, \
+    r.region, r.product_id, r.resource_size, r.size_measure_id, r.charge_mode, r.period_type, r.effective_at, r.expire_at, r.to_on_demand, r.closed_at, \
     COALESCE((SELECT rc.auto_renew FROM renew_configs rc WHERE rc.resource_id = r.resource_id), 0) AS auto_renew";
 
 fn resource_from_row(r: &AnyRow, now: EpochMillis) -> Result<Resource> {
@@ -316,6 +351,7 @@ fn resource_from_row(r: &AnyRow, now: EpochMillis) -> Result<Resource> {
         resource_spec: r.try_get("resource_spec")?,
         region: r.try_get("region")?,
         product_id: r.try_get("product_id")?,
+        size: size_from_row(r)?,
         charge_mode: r.try_get("charge_mode")?,
         period_type: r.try_get("period_type")?,
         effective_at: r.try_get("effective_at")?,
@@ -340,6 +376,68 @@ fn resource_status_sql(now: &str) -> String {
         grace = GRACE_MS,
         frozen_end = GRACE_MS + RETENTION_MS,
     )
+}
+
+/// The on-demand gate of a new purchase, inside its transaction (docs/DOMAIN.md#R-ORD-18):
+/// the customer's cash account row is locked first, so two purchases of one customer are
+/// counted in turn, then its available balance (cash plus usable coupons), the on-demand
+/// instances it holds or has pending, and its limits are checked by the domain rule.
+async fn check_on_demand_gate(conn: &mut AnyConnection, customer: &DomainId, ordered: i64, now: EpochMillis) -> Result<()> {
+    sqlx::query("UPDATE fund_accounts SET balance_fen = balance_fen WHERE owner_id = $1")
+        .bind(customer.as_str())
+        .execute(&mut *conn)
+        .await?;
+    let cash: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM fund_accounts WHERE owner_id = $1")
+        .bind(customer.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    let coupons: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM coupons \
+         WHERE customer_id = $1 AND status = $2 AND effective_at <= $3 AND expire_at > $3",
+    )
+    .bind(customer.as_str())
+    .bind(CouponStatus::Usable.code())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Held: open on-demand resources, each counting the instances its line bought (a resource
+    // converted from yearly/monthly counts its own); pending: on-demand lines awaiting payment.
+    let held: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(COALESCE((SELECT MAX(l.subscription_num) FROM order_lines l \
+         WHERE l.order_id = r.order_id AND l.resource_id = r.resource_id), 1)), 0) AS BIGINT) \
+         FROM resources r WHERE r.customer_id = $1 AND r.charge_mode = $2 AND r.closed_at IS NULL",
+    )
+    .bind(customer.as_str())
+    .bind(CHARGE_ON_DEMAND)
+    .fetch_one(&mut *conn)
+    .await?;
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(l.subscription_num), 0) AS BIGINT) FROM order_lines l JOIN orders o ON o.order_id = l.order_id \
+         WHERE o.customer_id = $1 AND o.status = $2 AND o.order_type = $3 AND l.period_type IS NULL",
+    )
+    .bind(customer.as_str())
+    .bind(OrderStatus::PendingPayment.code())
+    .bind(OrderType::NewPurchase.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    let limits = on_demand_limits_in(conn, customer).await?;
+    Ok(rules::check_on_demand_purchase(Money::from_fen(cash.saturating_add(coupons)), ordered, held.saturating_add(pending), limits)?)
+}
+
+/// The on-demand limits of a customer: its own row, else the row for everyone ('*'), else the
+/// product's defaults.
+async fn on_demand_limits_in(conn: &mut AnyConnection, customer: &DomainId) -> Result<OnDemandLimits> {
+    let row = sqlx::query(
+        "SELECT per_order, per_customer FROM on_demand_limits WHERE customer_id IN ($1, '*') \
+         ORDER BY CASE WHEN customer_id = '*' THEN 1 ELSE 0 END LIMIT 1",
+    )
+    .bind(customer.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        None => Ok(OnDemandLimits::DEFAULT),
+        Some(r) => Ok(OnDemandLimits { per_order: r.try_get("per_order")?, per_customer: r.try_get("per_customer")? }),
+    }
 }
 
 /// Locks a customer's resource for the rest of the transaction and reads it. Unknown, not the
@@ -473,6 +571,54 @@ impl Db {
         }
     }
 
+    /// The paid terms of a customer's resource not refunded and not a change of spec (the
+    /// purchase and the renewals), oldest first: what a change of spec is priced over.
+    pub async fn paid_term_spans(&self, resource_id: &str) -> Result<Vec<TermSpan>> {
+        let rows = sqlx::query(
+            "SELECT l.term_start, l.term_end, l.period_type FROM order_lines l JOIN orders o ON o.order_id = l.order_id \
+             WHERE l.resource_id = $1 AND o.status = $2 AND l.refunded = 0 AND l.period_type IS NOT NULL \
+             AND l.term_start IS NOT NULL AND l.term_end IS NOT NULL ORDER BY l.term_start",
+        )
+        .bind(resource_id)
+        .bind(OrderStatus::Completed.code())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(TermSpan { start: r.try_get("term_start")?, end: r.try_get("term_end")?, period_type: r.try_get("period_type")? }))
+            .collect()
+    }
+
+    /// The on-demand limits that apply to a customer (docs/DOMAIN.md#R-ORD-18).
+    pub async fn on_demand_limits(&self, customer: &DomainId) -> Result<OnDemandLimits> {
+        let mut conn = self.pool.acquire().await?;
+        on_demand_limits_in(&mut conn, customer).await
+    }
+
+    /// The operator sets the on-demand limits of one customer, or (`None`) of every customer
+    /// without limits of its own.
+    pub async fn set_on_demand_limits(
+        &self,
+        customer: Option<&DomainId>,
+        limits: OnDemandLimits,
+        set_by: &DomainId,
+        now: EpochMillis,
+    ) -> Result<()> {
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO on_demand_limits (customer_id, per_order, per_customer, set_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (customer_id) DO UPDATE SET per_order = excluded.per_order, per_customer = excluded.per_customer, \
+                 set_by = excluded.set_by, updated_at = excluded.updated_at",
+            )
+            .bind(customer.map_or("*", |c| c.as_str()))
+            .bind(limits.per_order)
+            .bind(limits.per_customer)
+            .bind(set_by.as_str())
+            .bind(now),
+        )
+        .await?;
+        Ok(())
+    }
+
     async fn try_create_order(&self, new: &NewOrder, now: EpochMillis) -> Result<OrderCreated> {
         if new.lines.is_empty() {
             return Err(DomainError::invalid("An order needs at least one line.").into());
@@ -489,6 +635,10 @@ impl Db {
                 check_no_open_order(&mut tx, &resource).await?;
                 check_order_target(new.order_type, line.period, resource.expire_at, now)?;
             }
+        }
+        let on_demand = new.lines.iter().filter(|l| l.period.is_none()).fold(0i64, |n, l| n.saturating_add(l.subscription_num));
+        if new.order_type == OrderType::NewPurchase && new.lines.iter().any(|l| l.period.is_none()) {
+            check_on_demand_gate(&mut tx, &new.customer, on_demand, now).await?;
         }
         let order_id = new_id();
         let official = Money::sum(new.lines.iter().map(|l| l.official));
@@ -661,16 +811,24 @@ impl Db {
     /// The parts of a refund order.
     pub async fn refund_items(&self, refund_order_id: &str) -> Result<Vec<RefundItem>> {
         let rows = sqlx::query(
-            "SELECT resource_id, line_id, coupon_id, amount_fen FROM refund_items WHERE refund_order_id = $1 ORDER BY created_at, line_id",
+            "SELECT i.resource_id, i.line_id, i.coupon_id, i.amount_fen, l.order_id, l.cloud_service_type, l.resource_type, l.region \
+             FROM refund_items i JOIN order_lines l ON l.line_id = i.line_id \
+             WHERE i.refund_order_id = $1 ORDER BY i.created_at, i.line_id, COALESCE(i.coupon_id, '')",
         )
         .bind(refund_order_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(n, r)| {
                 Ok(RefundItem {
+                    item_id: format!("{refund_order_id}-{}", n + 1),
                     resource_id: ResourceId::from_trusted(r.try_get("resource_id")?),
                     line_id: r.try_get("line_id")?,
+                    base_order_id: r.try_get("order_id")?,
+                    cloud_service_type: r.try_get("cloud_service_type")?,
+                    resource_type: r.try_get("resource_type")?,
+                    region: r.try_get("region")?,
                     coupon_id: r.try_get::<Option<String>, _>("coupon_id")?.map(CouponId::from_trusted),
                     amount: Money::from_fen(r.try_get("amount_fen")?),
                 })
@@ -940,6 +1098,8 @@ impl Db {
             resource_spec: resource.resource_spec.clone(),
             region: resource.region.clone(),
             product_id: resource.product_id.clone(),
+            size: resource.size,
+            priced_until: None,
             period: None,
             subscription_num: 1,
             official: Money::ZERO,
@@ -1160,8 +1320,8 @@ impl OrderAudit {
 async fn insert_line(conn: &mut AnyConnection, order_id: &str, line_no: i64, line: &NewOrderLine) -> Result<()> {
     sqlx::query(
         "INSERT INTO order_lines (line_id, order_id, line_no, resource_id, cloud_service_type, resource_type, resource_spec, region, \
-         product_id, period_type, period_num, subscription_num, official_fen, amount_fen) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         product_id, period_type, period_num, subscription_num, official_fen, amount_fen, resource_size, size_measure_id, priced_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(new_id())
     .bind(order_id)
@@ -1177,6 +1337,9 @@ async fn insert_line(conn: &mut AnyConnection, order_id: &str, line_no: i64, lin
     .bind(line.subscription_num)
     .bind(line.official.fen())
     .bind(line.amount.fen())
+    .bind(line.size.map(|s| s.resource_size))
+    .bind(line.size.map(|s| s.size_measure_id))
+    .bind(line.priced_until)
     .execute(conn)
     .await?;
     Ok(())
@@ -1332,8 +1495,9 @@ async fn provision(
             let charge_mode = if term.is_some() { CHARGE_PERIOD } else { CHARGE_ON_DEMAND };
             sqlx::query(
                 "INSERT INTO resources (resource_id, customer_id, order_id, cloud_service_type, resource_type, resource_spec, region, \
-                 product_id, charge_mode, period_type, effective_at, expire_at, created_at, updated_at) \
-                 SELECT $1, $2, $3, cloud_service_type, resource_type, resource_spec, region, product_id, $4, $5, $6, $7, $6, $6 \
+                 product_id, charge_mode, period_type, effective_at, expire_at, created_at, updated_at, resource_size, size_measure_id) \
+                 SELECT $1, $2, $3, cloud_service_type, resource_type, resource_spec, region, product_id, $4, $5, $6, $7, $6, $6, \
+                 resource_size, size_measure_id \
                  FROM order_lines WHERE line_id = $8 AND order_id = $3",
             )
             .bind(&resource_id)
@@ -1367,15 +1531,19 @@ async fn provision(
             Ok(resource_id.clone())
         }
         Provision::ChangeSpec { resource_id, resource_spec, term_end } => {
+            // The size changes with the spec, to the size the line bought.
             let done = sqlx::query(
-                "UPDATE resources SET resource_spec = $1, updated_at = $2 WHERE resource_id = $3 AND customer_id = $4 \
-                 AND closed_at IS NULL AND expire_at = $5",
+                "UPDATE resources SET resource_spec = $1, updated_at = $2, \
+                 resource_size = (SELECT l.resource_size FROM order_lines l WHERE l.line_id = $6), \
+                 size_measure_id = (SELECT l.size_measure_id FROM order_lines l WHERE l.line_id = $6) \
+                 WHERE resource_id = $3 AND customer_id = $4 AND closed_at IS NULL AND expire_at = $5",
             )
             .bind(resource_spec)
             .bind(at)
             .bind(resource_id)
             .bind(customer.as_str())
             .bind(*term_end)
+            .bind(&line.line_id)
             .execute(&mut *conn)
             .await?
             .rows_affected();
@@ -1442,6 +1610,8 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
         resource_spec: resource.resource_spec.clone(),
         region: resource.region.clone(),
         product_id: resource.product_id.clone(),
+        size: resource.size,
+        priced_until: None,
         period: None,
         subscription_num: 1,
         official: refund_total,

@@ -28,6 +28,7 @@ pc_storage::on_both_backends!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     story_buy_with_coupon_renew_unsubscribe,
     short_balance_pays_nothing,
+    audit_finds_a_change_of_spec_not_paid_for_the_whole_term,
     documented_resource_refusals,
     two_payments_of_one_order_never_both_succeed,
     payment_racing_cancel_never_both_succeed,
@@ -120,6 +121,8 @@ fn line(resource_id: Option<&str>, months: Option<(i64, i64)>, fen: i64) -> NewO
         resource_spec: "s6.small.1.linux".into(),
         region: "cn-north-4".into(),
         product_id: "ecs-s6-small".into(),
+        size: None,
+        priced_until: None,
         period: months.map(|(t, n)| Period { period_type: t, period_num: n }),
         subscription_num: 1,
         official: Money::from_fen(fen),
@@ -614,4 +617,36 @@ async fn unsubscribe(
         Posted::Refund(done) => Ok(done),
         other => panic!("{other:?}"),
     }
+}
+
+/// A change of spec priced for one month of a three-year term leaves the bigger spec running
+/// unpaid: the ledger audit finds it; priced to the paid-until, the audit holds.
+async fn audit_finds_a_change_of_spec_not_paid_for_the_whole_term(db: Db) {
+    let w = world(&db, 50_000).await;
+    let t0 = db.now().await.unwrap();
+    let bought = db.create_order(&order(&w, OrderType::NewPurchase, vec![line(None, Some((3, 3)), 10_000)]), t0).await.unwrap();
+    let paid = pay(&db, &w.customer, &bought.order_id, &PaymentPlan::default(), None, t0).await.unwrap();
+    let rid = paid.resource_ids[0].clone();
+    let expire_at =
+        db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(rid.to_string()), t0).await.unwrap().unwrap().expire_at.unwrap();
+    audits_hold(&db).await;
+    let change = |priced_until: i64| NewOrderLine {
+        resource_spec: "c6.2xlarge.4.linux".into(),
+        priced_until: Some(priced_until),
+        period: None,
+        ..line(Some(&rid), None, 1_000)
+    };
+    let underpriced = db.create_order(&order(&w, OrderType::Change, vec![change(add_months(t0, 1))]), t0).await.unwrap();
+    pay(&db, &w.customer, &underpriced.order_id, &PaymentPlan::default(), None, t0).await.unwrap();
+    assert_eq!(
+        db.find_resource(&w.customer, &pc_domain::ResourceId::from_trusted(rid.to_string()), t0).await.unwrap().unwrap().resource_spec,
+        "c6.2xlarge.4.linux"
+    );
+    let audit = db.ledger_audit().await.unwrap();
+    assert_eq!(audit.uncovered_resources, 1, "{audit:?}");
+    assert!(!audit.holds());
+    // A change priced to the paid-until covers the term.
+    let fair = db.create_order(&order(&w, OrderType::Change, vec![change(expire_at)]), t0).await.unwrap();
+    pay(&db, &w.customer, &fair.order_id, &PaymentPlan::default(), None, t0).await.unwrap();
+    audits_hold(&db).await;
 }

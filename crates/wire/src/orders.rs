@@ -88,8 +88,27 @@ pub struct CustomerOrder {
     pub user_name: String,
     /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub pending_payment_end_time: Option<String>,
+    /// Product extension: the partner discount of the order and who bears it (the granting
+    /// partner, from its margin); absent when the order has no partner discount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_discount: Option<PartnerDiscount>,
     #[serde(flatten)]
     pub acted_by: crate::ActedBy,
+}
+
+/// Product extension: a partner's discount on an order, borne by that partner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerDiscount {
+    pub discount_id: String,
+    /// The partner that granted the discount.
+    pub granted_by: String,
+    /// Always `partner`: the discount is the granting partner's margin.
+    pub borne_by: String,
+    #[schema(value_type = Yuan)]
+    pub official_amount: JsonDecimal,
+    /// Offered while pending payment; used once paid.
+    #[schema(value_type = Yuan)]
+    pub discount_amount: JsonDecimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -258,17 +277,25 @@ pub struct RefundOrderQuery {
     pub indirect_partner_id: Option<String>,
 }
 
-/// `OrderRefundInfoV2`.
+/// `OrderRefundInfoV2`: one part of a refund (to cash or back to one coupon).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RefundInfo {
+    /// The id of this record, unique within the refund order.
     pub id: String,
+    /// Negative: the amount refunded (positive would be an amount consumed or a fee).
     #[schema(value_type = Yuan)]
     pub amount: JsonDecimal,
+    /// 1: yuan.
     pub measure_id: String,
     pub customer_id: String,
     pub resource_type_code: String,
     pub service_type_code: String,
+    /// The resource type's name from the price book.
+    pub resource_type_name: String,
+    /// The cloud service type's name from the price book.
+    pub service_type_name: String,
     pub region_code: String,
+    /// The original order whose payment this amount refunds.
     pub base_order_id: String,
 }
 
@@ -339,6 +366,27 @@ pub struct CreateOrderResponse {
 pub struct OrderAuthorizationResponse {
     pub partner_id: String,
     pub authorized: bool,
+}
+
+/// Product extension: the operator's limits on on-demand purchases.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OnDemandLimitsReq {
+    /// The customer the limits are for; absent or empty: every customer without limits of its own.
+    pub customer_id: Option<String>,
+    /// Instances per order, 1–1,000,000.
+    #[schema(value_type = i64)]
+    pub per_order: Option<i64>,
+    /// Instances a customer may hold or have pending, `per_order`–1,000,000.
+    #[schema(value_type = i64)]
+    pub per_customer: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnDemandLimitsResponse {
+    /// Absent: the limits of every customer without limits of its own.
+    pub customer_id: Option<String>,
+    pub per_order: i64,
+    pub per_customer: i64,
 }
 
 /// Product extension: advance a sandbox database's clock.

@@ -175,6 +175,27 @@ pub struct PriceBookLoadResponse {
     pub result: String,
 }
 
+/// Operator: the lowest discount rate a partner may grant.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DiscountFloorReq {
+    #[schema(value_type = String)]
+    pub partner_id: Option<String>,
+    /// Exact decimal, 0 < rate <= 1, at most 4 places (0.8: no grant below 80 %; 1: no discount).
+    #[schema(value_type = f64, exclusive_minimum = 0, maximum = 1)]
+    pub min_rate: Option<JsonDecimal>,
+    /// The service type the floor is for; absent or empty: every service type without its own.
+    pub service_type_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscountFloorResponse {
+    pub partner_id: String,
+    /// Absent: the floor for every service type without its own.
+    pub service_type_code: Option<String>,
+    #[schema(value_type = f64)]
+    pub min_rate: JsonDecimal,
+}
+
 /// Partner: grant a customer a discount rate.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GrantCustomerDiscountReq {

@@ -237,8 +237,12 @@ pub struct ChangeSpecRateReq {
     pub new_resource_spec: Option<String>,
     pub new_resource_size: Option<i64>,
     /// The resource's remaining time in its current period, in milliseconds.
-    /// Default: the whole period (month 30 days, year 365).
+    /// Default: the whole period (month 30 days, year 365). Ignored with `resource_id`.
     pub remaining_ms: Option<i64>,
+    /// One of the calling customer's yearly/monthly resources: the quote is then exactly what
+    /// a change-of-spec order placed now would charge (every paid term it has left);
+    /// `product_info` is not needed.
+    pub resource_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

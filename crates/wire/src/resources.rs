@@ -33,6 +33,10 @@ pub struct OrderInstance {
     pub region_code: String,
     pub service_type_code: String,
     pub resource_type_code: String,
+    /// The resource type's name from the price book.
+    pub resource_type_name: String,
+    /// The cloud service type's name from the price book.
+    pub service_type_name: String,
     pub resource_spec_code: String,
     pub product_id: String,
     pub is_main_resource: i64,
@@ -45,6 +49,10 @@ pub struct OrderInstance {
     /// 0 enter grace at expiry, 1 become on-demand at expiry.
     pub expire_policy: i64,
     pub product_spec_desc: String,
+    /// The size of a sized resource (a disk), in `spec_size_measure_id`; absent for others.
+    pub spec_size: Option<i64>,
+    /// 17: GB.
+    pub spec_size_measure_id: Option<i64>,
     /// UTC time `yyyy-MM-ddTHH:mm:ssZ`.
     pub update_time: String,
 }

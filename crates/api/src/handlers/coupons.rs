@@ -11,7 +11,7 @@ use axum::Json;
 use pc_domain::coupons::{coupon_record, effective_coupon_status, effective_quota_status, parse_quota_type, Limits};
 use pc_domain::funds::parse_revenue_expense;
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
-use pc_domain::query::{format_utc, now_millis, parse_instant_or_cst_date, parse_utc, Page};
+use pc_domain::query::{format_utc, parse_instant_or_cst_date, parse_utc, Page};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{Coupon, CouponFilter, CouponRecordFilter, Quota, QuotaFilter, QuotaRecordFilter};
 use pc_wire::coupons::*;
@@ -130,7 +130,7 @@ pub async fn list_quota_coupons(
         ),
         ..Default::default()
     };
-    let now = now_millis();
+    let now = state.db.now().await?;
     let (quotas, total_count) = state.db.list_quotas(&scope, &filter, page, now).await?;
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, false)).collect() }))
 }
@@ -202,7 +202,7 @@ pub async fn list_issued_coupon_quotas(
         parent_quota_id: nonempty(q.parent_quota_id),
         ..Default::default()
     };
-    let now = now_millis();
+    let now = state.db.now().await?;
     let (quotas, total_count) = state.db.list_quotas(&p.own_scope(), &filter, page, now).await?;
     Ok(Json(ListQuotaCouponsResponse { total_count, quotas: quotas.into_iter().map(|q| quota_view(q, now, true)).collect() }))
 }
@@ -332,7 +332,7 @@ pub async fn list_issued_partner_coupons(
         // Coupons are not yet spent by orders, so no coupon belongs to an order.
         matches_nothing: q.order_id.as_deref().is_some_and(|s| !s.is_empty()),
     };
-    let now = now_millis();
+    let now = state.db.now().await?;
     let (coupons, total_count) = state.db.list_coupons(&scope, &filter, page, now).await?;
     Ok(Json(ListIssuedPartnerCouponsResponse { total_count, user_coupons: coupons.into_iter().map(|c| partner_coupon(c, now)).collect() }))
 }
@@ -491,7 +491,7 @@ pub async fn list_sub_customer_coupons(
             || q.source_id.as_deref().is_some_and(|s| !s.is_empty() && DomainId::parse(s).is_err()),
         ..Default::default()
     };
-    let now = now_millis();
+    let now = state.db.now().await?;
     let (coupons, count) = state.db.list_coupons(me.scope(), &filter, page, now).await?;
     Ok(Json(ListSubCustomerCouponsResponse {
         count,

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::Json;
 use pc_domain::funds::{parse_balance_type, parse_idempotency_key, parse_revenue_expense, parse_trade_type, AdjustFilter, TransferKind};
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
-use pc_domain::query::{format_utc, now_millis, parse_cst_date_range, parse_utc_bound, Page};
+use pc_domain::query::{format_utc, parse_cst_date_range, parse_utc_bound, Page};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{AdjustRecordFilter, Balance, EntryFilter};
 use pc_wire::funds::*;
@@ -286,7 +286,7 @@ pub async fn list_partner_account_change_records(
     let page = Page::parse(q.offset, q.limit)?;
     let (kind, no_such_kind) = trade_filter(q.trade_type.as_deref())?;
     let matches_nothing = no_such_kind || !has_account;
-    let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), now_millis())?;
+    let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), state.db.now().await?)?;
     let filter = EntryFilter { kind, matches_nothing, income: None, from: Some(from), to_exclusive: Some(to_exclusive), transfer_id: None };
     let (entries, total_count) = state.db.account_entries(&scope, &filter, page).await?;
     Ok(Json(ListPartnerAccountChangeRecordsResponse {
@@ -329,7 +329,7 @@ pub async fn list_customer_account_change_records(
     if q.payment_channel_id.as_deref().is_some_and(|s| !s.is_empty()) || q.payment_channel_no.as_deref().is_some_and(|s| !s.is_empty()) {
         matches_nothing = true;
     }
-    let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), now_millis())?;
+    let (from, to_exclusive) = parse_cst_date_range(q.trade_time_begin.as_deref(), q.trade_time_end.as_deref(), state.db.now().await?)?;
     let filter = EntryFilter {
         kind,
         matches_nothing,

@@ -1,6 +1,7 @@
 //! Orders and payment of the Open API, and the order-creation extensions.
 
 use super::funds::idempotency_key;
+use super::Names;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::principal::{CustomerCaller, CustomerOrPartner, OperatorCaller, PartnerCaller};
@@ -11,6 +12,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
+use pc_domain::catalog::Language;
 use pc_domain::money::{Money, CURRENCY, MEASURE_YUAN};
 use pc_domain::orders::{check_order_customer, OrderStatus, OrderType, PaymentRequest, Period};
 use pc_domain::pricing::{PeriodProduct, SpecChoice};
@@ -52,7 +54,7 @@ fn amount_info(coupon: Money, discount: Money) -> AmountInfo {
     }
 }
 
-fn order_view(o: &Order) -> CustomerOrder {
+fn order_view(o: &Order, names: &Names) -> CustomerOrder {
     // Before payment the order shows its offered discount; after, what was used.
     let paid = o.status == OrderStatus::Completed && o.order_type != OrderType::Unsubscribe;
     let discount = if paid { o.used_discount } else { o.discount };
@@ -60,7 +62,7 @@ fn order_view(o: &Order) -> CustomerOrder {
         order_id: o.order_id.to_string(),
         customer_id: o.customer_id.to_string(),
         service_type_code: o.service_type_code.clone(),
-        service_type_name: o.service_type_code.clone(),
+        service_type_name: names.service(&o.service_type_code),
         source_type: o.source_type,
         status: o.status.code(),
         order_type: o.order_type.code(),
@@ -74,15 +76,26 @@ fn order_view(o: &Order) -> CustomerOrder {
         user_name: o.placed_by.clone(),
         pending_payment_end_time: (o.status == OrderStatus::PendingPayment).then(|| o.payment_deadline.map(format_utc)).flatten(),
         acted_by: super::acted_by(o.by.as_ref()),
+        // Who bears the discount (docs/DOMAIN.md#R-PRICE-12): the partner that granted it.
+        partner_discount: match (&o.discount_id, &o.discount_granted_by) {
+            (Some(id), Some(partner)) if discount > Money::ZERO => Some(PartnerDiscount {
+                discount_id: id.clone(),
+                granted_by: partner.to_string(),
+                borne_by: "partner".into(),
+                official_amount: dec(o.official),
+                discount_amount: dec(discount),
+            }),
+            _ => None,
+        },
     }
 }
 
-fn line_view(order_id: &str, l: &OrderLine) -> OrderLineItem {
+fn line_view(order_id: &str, l: &OrderLine, names: &Names) -> OrderLineItem {
     OrderLineItem {
         order_line_item_id: l.line_id.clone(),
         order_id: order_id.to_owned(),
         service_type_code: l.cloud_service_type.clone(),
-        service_type_name: l.cloud_service_type.clone(),
+        service_type_name: names.service(&l.cloud_service_type),
         product_id: l.product_id.clone(),
         product_spec_desc: l.resource_spec.clone(),
         period_type: l.period.map(|p| p.period_type),
@@ -163,27 +176,36 @@ pub async fn list_customer_orders(
         Some(other) => return Err(DomainError::invalid(format!("order_by '{other}' is unknown: use createTime or -createTime.")).into()),
     };
     let (orders, total) = state.db.list_orders(&scope, &f, page).await?;
-    Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(order_view).collect() }))
+    // The operation takes no language: names show in the default one.
+    let names = Names::load(&state.db, Language::default()).await?;
+    Ok(Json(ListCustomerOrdersResponse { total_count: total, order_infos: orders.iter().map(|o| order_view(o, &names)).collect() }))
 }
 
 #[utoipa::path(
     get, path = "/v2/orders/customer-orders/details/{order_id}", operation_id = "show_customer_order_details", tag = "orders",
     summary = "One order with its line items.",
-    params(("order_id" = String, Path), ShowCustomerOrderDetailsQuery),
+    params(("order_id" = String, Path), ShowCustomerOrderDetailsQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ShowCustomerOrderDetailsResponse), crate::openapi::ApiErrors)
 )]
 pub async fn show_customer_order_details(
     State(state): State<AppState>,
     p: CustomerOrPartner,
+    headers: HeaderMap,
     Path(order_id): Path<String>,
     ApiQuery(q): ApiQuery<ShowCustomerOrderDetailsQuery>,
 ) -> ApiResult<ShowCustomerOrderDetailsResponse> {
     let page = Page::parse(q.offset, q.limit)?;
+    let lang = super::language(&headers)?;
     let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
     let order = visible_order(&state, &scope, &order_id).await?;
     let lines = state.db.order_lines(&order.order_id).await?;
-    let items = page.window(&lines).map(|l| line_view(&order.order_id, l)).collect();
-    Ok(Json(ShowCustomerOrderDetailsResponse { total_count: lines.len() as i64, order_info: order_view(&order), order_line_items: items }))
+    let names = Names::load(&state.db, lang).await?;
+    let items = page.window(&lines).map(|l| line_view(&order.order_id, l, &names)).collect();
+    Ok(Json(ShowCustomerOrderDetailsResponse {
+        total_count: lines.len() as i64,
+        order_info: order_view(&order, &names),
+        order_line_items: items,
+    }))
 }
 
 #[utoipa::path(
@@ -321,6 +343,10 @@ pub async fn show_refund_order_details(
     ApiQuery(q): ApiQuery<RefundOrderQuery>,
 ) -> ApiResult<ShowRefundOrderDetailsResponse> {
     let order_id = required("order_id", q.order_id.as_deref())?;
+    if matches!(p, CustomerOrPartner::Partner(_)) {
+        // A partner names the customer whose refund it reads, as the operation documents.
+        required("customer_id", q.customer_id.as_deref())?;
+    }
     let scope = order_scope(&state, &p, q.indirect_partner_id.as_deref()).await?;
     let order = visible_order(&state, &scope, order_id).await?;
     if let Some(c) = q.customer_id.as_deref().filter(|s| !s.is_empty()) {
@@ -331,20 +357,23 @@ pub async fn show_refund_order_details(
     if order.order_type != OrderType::Unsubscribe {
         return Ok(Json(ShowRefundOrderDetailsResponse { total_count: 0, refund_infos: Vec::new() }));
     }
-    let lines = state.db.order_lines(&order.order_id).await?;
     let items = state.db.refund_items(&order.order_id).await?;
-    let line = lines.first();
+    // The operation takes no language: names show in the default one.
+    let names = Names::load(&state.db, Language::default()).await?;
     let infos: Vec<RefundInfo> = items
         .iter()
         .map(|i| RefundInfo {
-            id: i.line_id.clone(),
-            amount: dec(i.amount),
+            id: i.item_id.clone(),
+            // A refund is a negative amount (docs/DOMAIN.md#R-RES-10).
+            amount: dec(Money::from_fen(-i.amount.fen())),
             measure_id: MEASURE_YUAN.to_string(),
             customer_id: order.customer_id.to_string(),
-            resource_type_code: line.map(|l| l.resource_type.clone()).unwrap_or_default(),
-            service_type_code: order.service_type_code.clone(),
-            region_code: line.map(|l| l.region.clone()).unwrap_or_default(),
-            base_order_id: order.order_id.to_string(),
+            resource_type_code: i.resource_type.clone(),
+            service_type_code: i.cloud_service_type.clone(),
+            resource_type_name: names.resource(&i.resource_type),
+            service_type_name: names.service(&i.cloud_service_type),
+            region_code: i.region.clone(),
+            base_order_id: i.base_order_id.clone(),
         })
         .collect();
     Ok(Json(ShowRefundOrderDetailsResponse { total_count: infos.len() as i64, refund_infos: infos }))
@@ -482,6 +511,28 @@ pub async fn operator_advance_clock(
     }
     let settings = state.db.clock_settings().await?;
     Ok(Json(ClockResponse { sandbox: settings.sandbox, offset_seconds: settings.offset_ms / 1000, now: format_utc(state.db.now().await?) }))
+}
+
+/// Product extension: the operator sets the limits on on-demand purchases, of one customer or
+/// of every customer without its own (docs/DOMAIN.md#R-ORD-18).
+#[utoipa::path(
+    post, path = "/v2/operator/on-demand-limits", operation_id = "operator_set_on_demand_limits", tag = "operator",
+    summary = "Operator: set the on-demand instances allowed per order and per customer, for one customer or (no customer_id) every customer without its own limits (product extension).",
+    request_body = OnDemandLimitsReq,
+    responses((status = 200, description = "Success.", body = OnDemandLimitsResponse), crate::openapi::ApiErrors)
+)]
+pub async fn operator_set_on_demand_limits(
+    State(state): State<AppState>,
+    operator: OperatorCaller,
+    ApiJson(req): ApiJson<OnDemandLimitsReq>,
+) -> ApiResult<OnDemandLimitsResponse> {
+    let customer = req.customer_id.as_deref().filter(|s| !s.is_empty());
+    let limits = svc::set_on_demand_limits(&state.db, &operator, customer, req.per_order, req.per_customer).await?;
+    Ok(Json(OnDemandLimitsResponse {
+        customer_id: customer.map(str::to_owned),
+        per_order: limits.per_order,
+        per_customer: limits.per_customer,
+    }))
 }
 
 /// The customer a partner names for a resource view (its own resale customer).

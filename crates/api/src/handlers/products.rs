@@ -7,6 +7,7 @@ use crate::services::catalog::book_now;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::Json;
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::parse_discount_rate;
@@ -25,22 +26,25 @@ fn page_of<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Result<
 #[utoipa::path(
     get, path = "/v2/products/service-types", operation_id = "list_service_types", tag = "products",
     summary = "Cloud service types of the price book in effect.",
-    params(ServiceTypesQuery),
+    params(ServiceTypesQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListServiceTypesResponse), crate::openapi::ApiErrors)
 )]
 pub async fn list_service_types(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<ServiceTypesQuery>,
 ) -> ApiResult<ListServiceTypesResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let name = q.service_type_name.filter(|n| !n.is_empty());
     let items: Vec<ServiceTypes> = book
         .file
         .service_types
         .iter()
-        .filter(|s| name.as_deref().is_none_or(|n| s.name.contains(n)))
-        .map(|s| ServiceTypes {
-            service_type_name: s.name.clone(),
+        .map(|s| (s, book.service_type_name(&s.code, lang)))
+        .filter(|(s, shown)| name.as_deref().is_none_or(|n| s.name.contains(n) || shown.contains(n)))
+        .map(|(s, shown)| ServiceTypes {
+            service_type_name: shown,
             service_type_code: s.code.clone(),
             abbreviation: s.abbreviation.clone(),
         })
@@ -52,13 +56,15 @@ pub async fn list_service_types(
 #[utoipa::path(
     get, path = "/v2/products/resource-types", operation_id = "list_resource_types", tag = "products",
     summary = "Resource types of the price book in effect.",
-    params(ResourceTypesQuery),
+    params(ResourceTypesQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListResourceTypesResponse), crate::openapi::ApiErrors)
 )]
 pub async fn list_resource_types(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResourceTypesQuery>,
 ) -> ApiResult<ListResourceTypesResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let items: Vec<ResourceTypes> = book
         .file
@@ -66,7 +72,7 @@ pub async fn list_resource_types(
         .iter()
         .map(|r| ResourceTypes {
             resource_type_code: r.code.clone(),
-            resource_type_name: r.name.clone(),
+            resource_type_name: book.resource_type_name(&r.code, lang),
             resource_type_desc: r.description.clone(),
             service_type_code: r.service_type.clone(),
         })
@@ -176,10 +182,15 @@ pub async fn list_resource_specs(
 #[utoipa::path(
     get, path = "/v2/products/usage-types", operation_id = "list_usage_types", tag = "products",
     summary = "Usage types (on-demand usage factors) of a resource type.",
-    params(UsageTypesQuery),
+    params(UsageTypesQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListUsageTypesResponse), crate::openapi::ApiErrors)
 )]
-pub async fn list_usage_types(State(state): State<AppState>, ApiQuery(q): ApiQuery<UsageTypesQuery>) -> ApiResult<ListUsageTypesResponse> {
+pub async fn list_usage_types(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<UsageTypesQuery>,
+) -> ApiResult<ListUsageTypesResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let Some(rt) = q.resource_type_code.filter(|s| !s.is_empty()) else {
         return Err(DomainError::invalid("resource_type_code is required.").into());
@@ -197,8 +208,8 @@ pub async fn list_usage_types(State(state): State<AppState>, ApiQuery(q): ApiQue
                 name: u.name.clone(),
                 resource_type_code: r.code.clone(),
                 service_type_code: s.code.clone(),
-                resource_type_name: r.name.clone(),
-                service_type_name: s.name.clone(),
+                resource_type_name: book.resource_type_name(&r.code, lang),
+                service_type_name: book.service_type_name(&s.code, lang),
             })
         })
         .collect();
@@ -325,6 +336,31 @@ pub async fn grant_customer_discount(
     }
     let grant = state.db.grant_customer_discount(&ctx.partner_id, &customer, name.trim(), rate, &services).await?;
     Ok(Json(discount_info(grant)))
+}
+
+/// Product extension: the operator sets the lowest discount rate a partner may grant
+/// (docs/DOMAIN.md#R-PRICE-12).
+#[utoipa::path(
+    post, path = "/v2/operator/discount-floors", operation_id = "operator_set_discount_floor", tag = "operator",
+    summary = "Operator: set the lowest discount rate a partner may grant its customers, for one service type or (no service_type_code) every type without its own; until set, 0.5 (product extension).",
+    request_body = DiscountFloorReq,
+    responses((status = 200, description = "Success.", body = DiscountFloorResponse), crate::openapi::ApiErrors)
+)]
+pub async fn operator_set_discount_floor(
+    State(state): State<AppState>,
+    operator: OperatorCaller,
+    ApiJson(req): ApiJson<DiscountFloorReq>,
+) -> ApiResult<DiscountFloorResponse> {
+    let partner = req.partner_id.as_deref().filter(|s| !s.is_empty()).ok_or_else(|| DomainError::invalid("partner_id is required."))?;
+    let min_rate = req.min_rate.as_ref().ok_or_else(|| DomainError::invalid("min_rate is required."))?;
+    let service_type = req.service_type_code.as_deref().filter(|s| !s.is_empty());
+    let (partner, rate) =
+        crate::services::catalog::set_discount_floor(&state.db, &operator, partner, service_type, decimal_literal(min_rate)).await?;
+    Ok(Json(DiscountFloorResponse {
+        partner_id: partner.to_string(),
+        service_type_code: service_type.map(str::to_owned),
+        min_rate: json_decimal(rate.to_string()),
+    }))
 }
 
 #[utoipa::path(

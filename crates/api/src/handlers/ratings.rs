@@ -126,8 +126,9 @@ async fn renewable_resource(
     }
 }
 
-/// `list_renew_rate_on_period`: unknown resources are reported one by one in
-/// `fail_resource_infos` (CBC.99003016), the others priced for the renewal period.
+/// `list_renew_rate_on_period`: unknown resources (CBC.99003016) and resources that cannot be
+/// priced are reported one by one in `fail_resource_infos`, the others priced for the renewal
+/// period (docs/DOMAIN.md#R-RES-16).
 #[utoipa::path(
     post, path = "/v2/bills/ratings/period-resources/renew-rate", operation_id = "list_renew_rate_on_period", tag = "ratings",
     summary = "Renewal price of yearly/monthly resources; unknown resources are listed in fail_resource_infos (CBC.99003016).",
@@ -159,11 +160,14 @@ pub async fn list_renew_rate_on_period(
                 error_msg: ErrorCode::ResourceNotFound.default_message().to_owned(),
                 resource_id: id,
             }),
-            Some(product) => {
-                let q = pricing::quote_renewal(&book, &PeriodProduct { period_type, period_num, ..product }, &discounts)?;
-                results.push(RenewInquiryResultInfo { resource_id: id, amount: q.amount.to_string() });
-                quotes.push(q);
-            }
+            // A resource that cannot be priced is reported on its own; the others are priced.
+            Some(product) => match pricing::quote_renewal(&book, &PeriodProduct { period_type, period_num, ..product }, &discounts) {
+                Ok(q) => {
+                    results.push(RenewInquiryResultInfo { resource_id: id, amount: q.amount.to_string() });
+                    quotes.push(q);
+                }
+                Err(e) => failures.push(FailResourceInfo { error_code: e.code.code().to_owned(), error_msg: e.message, resource_id: id }),
+            },
         }
     }
     let official: Decimal = quotes.iter().map(|q| q.official_amount).sum();
@@ -265,17 +269,41 @@ pub async fn change_spec_rate(
     AnyCaller(p): AnyCaller,
     ApiJson(req): ApiJson<ChangeSpecRateReq>,
 ) -> ApiResult<ChangeSpecRateResponse> {
-    let Some(info) = req.product_info.as_ref() else { return Err(DomainError::invalid("product_info is required.").into()) };
-    let from = period_product(info)?;
-    let to = SpecChoice {
-        resource_spec: required(&req.new_resource_spec, "new_resource_spec", &from.id)?,
-        resource_size: req.new_resource_size,
+    let q = match req.resource_id.as_deref().filter(|s| !s.is_empty()) {
+        // A resource of the caller: the very quote its change-of-spec order would get.
+        Some(resource_id) => {
+            let to = SpecChoice {
+                resource_spec: required(&req.new_resource_spec, "new_resource_spec", resource_id)?,
+                resource_size: req.new_resource_size,
+            };
+            let me = CustomerCaller::from_principal(p.clone()).map_err(|_| DomainError::of(ErrorCode::ResourceNotFound))?;
+            crate::services::orders::quote_change_for_customer(&state.db, me.id(), resource_id, to).await?
+        }
+        // A hypothetical product with `remaining_ms` of its period left.
+        None => {
+            let Some(info) = req.product_info.as_ref() else {
+                return Err(DomainError::invalid("product_info or resource_id is required.").into());
+            };
+            let from = period_product(info)?;
+            let to = SpecChoice {
+                resource_spec: required(&req.new_resource_spec, "new_resource_spec", &from.id)?,
+                resource_size: req.new_resource_size,
+            };
+            let period_ms = pricing::period_length_ms(from.period_type, from.period_num)?;
+            let remaining_ms = req.remaining_ms.unwrap_or(period_ms);
+            if remaining_ms <= 0 || remaining_ms > period_ms {
+                return Err(DomainError::invalid(format!(
+                    "remaining_ms ({remaining_ms}) must be within the period ({period_ms} ms) and above 0."
+                ))
+                .into());
+            }
+            let book = book_now(&state.db).await?;
+            let discounts = discounts_for(&state.db, &p).await?;
+            let now = state.db.now().await?;
+            let term = pricing::TermSpan { start: now, end: now + remaining_ms, period_type: from.period_type };
+            pricing::quote_spec_change(&book, &from, &to, &[term], now, &discounts)?
+        }
     };
-    let period_ms = pricing::period_length_ms(from.period_type, from.period_num)?;
-    let remaining_ms = req.remaining_ms.unwrap_or(period_ms);
-    let book = book_now(&state.db).await?;
-    let discounts = discounts_for(&state.db, &p).await?;
-    let q = pricing::quote_spec_change(&book, &from, &to, remaining_ms, period_ms, &discounts)?;
     let line = |o: &DiscountOption| PeriodProductRatingResult {
         id: q.id.clone(),
         product_id: q.product_id.clone(),

@@ -1,6 +1,7 @@
 //! Yearly/monthly resources of the Open API: listing, renewal, unsubscription, auto-renewal,
 //! renewal settings and conversion to on-demand. Batch operations answer per resource.
 
+use super::Names;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::principal::{CustomerCaller, CustomerOrPartner};
@@ -8,6 +9,7 @@ use crate::services::resources::{self as svc, AutoRenewal};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
+use pc_domain::catalog::Language;
 use pc_domain::orders::{Period, ResourceStatus, MAX_RESOURCES_PER_REQUEST};
 use pc_domain::query::{format_utc, parse_utc, Page};
 use pc_domain::{DomainError, ErrorCode};
@@ -22,7 +24,7 @@ fn instant(field: &str, v: Option<&str>) -> Result<Option<i64>, DomainError> {
     }
 }
 
-fn resource_view(r: &Resource) -> OrderInstance {
+fn resource_view(r: &Resource, names: &Names) -> OrderInstance {
     OrderInstance {
         id: r.resource_id.to_string(),
         resource_id: r.resource_id.to_string(),
@@ -30,6 +32,8 @@ fn resource_view(r: &Resource) -> OrderInstance {
         region_code: r.region.clone(),
         service_type_code: r.cloud_service_type.clone(),
         resource_type_code: r.resource_type.clone(),
+        resource_type_name: names.resource(&r.resource_type),
+        service_type_name: names.service(&r.cloud_service_type),
         resource_spec_code: r.resource_spec.clone(),
         product_id: r.product_id.clone(),
         is_main_resource: 1,
@@ -38,6 +42,8 @@ fn resource_view(r: &Resource) -> OrderInstance {
         expire_time: r.expire_at.map(format_utc),
         expire_policy: i64::from(r.to_on_demand),
         product_spec_desc: r.resource_spec.clone(),
+        spec_size: r.size.map(|s| s.resource_size),
+        spec_size_measure_id: r.size.map(|s| s.size_measure_id),
         update_time: format_utc(r.effective_at),
     }
 }
@@ -85,7 +91,9 @@ pub async fn list_pay_per_use_customer_resources(
         period_only: true,
     };
     let (resources, total) = svc::list_resources(&state.db, &scope, &customer, &f, page).await?;
-    Ok(Json(ListResourcesResponse { data: resources.iter().map(resource_view).collect(), total_count: total }))
+    // The operation takes no language: names show in the default one.
+    let names = Names::load(&state.db, Language::default()).await?;
+    Ok(Json(ListResourcesResponse { data: resources.iter().map(|r| resource_view(r, &names)).collect(), total_count: total }))
 }
 
 fn resource_ids(v: Option<Vec<String>>) -> Result<Vec<String>, DomainError> {

@@ -7,7 +7,7 @@ use pc_domain::coupons::{
     check_coupon_customer, check_quota_issuable, coupon_record, coupon_window, Limits, QuotaStatus, MAX_CUSTOMERS_PER_ISSUE,
 };
 use pc_domain::money::Money;
-use pc_domain::query::{now_millis, EpochMillis};
+use pc_domain::query::EpochMillis;
 use pc_domain::tenancy::{CustomerScope, TenantScope};
 use pc_domain::{CouponId, QuotaId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
@@ -51,7 +51,10 @@ pub async fn grant_quota(
         Some(pc_domain::tenancy::AccountKind::Partner(_)) => {}
         _ => return Err(DomainError::invalid(format!("{partner} is not a partner account.")).into()),
     }
-    let effective_at = effective_at.unwrap_or_else(now_millis);
+    let effective_at = match effective_at {
+        Some(t) => t,
+        None => db.now().await?,
+    };
     let expire_at = expire_at.ok_or_else(|| DomainError::invalid("expire_time is required."))?;
     if expire_at <= effective_at {
         return Err(DomainError::invalid("expire_time must be after effective_time.").into());
@@ -74,7 +77,7 @@ async fn own_issuable_quota(db: &Db, scope: &TenantScope, quota_id: Option<&str>
     let Some(quota) = db.find_quota(scope, &QuotaId::parse(id)?).await? else {
         return Err(DomainError::new(ErrorCode::QuotaUnavailable, "The coupon quota does not exist or is not yours.").into());
     };
-    check_quota_issuable(quota.status, quota.effective_at, quota.expire_at, now_millis())?;
+    check_quota_issuable(quota.status, quota.effective_at, quota.expire_at, db.now().await?)?;
     Ok(quota)
 }
 
@@ -219,4 +222,12 @@ pub async fn reclaim_coupons(
         out.push((id.clone(), result));
     }
     Ok(out)
+}
+
+/// Records the expiry of every usable coupon past its expire time on the business clock and
+/// returns its balance to its quota (docs/DOMAIN.md#R-CLOCK-3): the server's sweeper and
+/// `pcenter admin sweep-coupons`.
+pub async fn sweep_expired_coupons(db: &Db) -> Result<usize, ApiError> {
+    let now = db.now().await?;
+    Ok(db.sweep_expired_coupons(now).await?)
 }

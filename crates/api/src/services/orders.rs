@@ -5,12 +5,14 @@
 
 use super::acting_owner;
 use crate::error::ApiError;
-use crate::principal::{CustomerCaller, CustomerOrPartner};
+use crate::principal::{CustomerCaller, CustomerOrPartner, OperatorCaller};
+use pc_domain::catalog::PriceBook;
 use pc_domain::coupons::CouponStatus;
 use pc_domain::money::Money;
 use pc_domain::orders::plan::plan_order_payment;
 use pc_domain::orders::{
-    check_on_behalf, check_order_customer, check_payable, coupon_covers, is_marketplace, source_type, OrderType, PaymentPlan, Period,
+    check_on_behalf, check_order_customer, check_payable, coupon_covers, is_marketplace, source_type, OnDemandLimits, OrderType,
+    PaymentPlan, Period,
 };
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
 use pc_domain::query::{now_millis, EpochMillis, Page};
@@ -19,7 +21,7 @@ use pc_domain::{DomainError, DomainId, ErrorCode};
 use pc_domain::{OrderId, ResourceId};
 use pc_storage::{
     CouponFilter, Db, GroupCommit, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Payment, Posted, PostingJob, Resource,
-    StorageError,
+    ResourceSize, StorageError,
 };
 use rust_decimal::Decimal;
 
@@ -168,7 +170,15 @@ fn fen(d: Decimal) -> Result<Money, ApiError> {
     i64::try_from(f).map(Money::from_fen).map_err(|_| DomainError::invalid("The price is out of range.").into())
 }
 
+/// The size a line of a sized spec (a disk) records, in the spec's measure; `None` for a
+/// spec without a size.
+fn line_size(book: &PriceBook, p: &PeriodProduct) -> Option<ResourceSize> {
+    let rule = book.spec(&p.resource_spec)?.size?;
+    p.resource_size.map(|resource_size| ResourceSize { resource_size, size_measure_id: rule.measure_id })
+}
+
 fn line_from_quote(
+    book: &PriceBook,
     p: &PeriodProduct,
     period: Option<Period>,
     resource_id: Option<String>,
@@ -183,6 +193,8 @@ fn line_from_quote(
         resource_spec: p.resource_spec.clone(),
         region: p.region.clone(),
         product_id: q.product_id.clone(),
+        size: line_size(book, p),
+        priced_until: None,
         period,
         subscription_num: p.subscription_num,
         official: fen(q.official_amount)?,
@@ -206,6 +218,16 @@ pub async fn create_purchase(
     if products.is_empty() || products.len() > 100 {
         return Err(DomainError::invalid("product_infos must hold 1 to 100 products.").into());
     }
+    for (i, c) in products.iter().enumerate() {
+        let n = c.product.subscription_num;
+        if c.period.is_none() && !(1..=OnDemandLimits::MAX).contains(&n) {
+            return Err(DomainError::invalid(format!(
+                "product_infos[{i}].subscription_num must be from 1 to {}, not {n}.",
+                OnDemandLimits::MAX
+            ))
+            .into());
+        }
+    }
     let now = db.now().await?;
     let book = db.price_book_at(now).await?;
     let discounts = db.customer_discounts(&party.customer).await?;
@@ -221,7 +243,7 @@ pub async fn create_purchase(
     let mut lines = Vec::with_capacity(products.len());
     for (c, q) in products.iter().zip(&quotes) {
         lines.push(match q {
-            Some(q) => line_from_quote(&c.product, c.period, None, q, discount.as_deref())?,
+            Some(q) => line_from_quote(&book, &c.product, c.period, None, q, discount.as_deref())?,
             None => NewOrderLine {
                 resource_id: None,
                 cloud_service_type: c.product.cloud_service_type.clone(),
@@ -229,6 +251,8 @@ pub async fn create_purchase(
                 resource_spec: c.product.resource_spec.clone(),
                 region: c.product.region.clone(),
                 product_id: pc_domain::pricing::product_id(&c.product.resource_spec, &c.product.region),
+                size: line_size(&book, &c.product),
+                priced_until: None,
                 period: None,
                 subscription_num: c.product.subscription_num,
                 official: Money::ZERO,
@@ -260,8 +284,8 @@ pub fn product_of(r: &Resource, period: Period) -> PeriodProduct {
         resource_spec: r.resource_spec.clone(),
         region: r.region.clone(),
         available_zone: None,
-        resource_size: None,
-        size_measure_id: None,
+        resource_size: r.size.map(|s| s.resource_size),
+        size_measure_id: r.size.map(|s| s.size_measure_id),
         period_type: period.period_type,
         period_num: period.period_num,
         subscription_num: 1,
@@ -303,7 +327,7 @@ pub async fn renew_resource(
     let product = product_of(&resource, period);
     let quote = quote_renewal(&book, &product, &discounts)?;
     let discount = order_discount(std::slice::from_ref(&quote));
-    let line = line_from_quote(&product, Some(period), Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    let line = line_from_quote(&book, &product, Some(period), Some(resource_id.to_owned()), &quote, discount.as_deref())?;
     let order = NewOrder {
         customer: party.customer.clone(),
         partner: party.partner.clone(),
@@ -327,21 +351,52 @@ pub async fn renew_resource(
     Ok(created.order_id.into())
 }
 
+/// The price of changing a customer's resource to `to` at `now`, over every paid term it has
+/// left (`pc_domain::pricing::quote_spec_change`): the one quote both the change-of-spec
+/// order and its inquiry use (docs/DOMAIN.md#R-RES-9).
+pub async fn quote_resource_spec_change(
+    db: &Db,
+    book: &PriceBook,
+    resource: &Resource,
+    to: &SpecChoice,
+    now: EpochMillis,
+    discounts: &[pc_domain::pricing::CustomerDiscount],
+) -> Result<(PeriodProduct, PeriodQuote), ApiError> {
+    let product = product_of(resource, Period { period_type: resource.period_type.unwrap_or(Period::MONTH), period_num: 1 });
+    let terms = db.paid_term_spans(&resource.resource_id).await?;
+    let quote = quote_spec_change(book, &product, to, &terms, now, discounts)?;
+    Ok((product, quote))
+}
+
+/// The change-of-spec inquiry for one of the customer's resources: exactly what
+/// `change_spec` at the same instant would charge.
+pub async fn quote_change_for_customer(db: &Db, customer: &DomainId, resource_id: &str, to: SpecChoice) -> Result<PeriodQuote, ApiError> {
+    let now = db.now().await?;
+    let resource = owned_resource(db, customer, resource_id, now).await?;
+    if resource.expire_at.is_none() {
+        return Err(DomainError::invalid("Only yearly/monthly resources change spec by order.").into());
+    }
+    let to = SpecChoice { resource_size: to.resource_size.or(resource.size.map(|s| s.resource_size)), ..to };
+    let book = db.price_book_at(now).await?;
+    let discounts = db.customer_discounts(customer).await?;
+    Ok(quote_resource_spec_change(db, &book, &resource, &to, now, &discounts).await?.1)
+}
+
 /// Creates a change-of-spec order: scaling up only, priced for the time the resource has left.
 pub async fn change_spec(db: &Db, party: &OrderParty, resource_id: &str, to: SpecChoice) -> Result<OrderCreated, ApiError> {
     let now = db.now().await?;
     let resource = owned_resource(db, &party.customer, resource_id, now).await?;
     let expire_at = resource.expire_at.ok_or_else(|| DomainError::invalid("Only yearly/monthly resources change spec by order."))?;
+    // A sized resource keeps its size unless the change names another.
+    let to = SpecChoice { resource_size: to.resource_size.or(resource.size.map(|s| s.resource_size)), ..to };
     let book = db.price_book_at(now).await?;
     let discounts = db.customer_discounts(&party.customer).await?;
-    let period = Period { period_type: Period::MONTH, period_num: 1 };
-    let product = product_of(&resource, period);
-    let period_ms = pc_domain::orders::add_months(now, 1) - now;
-    let remaining = (expire_at - now).clamp(1, period_ms);
-    let quote = quote_spec_change(&book, &product, &to, remaining, period_ms, &discounts)?;
+    let (product, quote) = quote_resource_spec_change(db, &book, &resource, &to, now, &discounts).await?;
     let discount = order_discount(std::slice::from_ref(&quote));
     let target = PeriodProduct { resource_spec: to.resource_spec.clone(), resource_size: to.resource_size, ..product };
-    let line = line_from_quote(&target, None, Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    let mut line = line_from_quote(&book, &target, None, Some(resource_id.to_owned()), &quote, discount.as_deref())?;
+    // Priced up to the resource's paid-until: the audit checks the change covers it.
+    line.priced_until = Some(expire_at);
     let order = NewOrder {
         customer: party.customer.clone(),
         partner: party.partner.clone(),
@@ -523,4 +578,30 @@ pub async fn authorize_partner(db: &Db, caller: &CustomerCaller) -> Result<Domai
     let now = db.now().await?;
     db.grant_order_authorization(&me, &standing.partner_id, now).await?;
     Ok(standing.partner_id)
+}
+
+/// The operator sets the on-demand limits of one customer (`customer`) or of every customer
+/// without its own (docs/DOMAIN.md#R-ORD-18). An unknown or non-customer account is
+/// CBC.99000035.
+pub async fn set_on_demand_limits(
+    db: &Db,
+    operator: &OperatorCaller,
+    customer: Option<&str>,
+    per_order: Option<i64>,
+    per_customer: Option<i64>,
+) -> Result<OnDemandLimits, ApiError> {
+    let limits = OnDemandLimits::parse(per_order, per_customer)?;
+    let customer = match customer {
+        None => None,
+        Some(raw) => {
+            let id = parse_customer(raw)?;
+            match db.find_account(&id).await? {
+                Some(a) if a.kind == pc_domain::tenancy::AccountKind::Customer => Some(id),
+                _ => return Err(DomainError::new(ErrorCode::NotYourCustomer, "No such customer.").into()),
+            }
+        }
+    };
+    let now = db.now().await?;
+    db.set_on_demand_limits(customer.as_ref(), limits, operator.id(), now).await?;
+    Ok(limits)
 }

@@ -9,7 +9,7 @@ use minijinja::context;
 use pc_api::error::ApiError;
 use pc_api::principal::CustomerCaller;
 use pc_api::AppState;
-use pc_domain::query::{now_millis, Page};
+use pc_domain::query::Page;
 use pc_domain::tenancy::AssociationType;
 use pc_storage::CouponFilter;
 
@@ -23,8 +23,8 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let me = caller.id().clone();
     let db = &state.db;
     let balance = db.cash_balance(&me).await.map_err(|e| fail(e.into()))?;
-    let coupons =
-        db.list_coupons(caller.scope(), &CouponFilter::default(), Page::first(50), now_millis()).await.map_err(|e| fail(e.into()))?.0;
+    let now = db.now().await.map_err(|e| fail(e.into()))?;
+    let coupons = db.list_coupons(caller.scope(), &CouponFilter::default(), Page::first(50), now).await.map_err(|e| fail(e.into()))?.0;
     let standing = db.customer_standing_with(&me, false).await.map_err(|e| fail(e.into()))?;
     let partner = match &standing {
         Some(s) => db.find_account(&s.partner_id).await.map_err(|e| fail(e.into()))?.map(|a| {
@@ -35,7 +35,6 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         }),
         None => None,
     };
-    let now = now_millis();
     Ok(view(
         &ctx,
         StatusCode::OK,

@@ -11,7 +11,7 @@ use pc_api::services::{coupons as coupon_services, funds as fund_services};
 use pc_api::AppState;
 use pc_domain::coupons::{effective_quota_status, Limits};
 use pc_domain::money::Money;
-use pc_domain::query::{now_millis, Page};
+use pc_domain::query::Page;
 use pc_storage::QuotaFilter;
 
 async fn operator_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Option<Shown>) -> PageResult {
@@ -29,7 +29,7 @@ async fn operator_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: O
         super::message(ctx, status, "error.title", Some(error))
     };
     let (partners, total) = state.db.list_partners(page).await.map_err(internal)?;
-    let now = now_millis();
+    let now = state.db.now().await.map_err(internal)?;
     let quotas = state.db.list_quotas(operator.scope(), &QuotaFilter::default(), Page::first(50), now).await.map_err(internal)?.0;
     Ok(view(
         ctx,
@@ -85,7 +85,13 @@ pub async fn grant_quota(State(state): State<AppState>, ctx: Ctx) -> PageResult 
     let user = ctx.signed_in()?;
     let f = &ctx.form;
     let days: i64 = f.get("days").and_then(|d| d.parse().ok()).filter(|d| (1..=3650).contains(d)).unwrap_or(365);
-    let now = now_millis();
+    let now = match state.db.now().await {
+        Ok(n) => n,
+        Err(e) => {
+            let (status, error) = shown(ctx.lang, e.into());
+            return Err(super::message(&ctx, status, "error.title", Some(error)));
+        }
+    };
     let result = match Money::parse_movement("value", f.get("value").unwrap_or_default()) {
         Ok(value) => match user.capability::<OperatorCaller>() {
             Ok(operator) => coupon_services::grant_quota(

@@ -19,7 +19,7 @@ use pc_domain::coupons::{effective_coupon_status, effective_quota_status, Coupon
 use pc_domain::customer::NewCustomerInput;
 use pc_domain::funds::TransferKind;
 use pc_domain::money::Money;
-use pc_domain::query::{now_millis, parse_fuzzy, parse_instant_or_cst_date, Page};
+use pc_domain::query::{parse_fuzzy, parse_instant_or_cst_date, Page};
 use pc_domain::tenancy::{AssociationType, PartnerKind};
 use pc_domain::{DomainError, DomainId};
 use pc_storage::{AdjustRecordFilter, CouponFilter, CustomerFilter, CustomerItem, QuotaFilter, ResellerFilter};
@@ -64,7 +64,7 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let db = &state.db;
     let fail = |e: ApiError| denied(&ctx, e);
     let balance = partner_balance(db, &p, None).await.map_err(fail)?;
-    let now = now_millis();
+    let now = db.now().await.map_err(|e| fail(e.into()))?;
     let quotas = db
         .list_quotas(&p.own_scope(), &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() }, Page::first(100), now)
         .await
@@ -178,7 +178,8 @@ async fn detail_view(state: &AppState, ctx: &Ctx, id: &str, revealed: &[(Sensiti
     let c = customer_services::visible_customer(&state.db, &p, id).await.map_err(|e| denied(ctx, e))?;
     let balance = state.db.cash_balance(&c.customer_id).await.map_err(|e| denied(ctx, e.into()))?;
     let filter = CouponFilter { customer: Some(c.customer_id.clone()), ..Default::default() };
-    let coupons = state.db.list_coupons(&p.own_scope(), &filter, Page::first(20), now_millis()).await.map_err(|e| denied(ctx, e.into()))?.0;
+    let now = state.db.now().await.map_err(|e| denied(ctx, e.into()))?;
+    let coupons = state.db.list_coupons(&p.own_scope(), &filter, Page::first(20), now).await.map_err(|e| denied(ctx, e.into()))?.0;
     Ok(view(
         ctx,
         StatusCode::OK,
@@ -186,7 +187,7 @@ async fn detail_view(state: &AppState, ctx: &Ctx, id: &str, revealed: &[(Sensiti
         context! {
             c => masked(&c, revealed),
             balance => balance.amount.to_string(),
-            coupons => coupons.iter().map(coupon_row).collect::<Vec<_>>(),
+            coupons => coupons.iter().map(|c| coupon_row(c, now)).collect::<Vec<_>>(),
             resale => c.association_type == AssociationType::Resale,
         },
     ))
@@ -379,8 +380,8 @@ pub async fn funds_move(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 
 // ---- coupons --------------------------------------------------------------------------
 
-fn coupon_row(c: &pc_storage::Coupon) -> Value {
-    let status = effective_coupon_status(c.status, c.expire_at, now_millis());
+fn coupon_row(c: &pc_storage::Coupon, now: i64) -> Value {
+    let status = effective_coupon_status(c.status, c.expire_at, now);
     context! {
         id => c.coupon_id, customer => c.customer.as_str(), face => c.face_value.to_string(), balance => c.balance.to_string(),
         status => status.code(), usable => status == CouponStatus::Usable,
@@ -398,7 +399,7 @@ fn quota_row(q: &pc_storage::Quota, now: i64) -> Value {
 
 async fn coupons_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Option<Shown>) -> PageResult {
     let (user, p) = partner(ctx)?;
-    let now = now_millis();
+    let now = state.db.now().await.map_err(|e| denied(ctx, e.into()))?;
     let quotas = state
         .db
         .list_quotas(&p.own_scope(), &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() }, Page::first(100), now)
@@ -418,7 +419,7 @@ async fn coupons_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: Op
         customers.iter().filter_map(|c| Some((c.get_attr("id").ok()?.to_string(), c.get_attr("account_name").ok()?.to_string()))).collect();
     let rows: Vec<Value> = coupons
         .iter()
-        .map(|c| context! { customer_name => names.get(c.customer.as_str()).cloned().unwrap_or_else(|| c.customer.to_string()), ..coupon_row(c) })
+        .map(|c| context! { customer_name => names.get(c.customer.as_str()).cloned().unwrap_or_else(|| c.customer.to_string()), ..coupon_row(c, now) })
         .collect();
     Ok(view(
         ctx,
@@ -515,7 +516,7 @@ async fn resellers_view(state: &AppState, ctx: &Ctx, status: StatusCode, error: 
     if p.ctx().kind != PartnerKind::Distributor {
         return Err(denied(ctx, DomainError::denied().into()));
     }
-    let now = now_millis();
+    let now = state.db.now().await.map_err(|e| denied(ctx, e.into()))?;
     let own = state
         .db
         .list_quotas(&p.own_scope(), &QuotaFilter { owner: Some(p.partner_id().clone()), ..Default::default() }, Page::first(100), now)

@@ -12,7 +12,6 @@ use pc_api::services::customers::visible_customer;
 use pc_api::AppState;
 use pc_domain::catalog::PriceBook;
 use pc_domain::pricing::{quote_period, PeriodProduct, PERIOD_MONTH, PERIOD_YEAR};
-use pc_domain::query::now_millis;
 use pc_domain::DomainError;
 
 /// Amounts of a quote, always with two decimals (quotes are rounded to fen by the rules).
@@ -72,7 +71,7 @@ pub async fn calculator(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         super::message(&ctx, status, "error.title", Some(error))
     };
     let caller: PartnerCaller = user.capability().map_err(|e| fail(e.into()))?;
-    let book = state.db.price_book_at(now_millis()).await.map_err(|e| fail(e.into()))?;
+    let book = state.db.price_book_at(state.db.now().await.map_err(|e| fail(e.into()))?).await.map_err(|e| fail(e.into()))?;
     let mut status = StatusCode::OK;
     let (mut quote, mut error) = (None, None);
     if ctx.query.get("spec").is_some() {
@@ -127,7 +126,7 @@ pub async fn price_book(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     };
     user.capability::<OperatorCaller>().map_err(|e| fail(e.into()))?;
     let versions = state.db.price_book_versions().await.map_err(|e| fail(e.into()))?;
-    let (book, error) = match state.db.price_book_at(now_millis()).await {
+    let (book, error) = match state.db.price_book_at(state.db.now().await.map_err(|e| fail(e.into()))?).await {
         Ok(b) => (Some(b), None),
         Err(e) => (None, Some(shown(ctx.lang, e.into()).1)),
     };

@@ -307,6 +307,63 @@ pub fn is_marketplace(cloud_service_type: &str) -> bool {
     cloud_service_type.eq_ignore_ascii_case("hws.service.type.marketplace")
 }
 
+/// Limits on how many on-demand instances a customer may order (docs/DOMAIN.md#R-ORD-18):
+/// per order and in total (held resources plus orders pending payment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnDemandLimits {
+    pub per_order: i64,
+    pub per_customer: i64,
+}
+
+impl OnDemandLimits {
+    /// Until the operator sets limits: 100 instances per order, 1,000 per customer.
+    pub const DEFAULT: OnDemandLimits = OnDemandLimits { per_order: 100, per_customer: 1_000 };
+    /// The largest limit the operator may set.
+    pub const MAX: i64 = 1_000_000;
+
+    /// Limits as the operator sets them: each 1 to 1,000,000, per order at most per customer.
+    pub fn parse(per_order: Option<i64>, per_customer: Option<i64>) -> Result<Self, DomainError> {
+        let bound = |field: &str, v: Option<i64>| match v {
+            None => Err(DomainError::invalid(format!("{field} is required."))),
+            Some(n) if !(1..=Self::MAX).contains(&n) => {
+                Err(DomainError::invalid(format!("{field} must be from 1 to {}, not {n}.", Self::MAX)))
+            }
+            Some(n) => Ok(n),
+        };
+        let limits = OnDemandLimits { per_order: bound("per_order", per_order)?, per_customer: bound("per_customer", per_customer)? };
+        if limits.per_order > limits.per_customer {
+            return Err(DomainError::invalid("per_order may not exceed per_customer."));
+        }
+        Ok(limits)
+    }
+}
+
+/// An on-demand purchase (docs/DOMAIN.md#R-ORD-18): the customer's available balance (cash
+/// plus usable coupons) must be positive (CBC.99003180), the instances ordered at most the
+/// per-order limit and, with those it already holds or has pending, at most the per-customer
+/// limit (CBC.99003181). `ordered` counts instances (`subscription_num` summed).
+pub fn check_on_demand_purchase(available: Money, ordered: i64, held: i64, limits: OnDemandLimits) -> Result<(), DomainError> {
+    if available <= Money::ZERO {
+        return Err(DomainError::of(ErrorCode::OnDemandNeedsBalance));
+    }
+    if ordered > limits.per_order {
+        return Err(DomainError::new(
+            ErrorCode::OnDemandLimitExceeded,
+            format!("An order may hold at most {} on-demand instances, not {ordered}.", limits.per_order),
+        ));
+    }
+    if held.saturating_add(ordered) > limits.per_customer {
+        return Err(DomainError::new(
+            ErrorCode::OnDemandLimitExceeded,
+            format!(
+                "A customer may hold at most {} on-demand instances: {held} held or pending, {ordered} more ordered.",
+                limits.per_customer
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// What the customer asked to pay with (pay_orders v3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaymentRequest {
@@ -625,7 +682,33 @@ mod tests {
         assert_eq!(prorata_refund(&PaidParts { cash: Money::from_fen(100), coupons: vec![] }, 0, 3, 2).cash.fen(), 33);
     }
 
+    #[test]
+    fn on_demand_needs_balance_and_stays_within_limits() {
+        let d = OnDemandLimits::DEFAULT;
+        let yuan = Money::from_fen(100);
+        assert_eq!(check_on_demand_purchase(Money::ZERO, 1, 0, d).unwrap_err().code, ErrorCode::OnDemandNeedsBalance);
+        assert!(check_on_demand_purchase(Money::from_fen(1), 1, 0, d).is_ok());
+        assert!(check_on_demand_purchase(yuan, 100, 0, d).is_ok());
+        assert_eq!(check_on_demand_purchase(yuan, 101, 0, d).unwrap_err().code, ErrorCode::OnDemandLimitExceeded);
+        assert_eq!(check_on_demand_purchase(yuan, 100_000, 0, d).unwrap_err().code, ErrorCode::OnDemandLimitExceeded);
+        assert!(check_on_demand_purchase(yuan, 100, 900, d).is_ok());
+        assert_eq!(check_on_demand_purchase(yuan, 1, 1_000, d).unwrap_err().code, ErrorCode::OnDemandLimitExceeded);
+        assert_eq!(OnDemandLimits::parse(Some(5), Some(10)).unwrap(), OnDemandLimits { per_order: 5, per_customer: 10 });
+        for (o, c) in [(None, Some(1)), (Some(0), Some(1)), (Some(2), Some(1)), (Some(1), Some(1_000_001))] {
+            assert!(OnDemandLimits::parse(o, c).is_err(), "{o:?} {c:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn on_demand_never_goes_past_a_limit(
+            fen in -10i64..10_000, ordered in 1i64..2_000, held in 0i64..2_000, per_order in 1i64..500, extra in 0i64..1_000,
+        ) {
+            let limits = OnDemandLimits { per_order, per_customer: per_order + extra };
+            let ok = check_on_demand_purchase(Money::from_fen(fen), ordered, held, limits).is_ok();
+            prop_assert_eq!(ok, fen > 0 && ordered <= limits.per_order && held + ordered <= limits.per_customer);
+        }
+
         #[test]
         fn refunds_never_exceed_what_each_source_paid(
             cash in 0i64..1_000_000, c1 in 0i64..1_000_000, c2 in 0i64..1_000_000,
