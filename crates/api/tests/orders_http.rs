@@ -409,6 +409,23 @@ async fn orders_show_catalogue_names_in_the_callers_language(w: World) {
     assert_eq!((s, code(&body)), (400, "CBC.0100"), "{body}");
     let (_, types) = w.call_in(c, "/v2/products/service-types", "en_US").await;
     assert!(types["service_types"].as_array().unwrap().iter().any(|t| t["service_type_name"] == "Elastic Cloud Server"), "{types}");
+    // Resource type names are the same in every listing that shows them, in either language.
+    for language in ["en_US", "zh_CN"] {
+        let (_, types) = w.call_in(c, "/v2/products/resource-types?limit=100", language).await;
+        let name_of = |code: &str| {
+            types["resource_types"].as_array().unwrap().iter().find(|t| t["resource_type_code"] == code).unwrap()["resource_type_name"]
+                .clone()
+        };
+        let (s, listed) = w.call_in(c, "/v2/products/service-resources?service_type_code=hws.service.type.ec2", language).await;
+        assert_eq!(s, 200, "{listed}");
+        for info in listed["infos"].as_array().unwrap() {
+            let basic = &info["basic_info"];
+            assert_eq!(basic["name"], name_of(basic["resource_type_code"].as_str().unwrap()), "{language}: {listed}");
+        }
+    }
+    let (_, en_types) = w.call_in(c, "/v2/products/resource-types?limit=100", "en_US").await;
+    let (_, zh_types) = w.call_in(c, "/v2/products/resource-types?limit=100", "zh_CN").await;
+    assert_ne!(en_types, zh_types, "the two languages name resource types differently");
 }
 
 fn disk(spec: &str, gb: i64) -> Value {

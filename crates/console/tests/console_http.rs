@@ -20,6 +20,7 @@ pc_storage::on_both_backends!(
     parallel_wrong_passwords_cannot_overtake_the_lockout,
     overlong_logins_are_refused_and_never_stored,
     nul_anywhere_is_refused_with_a_page,
+    a_customer_manager_sees_only_its_customers_on_every_page,
     posts_without_the_csrf_token_are_refused,
     fields_are_masked_and_each_reveal_is_audited,
     allocate_moves_money_once_per_confirmation,
@@ -274,6 +275,87 @@ async fn nul_anywhere_is_refused_with_a_page(w: World) {
         let (status, _) = b.get(&w, path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
     }
+}
+
+/// A member who only manages customers walks every console page that lists customer-owned
+/// data: the partner's other customer, its money movements and its coupons never show.
+async fn a_customer_manager_sees_only_its_customers_on_every_page(w: World) {
+    // The partner's other customer has a fund record and a coupon.
+    let mut owner = Browser::default();
+    owner.sign_in(&w, &w.partner_login, PASSWORD).await;
+    let csrf = owner.csrf(&w).await;
+    let other = w.resale_customer.to_string();
+    let move_form = [("csrf", csrf.as_str()), ("target", "customer"), ("target_id", &other), ("direction", "allocate"), ("amount", "3.00")];
+    let (_, confirm, _) = owner.post(&w, "/console/partner/funds/confirm", &move_form).await;
+    let at = confirm.find("name=\"idempotency_key\" value=\"").expect("a confirmation") + 30;
+    let key = confirm[at..].split('"').next().unwrap().to_owned();
+    let mut form = move_form.to_vec();
+    form.push(("idempotency_key", &key));
+    owner.post(&w, "/console/partner/funds/move", &form).await;
+    let now = pc_domain::query::now_millis();
+    let quota =
+        w.db.create_quota(&pc_storage::NewQuota {
+            owner: w.partner.clone(),
+            granted_by: w.operator.clone(),
+            quota_type: 0,
+            value: Money::from_fen(100_000),
+            effective_at: now - 1000,
+            expire_at: now + 86_400_000,
+            limits: Default::default(),
+        })
+        .await
+        .unwrap();
+    owner
+        .post(
+            &w,
+            "/console/partner/coupons/issue",
+            &[("csrf", &csrf), ("quota_id", &quota), ("customer_ids", &other), ("face_value", "9.00")],
+        )
+        .await;
+
+    let (_, funds) = owner.get(&w, "/console/partner/funds").await;
+    assert!(funds.contains("Alpha Retail"), "the owner sees the other customer's fund record: {funds}");
+    let (_, coupons) = owner.get(&w, "/console/partner/coupons").await;
+    assert!(coupons.contains(&other), "the owner sees the other customer's coupon: {coupons}");
+
+    // The member manages one customer of its own.
+    let mine = account(&w.db, AccountKind::Customer, "Managed Co", None, None).await;
+    w.db.associate_customer(&mine, &w.partner, AssociationType::Resale).await.unwrap();
+    let member =
+        w.db.create_member(
+            &w.partner,
+            &pc_storage::NewMember {
+                login_name: unique("cm"),
+                display_name: "CM".into(),
+                email: None,
+                roles: [pc_domain::tenancy::Role::CustomerManager].into(),
+            },
+        )
+        .await
+        .unwrap();
+    w.db.assign_customer_manager(&w.partner, &mine, &member).await.unwrap();
+    let login = unique("cmlogin");
+    w.db.create_login(&login, &w.partner, Some(&member), &hash_password_blocking(PASSWORD).unwrap()).await.unwrap();
+    let mut cm = Browser::default();
+    let (status, _, _) = cm.sign_in(&w, &login, PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    for page in [
+        "/console/partner",
+        "/console/partner/customers",
+        "/console/partner/funds",
+        "/console/partner/coupons",
+        "/console/partner/orders",
+        "/console/partner/audit",
+        "/console/exports",
+    ] {
+        let (status, body) = cm.get(&w, page).await;
+        assert!(status == StatusCode::OK || status == StatusCode::FORBIDDEN, "{page}: {status}");
+        assert!(!body.contains(&other) && !body.contains("Alpha Retail"), "{page} shows another customer: {body}");
+    }
+    let (_, customers) = cm.get(&w, "/console/partner/customers").await;
+    assert!(customers.contains("Managed Co") || customers.contains(mine.as_str()), "{customers}");
+    let (status, _) = cm.get(&w, &format!("/console/partner/customers/{other}")).await;
+    assert_ne!(status, StatusCode::OK, "an unmanaged customer's page does not open");
 }
 
 async fn five_failures_lock_the_login(w: World) {

@@ -286,11 +286,14 @@ impl Db {
 
     async fn try_post_job(&self, job: &PostingJob, signed: Option<&SignedRequest>) -> Result<Posted> {
         let mut tx = self.begin_locked().await?;
+        // Accounts first, then the signature, in the same order as a batch takes them: two
+        // copies of one signed request, one alone and one in a batch, then queue on the
+        // accounts instead of each holding what the other waits for.
+        if signed.is_some() || !matches!(job, PostingJob::Transfer(_)) {
+            lock_accounts(&mut tx, self.backend, std::slice::from_ref(job)).await?;
+        }
         if let Some(request) = signed {
             record_signature(&mut tx, request).await?;
-        }
-        if !matches!(job, PostingJob::Transfer(_)) {
-            lock_accounts(&mut tx, self.backend, std::slice::from_ref(job)).await?;
         }
         let at = business_now(&mut tx).await?;
         let posted = job.apply(&mut tx, at).await?;

@@ -84,13 +84,15 @@ pub async fn list_resource_types(
 #[utoipa::path(
     get, path = "/v2/products/service-resources", operation_id = "list_service_resources", tag = "products",
     summary = "Resource types of one cloud service type.",
-    params(ServiceResourcesQuery),
+    params(ServiceResourcesQuery, crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListServiceResourcesResponse), crate::openapi::ApiErrors)
 )]
 pub async fn list_service_resources(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<ServiceResourcesQuery>,
 ) -> ApiResult<ListServiceResourcesResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let Some(service) = q.service_type_code.filter(|s| !s.is_empty()) else {
         return Err(DomainError::invalid("service_type_code is required.").into());
@@ -104,7 +106,7 @@ pub async fn list_service_resources(
             basic_info: ResourceBasicInfo {
                 resource_type_code: r.code.clone(),
                 product_owner_service: r.service_type.clone(),
-                name: r.name.clone(),
+                name: book.resource_type_name(&r.code, lang),
                 description: r.description.clone(),
             },
         })
@@ -118,12 +120,15 @@ pub async fn list_service_resources(
     post, path = "/v2/products/resource-specs-query", operation_id = "list_resource_specs", tag = "products",
     summary = "Specs of a resource type sold in a region under a charge mode.",
     request_body = ResourceSpecsQueryReq,
+    params(crate::openapi::XLanguage),
     responses((status = 200, description = "Success.", body = ListResourceSpecsResponse), crate::openapi::ApiErrors)
 )]
 pub async fn list_resource_specs(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<ResourceSpecsQueryReq>,
 ) -> ApiResult<ListResourceSpecsResponse> {
+    let lang = super::language(&headers)?;
     let book = book_now(&state.db).await?;
     let required = |f: &Option<String>, name: &str| match f.as_deref() {
         Some(s) if !s.is_empty() => Ok(s.to_owned()),
@@ -164,9 +169,9 @@ pub async fn list_resource_specs(
         })
         .map(|s| CloudServiceBasic {
             cloud_service_type: svc.code.clone(),
-            cloud_service_type_name: svc.name.clone(),
+            cloud_service_type_name: book.service_type_name(&svc.code, lang),
             resource_type: rt.code.clone(),
-            resource_type_name: rt.name.clone(),
+            resource_type_name: book.resource_type_name(&rt.code, lang),
             resource_spec: s.code.clone(),
             resource_spec_name: s.name.clone(),
             charge_mode: mode.clone(),
