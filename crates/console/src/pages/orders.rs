@@ -24,7 +24,7 @@ fn order_row(o: &Order) -> Value {
         official => o.official.to_string(), amount => o.amount_after_discount().to_string(),
         discount => o.discount_id.is_some(), paid_cash => o.paid_cash.to_string(), paid_coupon => o.paid_coupon.to_string(),
         created => show_time(o.created_at), pending => o.status == pc_domain::orders::OrderStatus::PendingPayment,
-        placed_by => o.placed_by,
+        placed_by => o.placed_by, by_member => o.by.as_ref().and_then(|b| b.member.as_ref()).map(|m| m.to_string()),
     }
 }
 
