@@ -112,6 +112,15 @@ macro_rules! record_id {
             }
         }
 
+        /// Tests build ids from literals; the product only makes them through `parse`,
+        /// storage or `from_trusted`.
+        #[cfg(test)]
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                $name(s.to_owned())
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0

@@ -199,7 +199,7 @@ pub struct OrderCreated {
 pub struct Payment {
     pub order_id: OrderId,
     pub cash: Money,
-    pub coupons: Vec<(String, Money)>,
+    pub coupons: Vec<(CouponId, Money)>,
     pub resource_ids: Vec<String>,
     pub replayed: bool,
 }
@@ -486,7 +486,7 @@ impl Resource {
     /// What plans need of a resource.
     pub fn snapshot(&self) -> ResourceSnapshot {
         ResourceSnapshot {
-            resource_id: self.resource_id.to_string(),
+            resource_id: self.resource_id.clone(),
             expire_at: self.expire_at,
             status: self.status,
             to_on_demand: self.to_on_demand,
@@ -684,7 +684,7 @@ impl Db {
         &self,
         customer: &DomainId,
         order_id: &str,
-        coupon_ids: &[String],
+        coupon_ids: &[CouponId],
         now: EpochMillis,
     ) -> Result<Option<PaymentInputs>> {
         let mut conn = self.pool.acquire().await?;
@@ -706,13 +706,13 @@ impl Db {
         let mut coupons = Vec::with_capacity(coupon_ids.len());
         for coupon_id in coupon_ids {
             let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons c WHERE c.coupon_id = $1 AND c.customer_id = $2"))
-                .bind(coupon_id)
+                .bind(coupon_id.as_str())
                 .bind(customer.as_str())
                 .fetch_optional(&mut *conn)
                 .await?;
             if let Some(c) = row.as_ref().map(coupon_from_row).transpose()? {
                 coupons.push(OfferedCoupon {
-                    coupon_id: c.coupon_id.into_string(),
+                    coupon_id: c.coupon_id,
                     customer: c.customer,
                     status: c.status,
                     effective_at: c.effective_at,
@@ -723,7 +723,7 @@ impl Db {
             }
         }
         let order = PayableOrder {
-            order_id: order.order_id.into_string(),
+            order_id: order.order_id,
             customer_id: order.customer_id,
             order_type: order.order_type,
             status: order.status,
@@ -736,7 +736,7 @@ impl Db {
             .into_iter()
             .map(|l| PayableLine {
                 line_id: l.line_id,
-                resource_id: l.resource_id.map(String::from),
+                resource_id: l.resource_id,
                 cloud_service_type: l.cloud_service_type,
                 product_id: l.product_id,
                 resource_spec: l.resource_spec,
@@ -967,13 +967,13 @@ impl Db {
             .collect::<Result<_>>()?;
         let mut terms = Vec::with_capacity(lines.len());
         for line in lines {
-            let coupons: Vec<(String, Money)> =
+            let coupons: Vec<(CouponId, Money)> =
                 sqlx::query("SELECT coupon_id, amount_fen FROM order_coupon_uses WHERE line_id = $1 ORDER BY coupon_id")
                     .bind(&line.line_id)
                     .fetch_all(&mut *conn)
                     .await?
                     .iter()
-                    .map(|r| Ok((r.try_get("coupon_id")?, Money::from_fen(r.try_get("amount_fen")?))))
+                    .map(|r| Ok((CouponId::from_trusted(r.try_get("coupon_id")?), Money::from_fen(r.try_get("amount_fen")?))))
                     .collect::<Result<_>>()?;
             terms.push(PaidTerm {
                 line_id: line.line_id,
@@ -1414,7 +1414,7 @@ pub(crate) async fn apply_payment(
             sqlx::query("INSERT INTO order_coupon_uses (order_id, line_id, coupon_id, amount_fen) VALUES ($1, $2, $3, $4)")
                 .bind(order_id)
                 .bind(&line.line_id)
-                .bind(coupon_id)
+                .bind(coupon_id.as_str())
                 .bind(amount.fen())
                 .execute(&mut *conn)
                 .await?;
@@ -1460,7 +1460,7 @@ async fn replayed_payment(conn: &mut AnyConnection, customer: &DomainId, order_i
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("coupon_id")?, Money::from_fen(r.try_get("fen")?))))
+    .map(|r| Ok((CouponId::from_trusted(r.try_get("coupon_id")?), Money::from_fen(r.try_get("fen")?))))
     .collect::<Result<Vec<_>>>()?;
     let resource_ids: Vec<Option<String>> = sqlx::query_scalar("SELECT resource_id FROM order_lines WHERE order_id = $1 ORDER BY line_no")
         .bind(order_id)
@@ -1519,7 +1519,7 @@ async fn provision(
             )
             .bind(*to)
             .bind(at)
-            .bind(resource_id)
+            .bind(resource_id.as_str())
             .bind(customer.as_str())
             .bind(*from)
             .execute(&mut *conn)
@@ -1528,7 +1528,7 @@ async fn provision(
             if done == 0 {
                 return Err(DomainError::of(ErrorCode::ResourceNotFound).into());
             }
-            Ok(resource_id.clone())
+            Ok(resource_id.to_string())
         }
         Provision::ChangeSpec { resource_id, resource_spec, term_end } => {
             // The size changes with the spec, to the size the line bought.
@@ -1540,7 +1540,7 @@ async fn provision(
             )
             .bind(resource_spec)
             .bind(at)
-            .bind(resource_id)
+            .bind(resource_id.as_str())
             .bind(customer.as_str())
             .bind(*term_end)
             .bind(&line.line_id)
@@ -1550,7 +1550,7 @@ async fn provision(
             if done == 0 {
                 return Err(DomainError::of(ErrorCode::ResourceNotFound).into());
             }
-            Ok(resource_id.clone())
+            Ok(resource_id.to_string())
         }
     }
 }

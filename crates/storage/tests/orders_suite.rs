@@ -170,7 +170,7 @@ async fn audits_hold(db: &Db) {
 }
 
 fn coupons(ids: &[&str]) -> PaymentPlan {
-    PaymentPlan { coupon_ids: ids.iter().map(|s| s.to_string()).collect(), discount_id: None }
+    PaymentPlan { coupon_ids: ids.iter().map(|s| pc_domain::CouponId::from_trusted(s.to_string())).collect(), discount_id: None }
 }
 
 async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
@@ -184,7 +184,10 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     let o = db.find_order(&scopes::everyone(), &created.order_id).await.unwrap().unwrap();
     assert_eq!((o.status, o.official.fen(), o.discount.fen()), (OrderStatus::PendingPayment, 12_000, 1_200));
     let paid = pay(&db, &w.customer, &created.order_id, &coupons(&[&c]), None, t0).await.unwrap();
-    assert_eq!((paid.cash.fen(), paid.coupons.clone()), (10_000, vec![(c.clone(), Money::from_fen(2_000))]));
+    assert_eq!(
+        (paid.cash.fen(), paid.coupons.clone()),
+        (10_000, vec![(pc_domain::CouponId::from_trusted(c.clone()), Money::from_fen(2_000))])
+    );
     assert_eq!(cash(&db, &w.customer).await, 40_000);
     assert_eq!(cash(&db, &platform).await, 10_000);
     assert_eq!(coupon_balance(&db, &c).await, 0);
@@ -224,7 +227,7 @@ async fn story_buy_with_coupon_renew_unsubscribe(db: Db) {
     let half = t0 + (first_term_end - t0) / 2;
     let done = unsubscribe(&db, &w.customer, &resource_id, false, "customer", half).await.unwrap();
     assert_eq!(done.refund.cash.fen(), 5_000 + 10_800);
-    assert_eq!(done.refund.coupons, vec![(c.clone(), Money::from_fen(1_000))]);
+    assert_eq!(done.refund.coupons, vec![(pc_domain::CouponId::from_trusted(c.clone()), Money::from_fen(1_000))]);
     assert_eq!(cash(&db, &w.customer).await, 29_200 + 15_800);
     assert_eq!(coupon_balance(&db, &c).await, 1_000);
     let refund = db.find_order(&scopes::everyone(), &done.refund_order_id).await.unwrap().unwrap();

@@ -17,8 +17,8 @@ use pc_domain::orders::{
 use pc_domain::pricing::{quote_period, quote_renewal, quote_spec_change, PeriodProduct, PeriodQuote, SpecChoice};
 use pc_domain::query::{now_millis, EpochMillis, Page};
 use pc_domain::tenancy::{Actor, TenantScope};
+use pc_domain::{CouponId, OrderId, ResourceId};
 use pc_domain::{DomainError, DomainId, ErrorCode};
-use pc_domain::{OrderId, ResourceId};
 use pc_storage::{
     CouponFilter, Db, GroupCommit, IdempotencyClaim, NewOrder, NewOrderLine, OrderCreated, Payment, Posted, PostingJob, Resource,
     ResourceSize, StorageError,
@@ -501,11 +501,11 @@ async fn auto_renew(db: &Db, ledger: &GroupCommit, now: EpochMillis, report: &mu
         let paid = match settle(db, ledger, &customer, &order_id, &cash_only, None, now, None).await {
             Ok(_) => true,
             Err(ApiError::Rule(_)) => {
-                let coupons: Vec<String> = coupons_for_order(db, &TenantScope::scheduler(), &customer, &order_id)
+                let coupons: Vec<CouponId> = coupons_for_order(db, &TenantScope::scheduler(), &customer, &order_id)
                     .await?
                     .into_iter()
                     .take(3)
-                    .map(|c| c.coupon_id.into_string())
+                    .map(|c| c.coupon_id)
                     .collect();
                 let with_coupons = PaymentPlan { coupon_ids: coupons, discount_id: None };
                 !with_coupons.coupon_ids.is_empty()

@@ -5,7 +5,7 @@
 use crate::coupons::Limits;
 use crate::error::{DomainError, ErrorCode};
 use crate::funds::CustomerStanding;
-use crate::ids::DomainId;
+use crate::ids::{CouponId, DomainId};
 use crate::money::Money;
 use crate::query::EpochMillis;
 use crate::tenancy::{AssociationType, CustomerScope, PartnerContext};
@@ -376,7 +376,7 @@ pub struct PaymentRequest {
 /// The checked choice: at most 3 distinct coupons, or one discount, never both.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaymentPlan {
-    pub coupon_ids: Vec<String>,
+    pub coupon_ids: Vec<CouponId>,
     pub discount_id: Option<String>,
 }
 
@@ -423,13 +423,14 @@ pub fn plan_payment(req: &PaymentRequest) -> Result<PaymentPlan, DomainError> {
     } else {
         None
     };
-    Ok(PaymentPlan { coupon_ids: if use_coupon { req.coupon_ids.clone() } else { Vec::new() }, discount_id })
+    let coupon_ids = if use_coupon { req.coupon_ids.iter().map(|c| CouponId::parse(c)).collect::<Result<_, _>>()? } else { Vec::new() };
+    Ok(PaymentPlan { coupon_ids, discount_id })
 }
 
 /// A coupon offered for a payment, as storage read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CouponOffer {
-    pub coupon_id: String,
+    pub coupon_id: CouponId,
     pub balance: Money,
     /// Usable now, the customer's own, and its service/product limits cover the order.
     pub applicable: bool,
@@ -444,7 +445,7 @@ pub fn coupon_covers(limits: &Limits, lines: &[(&str, &str)]) -> bool {
 
 /// How `amount` is paid: coupons first, in the order given, each up to its balance; the rest
 /// from cash. Returns (coupon_id, spent) for coupons that pay something, and the cash part.
-pub fn split_payment(amount: Money, coupons: &[CouponOffer]) -> Result<(Vec<(String, Money)>, Money), DomainError> {
+pub fn split_payment(amount: Money, coupons: &[CouponOffer]) -> Result<(Vec<(CouponId, Money)>, Money), DomainError> {
     let mut left = amount.fen();
     let mut spent = Vec::new();
     for c in coupons {
@@ -464,7 +465,7 @@ pub fn split_payment(amount: Money, coupons: &[CouponOffer]) -> Result<(Vec<(Str
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PaidParts {
     pub cash: Money,
-    pub coupons: Vec<(String, Money)>,
+    pub coupons: Vec<(CouponId, Money)>,
 }
 
 impl PaidParts {
@@ -476,7 +477,7 @@ impl PaidParts {
 /// Splits an order's payment (coupons, cash) over its lines, line by line in order, coupons
 /// first: every fen of the payment lands on exactly one line.
 pub fn allocate_to_lines(line_amounts: &[Money], paid: &PaidParts) -> Vec<PaidParts> {
-    let mut sources: Vec<(Option<String>, i64)> = paid.coupons.iter().map(|(id, m)| (Some(id.clone()), m.fen())).collect();
+    let mut sources: Vec<(Option<CouponId>, i64)> = paid.coupons.iter().map(|(id, m)| (Some(id.clone()), m.fen())).collect();
     sources.push((None, paid.cash.fen()));
     let mut out = Vec::with_capacity(line_amounts.len());
     let mut src = 0;
@@ -516,7 +517,7 @@ pub fn prorata_refund(paid: &PaidParts, start: EpochMillis, end: EpochMillis, no
     let refund = paid_total * unused_ms / total_ms;
     let share = |part: i64| (refund * part as i128 / paid_total) as i64;
     let mut cash = share(paid.cash.fen());
-    let mut coupons: Vec<(String, i64, i64)> = paid.coupons.iter().map(|(id, m)| (id.clone(), share(m.fen()), m.fen())).collect();
+    let mut coupons: Vec<(CouponId, i64, i64)> = paid.coupons.iter().map(|(id, m)| (id.clone(), share(m.fen()), m.fen())).collect();
     let mut left = refund as i64 - cash - coupons.iter().map(|c| c.1).sum::<i64>();
     let room = (paid.cash.fen() - cash).min(left);
     cash += room;

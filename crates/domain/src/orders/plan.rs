@@ -10,14 +10,14 @@ use super::{
 };
 use crate::coupons::{effective_coupon_status, CouponStatus, Limits};
 use crate::error::{DomainError, ErrorCode};
-use crate::ids::DomainId;
+use crate::ids::{CouponId, DomainId, OrderId, ResourceId};
 use crate::money::Money;
 use crate::query::EpochMillis;
 
 /// The order being paid, as read before paying.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayableOrder {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub customer_id: DomainId,
     pub order_type: OrderType,
     pub status: OrderStatus,
@@ -31,7 +31,7 @@ pub struct PayableOrder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayableLine {
     pub line_id: String,
-    pub resource_id: Option<String>,
+    pub resource_id: Option<ResourceId>,
     pub cloud_service_type: String,
     pub product_id: String,
     pub resource_spec: String,
@@ -45,7 +45,7 @@ pub struct PayableLine {
 /// service's lookup when it is unknown or another customer's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceSnapshot {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub expire_at: Option<EpochMillis>,
     pub status: ResourceStatus,
     /// Set to become on-demand at expiry (an order of type 10 is in progress).
@@ -55,7 +55,7 @@ pub struct ResourceSnapshot {
 /// A coupon offered for a payment, as read before paying (`None` fields: unknown coupon).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfferedCoupon {
-    pub coupon_id: String,
+    pub coupon_id: CouponId,
     pub customer: DomainId,
     pub status: CouponStatus,
     pub effective_at: EpochMillis,
@@ -67,7 +67,7 @@ pub struct OfferedCoupon {
 /// Whether a coupon can pay the order: the customer's own, usable now, and its service and
 /// product limits cover every line. An unknown coupon (`None`) pays nothing.
 pub fn coupon_offer(
-    coupon_id: &str,
+    coupon_id: &CouponId,
     coupon: Option<&OfferedCoupon>,
     customer: &DomainId,
     lines: &[PayableLine],
@@ -83,7 +83,7 @@ pub fn coupon_offer(
                 && c.effective_at <= now
                 && coupon_covers(&c.limits, &scope),
         },
-        None => CouponOffer { coupon_id: coupon_id.to_owned(), balance: Money::ZERO, applicable: false },
+        None => CouponOffer { coupon_id: coupon_id.clone(), balance: Money::ZERO, applicable: false },
     }
 }
 
@@ -93,9 +93,9 @@ pub enum Provision {
     /// A new purchase: a resource is created, yearly/monthly for `term` or on-demand (`None`).
     Create { period_type: Option<i64>, term: Option<(EpochMillis, EpochMillis)> },
     /// A renewal: the expiry moves from `from` (the value the plan was made on) to `to`.
-    Extend { resource_id: String, from: EpochMillis, to: EpochMillis },
+    Extend { resource_id: ResourceId, from: EpochMillis, to: EpochMillis },
     /// A change of spec for the rest of the term, which ends at `term_end`.
-    ChangeSpec { resource_id: String, resource_spec: String, term_end: EpochMillis },
+    ChangeSpec { resource_id: ResourceId, resource_spec: String, term_end: EpochMillis },
 }
 
 /// How one line is paid and provisioned.
@@ -111,14 +111,14 @@ pub struct LineSettlement {
 /// Everything paying an order does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderPaymentPlan {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub customer: DomainId,
     /// The order's type, which every line's provision follows.
     pub order_type: OrderType,
     /// Debited from the customer's cash account (to the platform's revenue).
     pub cash: Money,
     /// Spent from each coupon, in the order given.
-    pub coupons: Vec<(String, Money)>,
+    pub coupons: Vec<(CouponId, Money)>,
     /// The part of the official price the order's discount took off.
     pub used_discount: Money,
     pub lines: Vec<LineSettlement>,
@@ -242,7 +242,7 @@ pub struct PaidTerm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundPart {
     pub line_id: String,
-    pub coupon_id: Option<String>,
+    pub coupon_id: Option<CouponId>,
     pub amount: Money,
 }
 
@@ -258,7 +258,7 @@ pub enum AfterRefund {
 /// Everything unsubscribing a resource does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundPlan {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     /// The expiry the plan was made on (the apply refuses if it moved).
     pub expire_at: EpochMillis,
     /// The lines refunded (each only once).
@@ -441,12 +441,12 @@ mod tests {
             limits: Limits::default(),
             balance: Money::from_fen(5),
         };
-        assert!(coupon_offer("k", Some(&c), &o.customer_id, &lines, NOW).applicable);
-        assert!(!coupon_offer("k", Some(&c), &DomainId::from_trusted("d".repeat(32)), &lines, NOW).applicable);
-        assert!(!coupon_offer("k", Some(&OfferedCoupon { expire_at: NOW, ..c.clone() }), &o.customer_id, &lines, NOW).applicable);
+        assert!(coupon_offer(&"k".into(), Some(&c), &o.customer_id, &lines, NOW).applicable);
+        assert!(!coupon_offer(&"k".into(), Some(&c), &DomainId::from_trusted("d".repeat(32)), &lines, NOW).applicable);
+        assert!(!coupon_offer(&"k".into(), Some(&OfferedCoupon { expire_at: NOW, ..c.clone() }), &o.customer_id, &lines, NOW).applicable);
         let limited = Limits { cloud_service_types: vec!["hws.service.type.ebs".into()], product_ids: vec![] };
-        assert!(!coupon_offer("k", Some(&OfferedCoupon { limits: limited, ..c }), &o.customer_id, &lines, NOW).applicable);
-        assert!(!coupon_offer("k", None, &o.customer_id, &lines, NOW).applicable);
+        assert!(!coupon_offer(&"k".into(), Some(&OfferedCoupon { limits: limited, ..c }), &o.customer_id, &lines, NOW).applicable);
+        assert!(!coupon_offer(&"k".into(), None, &o.customer_id, &lines, NOW).applicable);
     }
 
     #[test]
@@ -517,7 +517,7 @@ mod tests {
                 line_id: format!("l{i}"),
                 term_start: *start,
                 term_end: start + len,
-                paid: PaidParts { cash: Money::from_fen(*cash), coupons: vec![(format!("k{i}"), Money::from_fen(*coupon))] },
+                paid: PaidParts { cash: Money::from_fen(*cash), coupons: vec![(CouponId::from_trusted(format!("k{i}")), Money::from_fen(*coupon))] },
             }).collect();
             let r = ResourceSnapshot { resource_id: "r".into(), expire_at: Some(2_000), status: ResourceStatus::InUse, to_on_demand: false };
             let Ok(p) = plan_unsubscribe(&r, &[], &terms, renewals_only, now) else { return Ok(()) };
