@@ -364,8 +364,9 @@ pub async fn show_refund_order_details(
         .iter()
         .map(|i| RefundInfo {
             id: i.item_id.clone(),
-            // A refund is a negative amount (docs/DOMAIN.md#R-RES-10).
-            amount: dec(Money::from_fen(-i.amount.fen())),
+            // A refund is a negative amount (docs/DOMAIN.md#R-RES-10); `Money` itself is never
+            // negative, so the sign is written on the wire only.
+            amount: json_decimal(format!("-{}", i.amount)),
             measure_id: MEASURE_YUAN.to_string(),
             customer_id: order.customer_id.to_string(),
             resource_type_code: i.resource_type.clone(),
