@@ -6,7 +6,7 @@ use crate::accounts::unique_violation_as;
 use crate::clock::business_now;
 use crate::db::Db;
 use crate::error::{Result, StorageError};
-use crate::funds::actor_from_row;
+use crate::funds::{actor_from_row, BindActor};
 use crate::scope::{restrict, restrict_owner};
 use crate::sql::Sql;
 use pc_domain::coupons::{coupon_record, coupon_type_for, quota_record, CouponStatus, Limits, QuotaStatus};
@@ -284,8 +284,7 @@ pub(crate) async fn insert_coupon_record(
     .bind(trade_id)
     .bind(remark)
     .bind(at)
-    .bind(by.map(|a| a.account.as_str()))
-    .bind(by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
+    .bind_actor(by)
     .execute(conn)
     .await?;
     Ok(())
@@ -886,8 +885,7 @@ async fn insert_quota_record(
     .bind(amount)
     .bind(remark)
     .bind(at)
-    .bind(by.map(|a| a.account.as_str()))
-    .bind(by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
+    .bind_actor(by)
     .execute(conn)
     .await?;
     Ok(())

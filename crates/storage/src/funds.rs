@@ -160,6 +160,20 @@ pub(crate) async fn ensure_cash_account(conn: &mut AnyConnection, owner: &Domain
     Ok(id)
 }
 
+/// Binds a record's real actor as its next two parameters, `by_account_id` and
+/// `by_member_id` (both NULL for the product itself); `actor_from_row` reads them back.
+pub(crate) trait BindActor {
+    fn bind_actor(self, by: Option<&Actor>) -> Self;
+}
+
+impl<'q> BindActor for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_actor(self, by: Option<&Actor>) -> Self {
+        let account = by.map(|a| a.account.to_string());
+        let member = by.and_then(|a| a.member.as_ref()).map(|m| m.to_string());
+        self.bind(account).bind(member)
+    }
+}
+
 /// The real actor of a record from its `by_account_id` and `by_member_id` columns; `None` for
 /// the product itself (and records made before actors were kept).
 pub(crate) fn actor_from_row(r: &AnyRow) -> Result<Option<Actor>> {

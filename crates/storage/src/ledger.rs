@@ -14,7 +14,7 @@ use crate::clock::business_now;
 use crate::db::Db;
 use crate::dialect::Backend;
 use crate::error::{Result, StorageError};
-use crate::funds::{cash_account_id, ClaimedIn, IdempotencyClaim, TransferCommand, TransferOutcome};
+use crate::funds::{cash_account_id, BindActor, ClaimedIn, IdempotencyClaim, TransferCommand, TransferOutcome};
 use crate::orders::{apply_payment, apply_refund, Payment, RefundJob, Unsubscribed};
 use crate::sql::Sql;
 use crate::write::{current_signed_request, record_signature, SignedRequest};
@@ -145,8 +145,7 @@ pub(crate) async fn post(conn: &mut AnyConnection, p: &Posting<'_>, at: EpochMil
     .bind(claim.map(|c| c.key.as_str()))
     .bind(claim.map(|c| c.request_hash.as_str()))
     .bind(p.order_id)
-    .bind(p.by.map(|a| a.account.as_str()))
-    .bind(p.by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
+    .bind_actor(p.by)
     .execute(&mut *conn)
     .await
     .map_err(unique_violation_as(ErrorCode::IdempotencyKeyReused))?;

@@ -6,7 +6,7 @@
 use crate::coupons::{coupon_from_row, record_coupon_change, spend_coupon_in, COUPON_COLUMNS};
 use crate::db::Db;
 use crate::error::{Result, StorageError};
-use crate::funds::{ClaimedIn, IdempotencyClaim};
+use crate::funds::{BindActor, ClaimedIn, IdempotencyClaim};
 use crate::ledger::{platform, post, Posting};
 use crate::scope::{partner_of, restrict};
 use crate::sql::Sql;
@@ -665,8 +665,7 @@ impl Db {
         .bind(claim.map(|c| c.scope.as_str()))
         .bind(claim.map(|c| c.key.as_str()))
         .bind(claim.map(|c| c.request_hash.as_str()))
-        .bind(new.by.as_ref().map(|a| a.account.as_str()))
-        .bind(new.by.as_ref().and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
+        .bind_actor(new.by.as_ref())
         .execute(&mut *tx)
         .await
         .map_err(crate::accounts::unique_violation_as(ErrorCode::IdempotencyKeyReused))?;
@@ -1087,8 +1086,7 @@ impl Db {
         .bind(OrderStatus::Processing.code())
         .bind(&resource.cloud_service_type)
         .bind(now)
-        .bind(by.map(|a| a.account.as_str()))
-        .bind(by.and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
+        .bind_actor(by)
         .execute(&mut *tx)
         .await?;
         let line = NewOrderLine {
@@ -1599,8 +1597,7 @@ pub(crate) async fn apply_refund(conn: &mut AnyConnection, job: &RefundJob) -> R
     .bind(total.cash.fen())
     .bind(refund_total.saturating_sub(total.cash).fen())
     .bind(at)
-    .bind(job.by.as_ref().map(|a| a.account.as_str()))
-    .bind(job.by.as_ref().and_then(|a| a.member.as_ref()).map(|m| m.as_str()))
+    .bind_actor(job.by.as_ref())
     .execute(&mut *conn)
     .await?;
     let refund_line = NewOrderLine {
